@@ -1,0 +1,16 @@
+// Typed access to OpsDeck's settings. Each capability reads its own section through a small class
+// of getters, so a setting's name and default appear once (here and in package.json).
+import * as vscode from 'vscode';
+
+export abstract class ConfigSection {
+  constructor(private readonly section: string) {}
+
+  protected get<T>(key: string, fallback: T): T {
+    return vscode.workspace.getConfiguration(this.section).get<T>(key, fallback);
+  }
+
+  /** True when a change event touches this section. */
+  affects(e: vscode.ConfigurationChangeEvent): boolean {
+    return e.affectsConfiguration(this.section);
+  }
+}

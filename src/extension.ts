@@ -1,0 +1,24 @@
+// Thin activation: build the context, let each capability register what it owns, return the API.
+import * as vscode from 'vscode';
+import { OpsDeckContext } from './context';
+import * as documents from './documents';
+import * as stacks from './stacks';
+import * as health from './health';
+
+let ctx: OpsDeckContext | undefined;
+
+export function activate(extension: vscode.ExtensionContext): Record<string, unknown> {
+  const started = performance.now();
+  ctx = new OpsDeckContext(extension);
+  extension.subscriptions.push(ctx);
+  documents.register(ctx);
+  stacks.register(ctx);
+  health.register(ctx);
+  ctx.output.info(`OpsDeck activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return ctx.api;
+}
+
+export function deactivate(): void {
+  ctx?.dispose();
+  ctx = undefined;
+}
