@@ -1,0 +1,455 @@
+// The integration rig: runs the mocha suite inside a real VS Code extension host, offline.
+//
+//   node out/test/rig/runInCodeServer.js [--suite bench] [--grep PATTERN] [--output test-output]
+//
+// 1. starts code-server (from .tools/tools.json) detached on 127.0.0.1:0 with a fresh user-data and
+//    extensions folder and quiet settings; its environment carries the tool paths the tests need
+//    (OPSDECK_* variables, the Pulumi CLI on PATH, a moto endpoint);
+// 2. copies test/fixtures/workspace/ to <output>/workspace/ (inside the repo, so Node resolution from
+//    the workspace reaches the repo's node_modules);
+// 3. opens the workbench in headless Chromium through playwright-core with the URL `payload` that
+//    loads this repo as the extension under development and out/test/integration/index.js as its tests;
+// 4. prints the host's mocha output as it arrives (codeAutomationLog), answers the tests' rig requests
+//    (screenshots, webview/DOM text, key presses), and exits with the host's exit code
+//    (codeAutomationExit), or 1 on timeout; code-server's process group and moto are always ended.
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { format } from 'util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+const RIG_MARKER = '__opsdeck_rig__';
+/** First line test/integration/index.ts prints from the extension host. */
+const SUITE_BANNER = '[opsdeck-tests]';
+/** Workbench messages that are expected offline (the extension gallery is unreachable). */
+const NOISE = [/ENOTFOUND open-vsx\.org/, /open-vsx\.org/];
+
+export interface RigOptions {
+  /** 'suite' (test/integration/suite/**) or 'bench' (test/integration/bench/**). */
+  suite: 'suite' | 'bench';
+  grep?: string;
+  /** Folder (absolute or relative to the repo) for the workspace copy, results, logs; wiped first. */
+  output: string;
+  timeoutMs: number;
+  /** Echo the host's mocha output (true) or only keep it in the log file. */
+  echo: boolean;
+}
+
+interface Tools {
+  debian?: { chromium?: string };
+  codeServer?: { bin: string; version: string };
+  pulumi?: { binDir?: string; bin?: string; pluginDirs?: string[]; env?: Record<string, string> };
+  moto?: { bin: string };
+}
+
+export function readTools(): Tools {
+  const file = path.join(REPO, '.tools', 'tools.json');
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`node scripts/setup-tools.mjs\` first`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Tools;
+}
+
+function parseArgs(argv: string[]): RigOptions {
+  const opts: RigOptions = {
+    suite: process.env.OPSDECK_SUITE === 'bench' ? 'bench' : 'suite',
+    grep: process.env.OPSDECK_TEST_GREP || undefined,
+    output: process.env.OPSDECK_RIG_OUTPUT || 'test-output',
+    timeoutMs: Number(process.env.OPSDECK_RIG_TIMEOUT_MS) || 40 * 60_000,
+    echo: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--suite') opts.suite = argv[++i] === 'bench' ? 'bench' : 'suite';
+    else if (a === '--grep') opts.grep = argv[++i];
+    else if (a === '--output') opts.output = argv[++i];
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return opts;
+}
+
+/** Settings that keep the workbench quiet and deterministic: no welcome page, trust prompt, tips or gallery. */
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'security.workspace.trust.enabled': false,
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'git.autoRepositoryDetection': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'chat.commandCenter.enabled': false,
+  'window.commandCenter': false,
+  'files.simpleDialog.enable': true,
+  'notifications.doNotDisturbMode': false,
+};
+
+
+/** Runs the suite once; resolves to the process exit code to use. */
+export async function runRig(opts: RigOptions): Promise<number> {
+  const tools = readTools();
+  if (!tools.codeServer?.bin || !fs.existsSync(tools.codeServer.bin)) {
+    throw new Error('code-server is not provisioned (no codeServer in .tools/tools.json): run `node scripts/setup-tools.mjs codeServer`');
+  }
+  const chromiumPath = tools.debian?.chromium ?? '/usr/lib/chromium/chromium';
+  if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: run \`node scripts/setup-tools.mjs debian\``);
+  const testsEntry = path.join(REPO, 'out', 'test', 'integration', 'index.js');
+  if (!fs.existsSync(testsEntry)) throw new Error(`${testsEntry} is missing: run \`npm run compile-tests\``);
+  if (!fs.existsSync(path.join(REPO, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build`');
+
+  const out = path.resolve(REPO, opts.output);
+  if (!out.startsWith(REPO + path.sep)) throw new Error(`--output must be inside the repo (${REPO}), so the workspace resolves node_modules`);
+  fs.rmSync(out, { recursive: true, force: true });
+  const dirs = {
+    workspace: path.join(out, 'workspace'),
+    results: path.join(out, 'results'),
+    logs: path.join(out, 'logs'),
+    userData: path.join(out, 'code-server', 'user-data'),
+    extensions: path.join(out, 'code-server', 'extensions'),
+    pulumiHome: path.join(out, 'pulumi-home'),
+  };
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  fs.mkdirSync(path.join(dirs.results, '.rig'), { recursive: true });
+  fs.cpSync(path.join(REPO, 'test', 'fixtures', 'workspace'), dirs.workspace, { recursive: true });
+  fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+
+  const hostLog = fs.createWriteStream(path.join(dirs.logs, 'extension-host-tests.log'));
+  const say = (line: string): void => {
+    hostLog.write(line + '\n');
+    if (opts.echo) console.log(line);
+  };
+  const rigSay = (msg: string): void => say(`[rig] ${msg}`);
+
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async (): Promise<void> => {
+    while (cleanups.length) {
+      try {
+        await cleanups.pop()!();
+      } catch (e) {
+        console.error(`[rig] cleanup: ${(e as Error).message}`);
+      }
+    }
+  };
+  const onSignal = (): void => {
+    void cleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const env = await hostEnvironment(tools, opts, dirs, cleanups, rigSay);
+    const t0 = Date.now();
+    const server = await startCodeServer(tools.codeServer.bin, dirs, env);
+    cleanups.push(() => server.stop());
+    rigSay(`code-server ${tools.codeServer.version} on ${server.url} (${Date.now() - t0} ms)`);
+
+    const browser: Browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    cleanups.push(() => browser.close());
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const browserLog = fs.createWriteStream(path.join(dirs.logs, 'browser-console.log'));
+    cleanups.push(() => new Promise<void>((r) => browserLog.end(r)));
+    page.on('console', (m) => browserLog.write(`[${m.type()}] ${m.text()}\n`));
+    page.on('pageerror', (e) => browserLog.write(`[pageerror] ${e.stack ?? e.message}\n`));
+
+    let suiteStarted = false;
+    let settle!: (code: number) => void;
+    const exited = new Promise<number>((r) => (settle = r));
+    await context.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      if (process.env.OPSDECK_RIG_DEBUG) fs.appendFileSync(path.join(dirs.logs, 'raw.log'), JSON.stringify([type, args]) + '\n');
+      const line = formatLogArgs(args);
+      const at = line.indexOf(RIG_MARKER);
+      if (at >= 0) {
+        void answer(page, line.slice(at + RIG_MARKER.length).trim(), dirs.results, rigSay);
+        return;
+      }
+      hostLog.write(line + '\n');
+      // The workbench's own start-up chatter arrives on the same channel: echo from the suite's banner on.
+      if (line.startsWith(SUITE_BANNER)) suiteStarted = true;
+      if (opts.echo && suiteStarted && !NOISE.some((re) => re.test(line))) (type === 'error' ? console.error : console.log)(line);
+    });
+    await context.exposeFunction('codeAutomationExit', (code: number, logs?: Array<{ relativePath: string; contents: string }>) => {
+      for (const l of logs ?? []) {
+        try {
+          const target = path.join(dirs.logs, 'workbench', l.relativePath);
+          fs.mkdirSync(path.dirname(target), { recursive: true });
+          fs.writeFileSync(target, l.contents);
+        } catch {
+          /* best effort */
+        }
+      }
+      settle(code);
+    });
+    page.on('crash', () => {
+      rigSay('the workbench page crashed');
+      settle(1);
+    });
+
+    const remote = (p: string): string => `vscode-remote://${server.authority}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(REPO)],
+      ['extensionTestsPath', remote(testsEntry)],
+      ['skipWelcome', 'true'],
+    ];
+    const url = `${server.url}/?folder=${encodeURIComponent(remote(dirs.workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+    rigSay(`workbench opened; running ${opts.suite === 'bench' ? 'host benchmarks' : 'integration suite'}${opts.grep ? ` (grep "${opts.grep}")` : ''}`);
+
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((r) => {
+      timer = setTimeout(() => {
+        rigSay(`TIMEOUT: no result from the extension host after ${opts.timeoutMs / 60_000} min (set OPSDECK_RIG_TIMEOUT_MS to change)`);
+        void page.screenshot({ path: path.join(dirs.results, 'rig-timeout.png') }).catch(() => undefined);
+        r(1);
+      }, opts.timeoutMs);
+    });
+    const code = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    if (!suiteStarted) rigSay('the suite never started in the extension host; see test-output/logs/extension-host-tests.log and logs/workbench/ for why');
+    rigSay(`extension host finished with exit code ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${path.relative(REPO, dirs.results)}/, logs in ${path.relative(REPO, dirs.logs)}/`);
+    return code;
+  } finally {
+    await cleanup();
+    await new Promise<void>((r) => hostLog.end(r));
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/** The code-server process environment, which the extension host (and so every test) inherits. */
+async function hostEnvironment(
+  tools: Tools,
+  opts: RigOptions,
+  dirs: { results: string; pulumiHome: string },
+  cleanups: Array<() => Promise<void> | void>,
+  rigSay: (m: string) => void,
+): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPSDECK_RIG: 'code-server',
+    OPSDECK_REPO: REPO,
+    OPSDECK_TEST_OUTPUT: dirs.results,
+    OPSDECK_TOOLS_JSON: path.join(REPO, '.tools', 'tools.json'),
+    OPSDECK_SUITE: opts.suite,
+  };
+  if (opts.grep) env.OPSDECK_TEST_GREP = opts.grep;
+  else delete env.OPSDECK_TEST_GREP;
+  // Anything npm put into the environment would leak into workspace programs run by the tests.
+  for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
+
+  const pulumi = tools.pulumi;
+  if (pulumi) {
+    // Like a user who installed Pulumi: the CLI and its plugins (language host, dynamic provider) on PATH.
+    const binDir = pulumi.binDir ?? (pulumi.bin ? path.dirname(pulumi.bin) : undefined);
+    const extra = [binDir, ...(pulumi.pluginDirs ?? [])].filter((d): d is string => !!d);
+    env.PATH = [...extra, env.PATH ?? ''].join(path.delimiter);
+    Object.assign(env, pulumi.env ?? {});
+    env.PULUMI_HOME = dirs.pulumiHome;
+    env.PULUMI_SKIP_UPDATE_CHECK ??= 'true';
+    rigSay(`Pulumi CLI on PATH from ${binDir}`);
+  } else {
+    rigSay('no Pulumi CLI in .tools/tools.json: suites that need it will report themselves skipped');
+  }
+
+  if (tools.moto?.bin) {
+    // Compiled beside this file; loaded lazily so a checkout without moto still runs the rest.
+    const { startMoto } = (await import('../support/motoServer')) as typeof import('../support/motoServer');
+    const moto = await startMoto(tools.moto.bin);
+    cleanups.push(() => moto.stop());
+    env.OPSDECK_MOTO_ENDPOINT = moto.endpoint;
+    rigSay(`moto server on ${moto.endpoint}`);
+  } else {
+    rigSay('no moto in .tools/tools.json: suites that need it will report themselves skipped');
+  }
+  return env;
+}
+
+interface CodeServer {
+  url: string;
+  authority: string;
+  stop(): Promise<void>;
+}
+
+function startCodeServer(bin: string, dirs: { userData: string; extensions: string; logs: string; workspace: string }, env: NodeJS.ProcessEnv): Promise<CodeServer> {
+  const config = path.join(dirs.userData, '..', 'config.yaml');
+  fs.writeFileSync(config, 'auth: none\ncert: false\n');
+  const args = [
+    bin,
+    '--auth', 'none',
+    '--bind-addr', '127.0.0.1:0',
+    '--config', config,
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.extensions,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ]; // prettier-ignore
+  // Detached: its own process group, so the server, its extension host and their children end together.
+  const child: ChildProcess = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = fs.createWriteStream(path.join(dirs.logs, 'code-server.log'));
+  let output = '';
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }, 5000);
+      await gone;
+      clearTimeout(t);
+    }
+    // Children that outlived the server (e.g. a language server) share its group.
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* none left */
+    }
+    await new Promise<void>((r) => logFile.end(r));
+  };
+  return new Promise<CodeServer>((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => fail(new Error('code-server did not report a listening port within 60 s')), 60_000);
+    const fail = (e: Error): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      void stop().then(() => reject(new Error(`${e.message}\n${output.slice(-3000)}`)));
+    };
+    const onData = (d: Buffer): void => {
+      const s = d.toString();
+      logFile.write(s);
+      if (done) return;
+      output += s;
+      const m = /HTTP server listening on (http:\/\/(127\.0\.0\.1:\d+))/.exec(output);
+      if (m) {
+        done = true;
+        clearTimeout(timer);
+        resolve({ url: m[1], authority: m[2], stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('error', (e) => fail(e));
+    child.on('exit', (code, signal) => fail(new Error(`code-server exited early (code ${code}, signal ${signal})`)));
+  });
+}
+
+/** Turns the workbench's log call arguments back into the line the extension host printed. */
+function formatLogArgs(args: unknown[]): string {
+  const list = Array.isArray(args) ? [...args] : [args];
+  // Forwarded console calls may carry a CSS-styled prefix: ('%c[Extension Host]', 'color: blue', ...message).
+  if (typeof list[0] === 'string' && list[0].startsWith('%c')) {
+    const styles = (list[0].match(/%c/g) ?? []).length;
+    list.splice(0, 1 + styles);
+  }
+  return format(...list); // mocha's reporter logs printf-style ('%s (%dms)', title, ms)
+}
+
+interface RigRequest {
+  id: string;
+  op: string;
+  name?: string;
+  selector?: string;
+  keys?: string[];
+}
+
+/** Acts on one rig request from a test and writes the answer where the in-host helper polls for it. */
+async function answer(page: Page, json: string, results: string, rigSay: (m: string) => void): Promise<void> {
+  let req: RigRequest;
+  try {
+    req = JSON.parse(json) as RigRequest;
+  } catch {
+    rigSay(`unreadable rig request: ${json}`);
+    return;
+  }
+  const reply = (body: unknown): void => {
+    const file = path.join(results, '.rig', `${req.id}.json`);
+    fs.writeFileSync(file + '.tmp', JSON.stringify(body));
+    fs.renameSync(file + '.tmp', file); // atomic: the helper never reads half an answer
+  };
+  try {
+    reply({ ok: true, result: await perform(page, req, results) });
+  } catch (e) {
+    rigSay(`rig ${req.op} failed: ${(e as Error).message}`);
+    reply({ ok: false, error: (e as Error).message });
+  }
+}
+
+async function perform(page: Page, req: RigRequest, results: string): Promise<unknown> {
+  switch (req.op) {
+    case 'screenshot': {
+      const file = path.join(results, `${req.name}.png`);
+      await page.screenshot({ path: file + '.tmp.png' });
+      fs.renameSync(file + '.tmp.png', file);
+      return { path: file };
+    }
+    case 'webviewText': {
+      const texts: string[] = [];
+      // Each webview is an outer iframe (VS Code's host page) holding the extension's document in an
+      // inner iframe named "active-frame". Hidden webviews stay in the DOM with visibility: hidden.
+      for (const frame of page.frames()) {
+        if (frame.name() !== 'active-frame') continue;
+        const outer = frame.parentFrame();
+        const element = outer ? await outer.frameElement().catch(() => undefined) : undefined;
+        if (!element || !(await element.isVisible())) continue;
+        texts.push(await frame.evaluate(() => document.body?.innerText ?? ''));
+      }
+      const text = texts.join('\n\n');
+      fs.writeFileSync(path.join(results, `${req.name}.txt`), text);
+      return { text };
+    }
+    case 'domQuery': {
+      const loc = page.locator(req.selector!);
+      const nodes = [];
+      for (let i = 0, n = await loc.count(); i < n; i++) {
+        const el = loc.nth(i);
+        nodes.push({ text: await el.innerText().catch(() => ''), ariaLabel: await el.getAttribute('aria-label'), visible: await el.isVisible() });
+      }
+      return nodes;
+    }
+    case 'pressKeys':
+      for (const k of req.keys ?? []) await page.keyboard.press(k);
+      return null;
+    case 'click':
+      await page.locator(req.selector!).filter({ visible: true }).first().click({ timeout: 10_000 });
+      return null;
+    default:
+      throw new Error(`unknown rig op "${req.op}"`);
+  }
+}
+
+if (require.main === module) {
+  let opts: RigOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`[rig] ${(e as Error).message}`);
+    process.exit(2);
+  }
+  runRig(opts).then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      console.error(`[rig] FAILED: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}
