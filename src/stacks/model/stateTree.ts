@@ -1,0 +1,132 @@
+// The Resources subtree from a stack's exported state (`stack.exportStack()`): resources nested by
+// parent, each with its kind, provider package, id and key outputs, and a source position when the
+// engine recorded one. Built once per state into an index, so expanding any node is a map lookup
+// (2,000 resources stay well under the 300 ms budget; see bench/stacks.bench.ts).
+import { parseUrn, resourceKind, resourceIcon, ResourceKind, typePackage } from './urn';
+import { isSecretValue, renderValue } from './values';
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  custom?: boolean;
+  id?: string;
+  parent?: string;
+  provider?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  protect?: boolean;
+  sourcePosition?: string;
+  delete?: boolean;
+  pendingReplacement?: boolean;
+}
+
+export interface StateDeployment {
+  manifest?: { time?: string; version?: string };
+  resources?: StateResource[];
+  pending_operations?: Array<{ resource: StateResource; type: string }>;
+}
+
+export interface ResourceNode {
+  urn: string;
+  name: string;
+  type: string;
+  kind: ResourceKind;
+  icon: string;
+  providerPackage: string;
+  id?: string;
+  childCount: number;
+  tooltip: string;
+  source?: SourcePosition;
+  protect: boolean;
+}
+
+export interface SourcePosition {
+  /** file path or file:// URI as recorded by the engine */
+  file: string;
+  line: number;
+  column?: number;
+}
+
+export interface StateIndex {
+  roots: ResourceNode[];
+  children: Map<string, ResourceNode[]>;
+  byUrn: Map<string, StateResource>;
+  stackOutputs: Record<string, unknown>;
+  pendingOperations: Array<{ urn: string; type: string }>;
+  count: number;
+}
+
+/** Parses `project:///path/index.ts#12,3` or `file:///…#12` into file + line. */
+export function parseSourcePosition(sp: string | undefined): SourcePosition | undefined {
+  if (!sp) return undefined;
+  const m = /^(.*?)#(\d+)(?:,(\d+))?$/.exec(sp);
+  if (!m) return undefined;
+  return { file: m[1]!, line: Number(m[2]), column: m[3] ? Number(m[3]) : undefined };
+}
+
+const KEY_OUTPUTS = 6;
+
+function tooltipFor(r: StateResource, name: string): string {
+  const lines = [`${name}`, `type: ${r.type}`];
+  if (r.id) lines.push(`id: ${r.id}`);
+  const outs = r.outputs ?? {};
+  const keys = Object.keys(outs).filter((k) => !k.startsWith('__')).slice(0, KEY_OUTPUTS);
+  for (const k of keys) lines.push(`${k}: ${isSecretValue(outs[k]) ? '[secret]' : renderValue(outs[k], 80)}`);
+  if (r.protect) lines.push('protected');
+  lines.push(r.urn);
+  return lines.join('\n');
+}
+
+export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
+  const resources = (d?.resources ?? []).filter((r) => !r.delete);
+  const byUrn = new Map<string, StateResource>();
+  for (const r of resources) byUrn.set(r.urn, r);
+  const stack = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
+  const childCount = new Map<string, number>();
+  for (const r of resources) if (r.parent) childCount.set(r.parent, (childCount.get(r.parent) ?? 0) + 1);
+  const children = new Map<string, ResourceNode[]>();
+  const roots: ResourceNode[] = [];
+  for (const r of resources) {
+    if (r === stack) continue;
+    const name = parseUrn(r.urn).name;
+    const kind = resourceKind(r.type, r.custom);
+    const node: ResourceNode = {
+      urn: r.urn,
+      name,
+      type: r.type,
+      kind,
+      icon: resourceIcon(kind),
+      providerPackage: typePackage(r.type),
+      id: r.id || undefined,
+      childCount: childCount.get(r.urn) ?? 0,
+      tooltip: tooltipFor(r, name),
+      source: parseSourcePosition(r.sourcePosition),
+      protect: !!r.protect,
+    };
+    // Children of the stack resource (and orphans) are the top level of Resources.
+    const parentKnown = r.parent && byUrn.has(r.parent) && r.parent !== stack?.urn;
+    if (parentKnown) {
+      let list = children.get(r.parent!);
+      if (!list) children.set(r.parent!, (list = []));
+      list.push(node);
+    } else {
+      roots.push(node);
+    }
+  }
+  const order = (a: ResourceNode, b: ResourceNode) => (a.kind === 'provider' ? 1 : 0) - (b.kind === 'provider' ? 1 : 0) || a.name.localeCompare(b.name);
+  roots.sort(order);
+  for (const list of children.values()) list.sort(order);
+  return {
+    roots,
+    children,
+    byUrn,
+    stackOutputs: (stack?.outputs ?? {}) as Record<string, unknown>,
+    pendingOperations: (d?.pending_operations ?? []).map((p) => ({ urn: p.resource.urn, type: p.type })),
+    count: resources.length,
+  };
+}
+
+/** A resource's full state as pretty JSON with secrets masked (for the read-only document). */
+export function resourceStateJson(r: StateResource): string {
+  return JSON.stringify(r, (_k, v) => (isSecretValue(v) ? '[secret]' : v), 2);
+}

@@ -1,0 +1,262 @@
+// One Pulumi project as seen through the Automation API: its stacks, their state, outputs, config
+// and history, and the operations. Free of `vscode`: settings, the passphrase and the log arrive as
+// plain values, so the same runner serves the extension and the benchmarks. Results are tagged
+// unions carrying an explained Failure.
+import * as os from 'os';
+import * as path from 'path';
+import { Result, ok, err } from '../../shared/result';
+import { EngineEventLike, OperationKind } from '../model/engineEvents';
+import { Failure, explainFailure } from '../model/failures';
+import { buildPulumiEnv } from '../model/pulumiEnv';
+import { StateDeployment } from '../model/stateTree';
+import { UpdateSummaryLike } from '../model/history';
+import { Automation, loadAutomation, resolvePulumiPackageDir } from './automationLoader';
+import { CliLocation, languageHostFor, locateCli } from './cliLocator';
+import { makeInlineProgram } from './inlineProgram';
+
+export type ProgramRoute = 'on-disk' | 'inline';
+export type RouteSetting = 'auto' | 'onDisk' | 'inline';
+
+export interface RunnerSettings {
+  cliPath?: string;
+  env: Record<string, string>;
+  route: RouteSetting;
+  /** Passphrase for the passphrase secrets provider, when known. */
+  passphrase?: string;
+  /** Where a symlinked CLI root may be created. */
+  cacheDir?: string;
+}
+
+export interface ProjectInfo {
+  dir: string;
+  name: string;
+  runtime: string;
+  main?: string;
+}
+
+export interface StackSummaryLike {
+  name: string;
+  current: boolean;
+  lastUpdate?: string;
+  updateInProgress?: boolean;
+  resourceCount?: number;
+}
+
+export interface RunOptions {
+  onEvent?: (e: EngineEventLike) => void;
+  onOutput?: (text: string) => void;
+  signal?: AbortSignal;
+  /** preview: where to save the update plan; up: the plan to apply. */
+  planFile?: string;
+}
+
+export interface RunOutcome {
+  operation: OperationKind;
+  route: ProgramRoute;
+  changeSummary?: Record<string, number>;
+  outputs?: Record<string, { value: unknown; secret: boolean }>;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RouteInfo {
+  route: ProgramRoute;
+  reason: string;
+}
+
+/** Chooses on-disk (language host present) or inline (Node projects only). Pure but for the fs check. */
+export function chooseRoute(setting: RouteSetting, runtime: string, languageHost: string | undefined): Result<RouteInfo, Failure> {
+  if (setting === 'onDisk' || (setting === 'auto' && languageHost)) {
+    if (!languageHost && setting === 'onDisk') {
+      return err(failure('cli-missing', `The Pulumi language host for "${runtime}" (pulumi-language-${runtime}) was not found.`, 'Install it beside the CLI, or set "opsdeck.pulumi.programRoute" to "inline" (Node.js projects).'));
+    }
+    return ok({ route: 'on-disk', reason: `the CLI runs the program through ${path.basename(languageHost!)}` });
+  }
+  if (runtime !== 'nodejs') {
+    return err(failure('cli-missing', `The Pulumi language host for "${runtime}" (pulumi-language-${runtime}) was not found, and only Node.js programs can run inline.`, 'Install the language host beside the Pulumi CLI.'));
+  }
+  return ok({
+    route: 'inline',
+    reason: setting === 'inline' ? 'set by opsdeck.pulumi.programRoute' : 'pulumi-language-nodejs was not found, so OpsDeck runs the program in-process through the Automation API (TypeScript is transpiled without type-checking)',
+  });
+}
+
+function failure(kind: Failure['kind'], message: string, remedy: string): Failure {
+  return { kind, message, remedy, locations: [], detail: message };
+}
+
+interface CommandErrorLike {
+  name?: string;
+  message?: string;
+  commandResult?: { stderr?: string; stdout?: string };
+}
+
+export class PulumiProjectSession {
+  private auto?: Automation;
+  private cli?: CliLocation;
+  private commandPromise?: Promise<unknown>;
+  /** Error diagnostics seen during the current operation, for the failure explanation. */
+  private diagnostics: Array<{ message: string; resource?: string }> = [];
+
+  constructor(
+    readonly project: ProjectInfo,
+    private settings: RunnerSettings,
+  ) {}
+
+  updateSettings(s: RunnerSettings): void {
+    if (s.cliPath !== this.settings.cliPath) {
+      this.cli = undefined;
+      this.commandPromise = undefined;
+    }
+    this.settings = s;
+  }
+
+  env(): Record<string, string> {
+    const pathVar = this.settings.env.PATH ?? process.env.PATH;
+    const pulumiDir = resolvePulumiPackageDir(this.project.dir);
+    return buildPulumiEnv({
+      base: { PATH: pathVar, HOME: process.env.HOME },
+      extra: Object.fromEntries(Object.entries(this.settings.env).filter(([k]) => k !== 'PATH')),
+      cliDir: this.cli ? path.dirname(this.cli.cli) : undefined,
+      pluginDirs: pulumiDir ? [pulumiDir] : [],
+      passphrase: this.settings.passphrase,
+    });
+  }
+
+  locate(): Result<CliLocation, Failure> {
+    if (!this.cli) {
+      const pathVar = this.settings.env.PATH ?? process.env.PATH;
+      this.cli = locateCli(this.settings.cliPath, pathVar, this.settings.cacheDir ?? path.join(os.tmpdir(), 'opsdeck-pulumi-root'));
+    }
+    if (!this.cli) {
+      return err(explainFailure({ errorMessage: 'spawn pulumi ENOENT (not found)', cliSetting: this.settings.cliPath }));
+    }
+    return ok(this.cli);
+  }
+
+  route(): Result<RouteInfo, Failure> {
+    const loc = this.locate();
+    if (!loc.ok) return loc;
+    const host = languageHostFor(this.project.runtime, path.dirname(loc.value.cli), this.settings.env.PATH ?? process.env.PATH);
+    return chooseRoute(this.settings.route, this.project.runtime, host);
+  }
+
+  private async workspace(): Promise<Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>> {
+    const r = this.route();
+    if (!r.ok) return r;
+    try {
+      this.auto ??= loadAutomation(this.project.dir);
+      const auto = this.auto;
+      this.commandPromise ??= auto.PulumiCommand.get({ root: this.cli!.root });
+      const pulumiCommand = (await this.commandPromise) as import('@pulumi/pulumi/automation').PulumiCommand;
+      const program = r.value.route === 'inline' ? makeInlineProgram(this.project.dir, this.project.main, resolvePulumiPackageDir(this.project.dir)) : undefined;
+      const ws = await auto.LocalWorkspace.create({ workDir: this.project.dir, pulumiCommand, envVars: this.env(), program });
+      return ok({ auto, ws, route: r.value });
+    } catch (e) {
+      this.commandPromise = undefined;
+      return err(this.explain(e));
+    }
+  }
+
+  explain(e: unknown, stack?: string): Failure {
+    const ce = e as CommandErrorLike;
+    return explainFailure({
+      errorName: ce?.name ?? (e as Error)?.constructor?.name,
+      errorMessage: ce?.message ?? String(e),
+      stderr: ce?.commandResult?.stderr,
+      diagnostics: this.diagnostics,
+      stack,
+      cliSetting: this.settings.cliPath,
+    });
+  }
+
+  private async guarded<T>(stack: string | undefined, f: (ws: import('@pulumi/pulumi/automation').LocalWorkspace, auto: Automation, route: RouteInfo) => Promise<T>): Promise<Result<T, Failure>> {
+    const w = await this.workspace();
+    if (!w.ok) return w;
+    try {
+      return ok(await f(w.value.ws, w.value.auto, w.value.route));
+    } catch (e) {
+      return err(this.explain(e, stack));
+    }
+  }
+
+  listStacks(): Promise<Result<StackSummaryLike[], Failure>> {
+    return this.guarded(undefined, async (ws) => (await ws.listStacks()).map((s) => ({ ...s })));
+  }
+
+  selectStack(stack: string): Promise<Result<void, Failure>> {
+    return this.guarded(stack, (ws) => ws.selectStack(stack));
+  }
+
+  createStack(stack: string): Promise<Result<void, Failure>> {
+    return this.guarded(stack, async (ws) => {
+      await ws.createStack(stack);
+    });
+  }
+
+  exportState(stack: string): Promise<Result<StateDeployment, Failure>> {
+    return this.guarded(stack, async (ws) => ((await ws.exportStack(stack)).deployment ?? {}) as StateDeployment);
+  }
+
+  outputs(stack: string): Promise<Result<Record<string, { value: unknown; secret: boolean }>, Failure>> {
+    return this.guarded(stack, (ws) => ws.stackOutputs(stack));
+  }
+
+  config(stack: string): Promise<Result<Record<string, { value: string; secret?: boolean }>, Failure>> {
+    return this.guarded(stack, (ws) => ws.getAllConfig(stack));
+  }
+
+  setConfig(stack: string, key: string, value: string, secret: boolean): Promise<Result<void, Failure>> {
+    return this.guarded(stack, (ws) => ws.setConfig(stack, key, { value, secret }));
+  }
+
+  removeConfig(stack: string, key: string): Promise<Result<void, Failure>> {
+    return this.guarded(stack, (ws) => ws.removeConfig(stack, key));
+  }
+
+  history(stack: string, pageSize?: number): Promise<Result<UpdateSummaryLike[], Failure>> {
+    return this.guarded(stack, async (ws, auto) => {
+      const s = await auto.Stack.select(stack, ws);
+      return (await s.history(pageSize)) as unknown as UpdateSummaryLike[];
+    });
+  }
+
+  /** Removes the backend lock left by a killed update (the CLI's `cancel`). */
+  clearLock(stack: string): Promise<Result<void, Failure>> {
+    return this.guarded(stack, async (ws, auto) => {
+      const s = await auto.Stack.select(stack, ws);
+      await s.cancel();
+    });
+  }
+
+  async run(operation: OperationKind, stack: string, o: RunOptions): Promise<Result<RunOutcome, Failure>> {
+    this.diagnostics = [];
+    const onEvent = (e: EngineEventLike) => {
+      const d = e.diagnosticEvent;
+      if (d && d.severity === 'error' && !d.ephemeral) this.diagnostics.push({ message: d.message, resource: d.urn ? d.urn.split('::').pop() : undefined });
+      o.onEvent?.(e);
+    };
+    return this.guarded(stack, async (ws, auto, route) => {
+      const s = await auto.Stack.select(stack, ws);
+      const common = { onEvent: onEvent as never, onOutput: o.onOutput, signal: o.signal };
+      switch (operation) {
+        case 'preview': {
+          const r = await s.preview({ ...common, plan: o.planFile, diff: true });
+          return { operation, route: route.route, changeSummary: r.changeSummary as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
+        }
+        case 'up': {
+          const r = await s.up({ ...common, plan: o.planFile });
+          return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, outputs: r.outputs, stdout: r.stdout, stderr: r.stderr };
+        }
+        case 'refresh': {
+          const r = await s.refresh({ ...common });
+          return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
+        }
+        case 'destroy': {
+          const r = await s.destroy({ ...common });
+          return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
+        }
+      }
+    });
+  }
+}
