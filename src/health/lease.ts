@@ -1,0 +1,84 @@
+// A lease in the shared storage folder decides which VS Code window probes: the holder renews it,
+// the others read the history it writes, and a lease not renewed within its TTL (the window closed
+// or hung) is taken over. Writes are temp file + rename; after writing, the winner is whoever the
+// file names, so two windows racing for a stale lease settle on one. No `vscode` import.
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+
+export interface LeaseInfo {
+  owner: string;
+  pid: number;
+  expires: number;
+}
+
+export class Lease {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private held = false;
+  private readonly listeners: Array<(held: boolean) => void> = [];
+
+  constructor(
+    readonly file: string,
+    readonly owner: string,
+    readonly ttlMs = 15_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  onChange(l: (held: boolean) => void): void {
+    this.listeners.push(l);
+  }
+
+  async read(): Promise<LeaseInfo | undefined> {
+    try {
+      const o = JSON.parse(await fsp.readFile(this.file, 'utf8'));
+      return typeof o.owner === 'string' && typeof o.expires === 'number' ? o : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async write(info: LeaseInfo): Promise<void> {
+    await fsp.mkdir(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${this.owner}.tmp`;
+    await fsp.writeFile(tmp, JSON.stringify(info));
+    await fsp.rename(tmp, this.file);
+  }
+
+  /** Takes or renews the lease if it is free, stale, or ours. Returns whether we hold it now. */
+  async tryAcquire(): Promise<boolean> {
+    const cur = await this.read();
+    const t = this.now();
+    if (cur && cur.owner !== this.owner && cur.expires > t) return this.set(false);
+    await this.write({ owner: this.owner, pid: process.pid, expires: t + this.ttlMs });
+    const after = await this.read();
+    return this.set(after?.owner === this.owner);
+  }
+
+  private set(held: boolean): boolean {
+    if (held !== this.held) {
+      this.held = held;
+      for (const l of this.listeners) l(held);
+    }
+    return held;
+  }
+
+  /** Checks (and renews) every third of the TTL. */
+  start(): void {
+    const tick = () => void this.tryAcquire().catch(() => this.set(false));
+    tick();
+    this.timer = setInterval(tick, Math.max(50, this.ttlMs / 3));
+  }
+
+  /** Gives the lease up (window closing), so another window can take over at once. */
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (!this.held) return;
+    this.held = false;
+    const cur = await this.read();
+    if (cur?.owner === this.owner) await fsp.rm(this.file, { force: true });
+  }
+}
