@@ -86,6 +86,13 @@ export function historyRow(u: UpdateSummaryLike, now: Date): HistoryRow {
   };
 }
 
+/**
+ * Rows newest first. The file backend reports version 0 for every update, so when versions are
+ * missing they are numbered by position (the CLI's history lists newest first as well).
+ */
 export function historyRows(us: readonly UpdateSummaryLike[], now: Date): HistoryRow[] {
-  return [...us].sort((a, b) => b.version - a.version).map((u) => historyRow(u, now));
+  const numbered = us.some((u) => u.version > 0)
+    ? [...us].sort((a, b) => b.version - a.version)
+    : [...us].sort((a, b) => new Date(b.startTime).getTime() - new Date(a.startTime).getTime()).map((u, i, all) => ({ ...u, version: all.length - i }));
+  return numbered.map((u) => historyRow(u, now));
 }

@@ -56,11 +56,14 @@ export interface StateIndex {
   count: number;
 }
 
-/** Parses `project:///path/index.ts#12,3` or `file:///…#12` into file + line. */
+/**
+ * Parses `project:///index.ts#12,3` (relative to the project folder) or `file:///…#12` into file +
+ * line. Positions inside node_modules (the SDK's own frames) are not the user's code: dropped.
+ */
 export function parseSourcePosition(sp: string | undefined): SourcePosition | undefined {
   if (!sp) return undefined;
   const m = /^(.*?)#(\d+)(?:,(\d+))?$/.exec(sp);
-  if (!m) return undefined;
+  if (!m || /node_modules/.test(m[1]!)) return undefined;
   return { file: m[1]!, line: Number(m[2]), column: m[3] ? Number(m[3]) : undefined };
 }
 
@@ -129,4 +132,24 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
 /** A resource's full state as pretty JSON with secrets masked (for the read-only document). */
 export function resourceStateJson(r: StateResource): string {
   return JSON.stringify(r, (_k, v) => (isSecretValue(v) ? '[secret]' : v), 2);
+}
+
+/** The absolute file a source position points at, given the project folder. */
+export function sourceFile(pos: SourcePosition, projectDir: string): string {
+  if (pos.file.startsWith('project://')) {
+    const rel = decodeURIComponent(pos.file.slice('project://'.length)).replace(/^\/+/, '');
+    return joinPath(projectDir, rel);
+  }
+  if (pos.file.startsWith('file://')) return decodeURIComponent(pos.file.slice('file://'.length));
+  return pos.file.startsWith('/') ? pos.file : joinPath(projectDir, pos.file);
+}
+
+function joinPath(a: string, b: string): string {
+  const parts = `${a.replace(/\/+$/, '')}/${b}`.split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '..') out.pop();
+    else if (p !== '.' && (p !== '' || out.length === 0)) out.push(p);
+  }
+  return out.join('/');
 }
