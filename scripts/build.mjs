@@ -24,6 +24,8 @@ const extension = {
   sourcemap: true,
   minify: production,
   metafile: true,
+  // Built-in document templates (src/documents/templates/*.md) are bundled as strings.
+  loader: { '.md': 'text' },
   logLevel: 'info',
 };
 

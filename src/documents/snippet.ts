@@ -20,5 +20,5 @@ export function choice(index: number, options: readonly string[]): string {
 }
 
 export function mirror(index: number): string {
-  return `\$${index}`;
+  return `$${index}`;
 }

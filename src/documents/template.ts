@@ -39,7 +39,7 @@ export interface TemplateSpec {
   readonly kind: string;
   readonly title: string;
   readonly description: string;
-  /** Folder relative to the workspace root. */
+  /** Folder relative to the workspace root; empty when the front matter names none. */
   readonly folder: string;
   /** File-name pattern, expanded with the same values as the body. */
   readonly fileName: string;
@@ -97,7 +97,7 @@ export function parseTemplate(text: string, file: string): Result<TemplateSpec, 
   if (!kind) return problem(file, 2, 'Front matter needs "kind:" (a short id such as operation or postmortem).');
   if (!KIND.test(kind)) return problem(file, nodeLine(['kind']), `kind "${kind}" must be lower-case letters, digits and dashes.`);
   const title = str('title') ?? kind;
-  const folder = str('folder') ?? 'docs';
+  const folder = str('folder') ?? '';
   const fileName = str('fileName') ?? '{{date}}-{{slug}}.md';
 
   const variables: VariableSpec[] = [];
