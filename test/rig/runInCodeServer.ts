@@ -34,6 +34,8 @@ export interface RigOptions {
   timeoutMs: number;
   /** Echo the host's mocha output (true) or only keep it in the log file. */
   echo: boolean;
+  /** Test an installed VSIX instead of the checkout: installed into the fresh extensions folder first. */
+  vsix?: string;
 }
 
 interface Tools {
@@ -62,6 +64,7 @@ function parseArgs(argv: string[]): RigOptions {
     if (a === '--suite') opts.suite = argv[++i] === 'bench' ? 'bench' : 'suite';
     else if (a === '--grep') opts.grep = argv[++i];
     else if (a === '--output') opts.output = argv[++i];
+    else if (a === '--vsix') opts.vsix = path.resolve(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -143,6 +146,8 @@ export async function runRig(opts: RigOptions): Promise<number> {
 
   try {
     const env = await hostEnvironment(tools, opts, dirs, cleanups, rigSay);
+    let developmentPath = REPO;
+    if (opts.vsix) developmentPath = await installVsix(tools.codeServer.bin, opts.vsix, dirs, out, rigSay);
     const t0 = Date.now();
     const server = await startCodeServer(tools.codeServer.bin, dirs, env);
     cleanups.push(() => server.stop());
@@ -196,7 +201,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
 
     const remote = (p: string): string => `vscode-remote://${server.authority}${p}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(REPO)],
+      ['extensionDevelopmentPath', remote(developmentPath)],
       ['extensionTestsPath', remote(testsEntry)],
       ['skipWelcome', 'true'],
     ];
@@ -240,6 +245,7 @@ async function hostEnvironment(
     OPSDECK_TEST_OUTPUT: dirs.results,
     OPSDECK_TOOLS_JSON: path.join(REPO, '.tools', 'tools.json'),
     OPSDECK_SUITE: opts.suite,
+    OPSDECK_EXTENSION_UNDER_TEST: opts.vsix ? 'vsix' : 'checkout',
   };
   if (opts.grep) env.OPSDECK_TEST_GREP = opts.grep;
   else delete env.OPSDECK_TEST_GREP;
@@ -271,6 +277,28 @@ async function hostEnvironment(
     rigSay('no moto in .tools/tools.json: suites that need it will report themselves skipped');
   }
   return env;
+}
+
+/**
+ * Installs the VSIX the way a user would (`code-server --install-extension`). The tests still need an
+ * extension under development to attach to, so a manifest-only shim takes that place: OpsDeck itself
+ * then loads from the extensions folder, exactly as installed.
+ */
+async function installVsix(bin: string, vsix: string, dirs: { userData: string; extensions: string }, out: string, rigSay: (m: string) => void): Promise<string> {
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} does not exist: run \`npm run package\` first`);
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, [bin, '--install-extension', vsix, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData], { stdio: 'inherit' });
+    child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`code-server --install-extension ${vsix} exited with ${code}`);
+  const shim = path.join(out, 'vsix-test-shim');
+  fs.mkdirSync(shim, { recursive: true });
+  fs.writeFileSync(
+    path.join(shim, 'package.json'),
+    JSON.stringify({ name: 'opsdeck-vsix-test-shim', publisher: 'opsdeck-test', version: '0.0.0', engines: { vscode: '^1.100.0' } }, null, 2),
+  );
+  rigSay(`installed ${path.relative(REPO, vsix)}; testing the installed extension`);
+  return shim;
 }
 
 interface CodeServer {

@@ -40,6 +40,10 @@ describe('foundation: OpsDeck in a real VS Code host', () => {
     assert.strictEqual(extension.isActive, true);
     assert.strictEqual(typeof api, 'object');
     assert.ok(api !== null, 'activate() returned null');
+    // The rig tests either this checkout (development mode) or an installed VSIX (`--vsix`).
+    const underTest = process.env.OPSDECK_EXTENSION_UNDER_TEST;
+    if (underTest === 'checkout') assert.strictEqual(path.resolve(extension.extensionPath), path.resolve(process.env.OPSDECK_REPO!));
+    if (underTest === 'vsix') assert.match(extension.extensionPath, /opsdeck\.opsdeck-\d+\.\d+\.\d+$/, 'not the installed VSIX');
   });
 
   it('registers every command the manifest contributes, each titled and in the OpsDeck category', async () => {
