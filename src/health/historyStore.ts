@@ -134,7 +134,8 @@ export class HistoryStore {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(readonly file: string, opts: StoreOptions = {}) {
-    this.rawRetentionMs = opts.rawRetentionMs ?? 48 * HOUR;
+    // Raw samples give the 1 h and 24 h windows minute resolution; older windows are fine with hours.
+    this.rawRetentionMs = opts.rawRetentionMs ?? 26 * HOUR;
     this.maxAgeMs = opts.maxAgeMs ?? 35 * 24 * HOUR;
     this.maxBytes = opts.maxBytes ?? 16 * 1024 * 1024;
   }
