@@ -123,12 +123,12 @@ describe('Documents: scaffolding commands in the real host', function () {
       const text = editor.document.getText();
       assert.match(text, c.heading);
       assert.strictEqual(fs.readFileSync(file, 'utf8'), text, 'the saved file holds the whole document');
-      if (c.kind !== 'issue-template' && c.kind !== 'sprint') {
+      if (c.kind === 'operation' || c.kind === 'implementation') {
         assert.ok(text.includes(gitUser()), `the operator (${gitUser()}) is filled in`);
       }
 
       const stops = await expectedStops(c.kind, c.answers);
-      assert.ok(stops.length >= 3, 'the template has tab stops');
+      assert.ok(stops.length >= 1, 'the template has tab stops');
       assert.strictEqual(selectedText(), stops[0], 'the first field is selected');
       for (let i = 1; i < 4 && i < stops.length; i++) {
         await vscode.commands.executeCommand('jumpToNextSnippetPlaceholder');
