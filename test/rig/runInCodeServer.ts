@@ -36,6 +36,8 @@ export interface RigOptions {
   echo: boolean;
   /** Test an installed VSIX instead of the checkout: installed into the fresh extensions folder first. */
   vsix?: string;
+  /** Extra environment for the host (e.g. benchmark switches). */
+  env?: Record<string, string>;
 }
 
 interface Tools {
@@ -234,7 +236,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
 async function hostEnvironment(
   tools: Tools,
   opts: RigOptions,
-  dirs: { results: string; pulumiHome: string },
+  dirs: { results: string; pulumiHome: string; userData: string },
   cleanups: Array<() => Promise<void> | void>,
   rigSay: (m: string) => void,
 ): Promise<NodeJS.ProcessEnv> {
@@ -246,6 +248,9 @@ async function hostEnvironment(
     OPSDECK_TOOLS_JSON: path.join(REPO, '.tools', 'tools.json'),
     OPSDECK_SUITE: opts.suite,
     OPSDECK_EXTENSION_UNDER_TEST: opts.vsix ? 'vsix' : 'checkout',
+    // The host's log folder: output channels (e.g. OpsDeck.log) are written under it.
+    OPSDECK_HOST_LOGS: path.join(dirs.userData, 'logs'),
+    ...opts.env,
   };
   if (opts.grep) env.OPSDECK_TEST_GREP = opts.grep;
   else delete env.OPSDECK_TEST_GREP;
