@@ -1,5 +1,125 @@
+// Capability 2: Pulumi stacks in the sidebar. Builds the pieces, owns them through ctx, exposes a
+// read-only ctx.api.stacks. Nothing here loads @pulumi/pulumi: that happens on the first action.
+import * as vscode from 'vscode';
 import { OpsDeckContext } from '../context';
+import { ChangeViews } from './changeView';
+import { ChangeViewState } from './changeViewProtocol';
+import { StackCommands, Selected } from './commands';
+import { PulumiSettings } from './config';
+import { ProjectDiscovery } from './discovery';
+import { OperationGate } from './model/operationGate';
+import { OperationRunner } from './operations';
+import { Rollback } from './rollback';
+import { StackService, stackKey } from './stackService';
+import { PlainItem, StackNode, StacksTree } from './tree';
 
-export function register(_ctx: OpsDeckContext): void {
-  // filled in by the stacks capability
+const LOG_LINES = 5000;
+
+export interface StacksApi {
+  /** The stack last selected in the view or acted on (the documents capability reads it). */
+  readonly selected: Selected | undefined;
+  /** The Stacks view's children of a path of labels (root when empty), as the view shows them. */
+  children(pathOfLabels?: string[]): Promise<PlainItem[]>;
+  /** The change view's current state for a stack (what the webview renders). */
+  changeView(projectDir: string, stack: string): ChangeViewState | undefined;
+  /** The log text OpsDeck wrote to its output channel for stacks (already masked). */
+  logText(): string;
+  /** Operations running now. */
+  running(): Array<{ stack: string; operation: string }>;
+}
+
+export function register(ctx: OpsDeckContext): void {
+  const settings = new PulumiSettings();
+  const storageDir = ctx.extension.globalStorageUri.fsPath;
+  const lines: string[] = [];
+  const discovery = ctx.own(new ProjectDiscovery());
+  const service = ctx.own(new StackService(settings, ctx.extension.secrets, storageDir));
+  const log = {
+    line(text: string) {
+      const masked = service.masker.mask(text);
+      ctx.output.info(masked);
+      lines.push(masked);
+      if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
+    },
+  };
+  const gate = new OperationGate();
+  const tree = ctx.own(new StacksTree(discovery, service, gate, settings));
+  const views = ctx.own(
+    new ChangeViews(ctx.extension.extensionUri, {
+      openSource: (key, urn) => void openSourceOf(key, urn),
+      deploy: (key) => {
+        const [projectDir, stack] = splitKey(key);
+        void vscode.commands.executeCommand('opsdeck.deployPreview', { project: projectDir, stack });
+      },
+    }),
+  );
+  const runner = new OperationRunner(service, gate, tree, views, settings, log, storageDir);
+  const rollback = new Rollback(service, gate, (l) => log.line(l));
+  const commands: StackCommands = new StackCommands(ctx, discovery, service, tree, runner, rollback);
+  const view = ctx.own(vscode.window.createTreeView('opsdeck.stacks', { treeDataProvider: tree, showCollapseAll: true }));
+  ctx.own(view.onDidChangeSelection((e) => {
+    const n = e.selection[0];
+    if (!n || n.kind === 'message' || n.kind === 'project') return;
+    commands.select(n.project, n.kind === 'stack' ? n.stack.name : n.stack);
+  }));
+  ctx.own(vscode.workspace.registerTextDocumentContentProvider('opsdeck-pulumi', commands.docProvider));
+  ctx.registerCommands(commands.table());
+
+  async function openSourceOf(key: string, urn: string): Promise<void> {
+    const [projectDir, stack] = splitKey(key);
+    const project = (await discovery.list()).find((p) => p.dir === projectDir);
+    if (!project) return;
+    const st = await service.state({ project, stack });
+    const src = st.ok ? [...st.value.roots, ...[...st.value.children.values()].flat()].find((n) => n.urn === urn)?.source : undefined;
+    if (src) await commands.openSource(project, src);
+    else void vscode.window.showInformationMessage('The state records no source position for this resource (it is recorded once the resource has been deployed).');
+  }
+
+  // Empty states for the welcome view, and trust.
+  const updateContext = async () => {
+    const projects = vscode.workspace.isTrusted ? await discovery.list() : [];
+    void vscode.commands.executeCommand('setContext', 'opsdeck.stacks.noProjects', projects.length === 0);
+    let cliMissing = false;
+    if (projects[0]) cliMissing = !service.session(projects[0]).locate().ok;
+    void vscode.commands.executeCommand('setContext', 'opsdeck.stacks.cliMissing', cliMissing);
+  };
+  ctx.own(discovery.onDidChange(() => void updateContext()));
+  ctx.own(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    void updateContext();
+    tree.refresh();
+  }));
+  ctx.own(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (settings.affects(e)) {
+      service.invalidateAll();
+      void updateContext();
+      tree.refresh();
+    }
+  }));
+  void updateContext();
+
+  async function children(pathOfLabels: string[] = []): Promise<PlainItem[]> {
+    let nodes = await tree.getChildren(undefined);
+    for (const label of pathOfLabels) {
+      const n: StackNode | undefined = nodes.find((x) => tree.plain(x).label === label);
+      if (!n) throw new Error(`No node "${label}" in the Stacks view (have: ${nodes.map((x) => tree.plain(x).label).join(', ')})`);
+      nodes = await tree.getChildren(n);
+    }
+    return nodes.map((n) => tree.plain(n));
+  }
+
+  const api: StacksApi = {
+    get selected() {
+      return commands.selected;
+    },
+    children,
+    changeView: (projectDir, stack) => views.state(stackKey({ dir: projectDir }, stack)),
+    logText: () => lines.join('\n'),
+    running: () => gate.all().map((o) => ({ stack: o.stackKey, operation: o.operation })),
+  };
+  ctx.api.stacks = Object.freeze(api);
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.lastIndexOf('#');
+  return [key.slice(0, i), key.slice(i + 1)];
 }

@@ -26,6 +26,7 @@ function loadTypeScript(workDir: string, pulumiDir: string | undefined): TsLike 
   } catch {
     if (pulumiDir) {
       const vendored = path.join(pulumiDir, 'vendor', 'typescript@3.8.3', 'typescript.js');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
       if (fs.existsSync(vendored)) return require(vendored) as TsLike;
     }
     throw new Error('TypeScript is not installed for this project (run npm install in the project folder).');

@@ -48,6 +48,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** preview: where to save the update plan; up: the plan to apply. */
   planFile?: string;
+  /** refresh / destroy: only preview them (previewRefresh / previewDestroy). */
+  previewOnly?: boolean;
 }
 
 export interface RunOutcome {
@@ -249,10 +251,18 @@ export class PulumiProjectSession {
           return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, outputs: r.outputs, stdout: r.stdout, stderr: r.stderr };
         }
         case 'refresh': {
+          if (o.previewOnly) {
+            const p = await s.previewRefresh({ ...common });
+            return { operation, route: route.route, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
+          }
           const r = await s.refresh({ ...common });
           return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
         }
         case 'destroy': {
+          if (o.previewOnly) {
+            const p = await s.previewDestroy({ ...common });
+            return { operation, route: route.route, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
+          }
           const r = await s.destroy({ ...common });
           return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
         }

@@ -1,0 +1,117 @@
+// The change view: one webview panel per stack that fills in live while an operation runs. It is
+// rendered from the same ChangeViewState that ctx.api.stacks exposes, so tests read what users see.
+import * as vscode from 'vscode';
+import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
+import { ChangeViewState, ToWebview, isFromWebview } from './changeViewProtocol';
+import { ChangeModel, changeCounts, countsLine, groupedChanges, orderedDiagnostics } from './model/changeModel';
+import { parseUrn } from './model/urn';
+
+export interface ChangeViewHandlers {
+  openSource(stackKey: string, urn: string): void;
+  deploy(stackKey: string): void;
+}
+
+export function toViewState(
+  model: ChangeModel,
+  extra: { project: string; status: string; route?: string; planNote?: string; canDeploy: boolean; failure?: { message: string; remedy: string }; hasSource: (urn: string) => boolean },
+): ChangeViewState {
+  const preview = extra.status !== 'succeeded' && model.operation === 'preview';
+  return {
+    stack: model.stack,
+    project: extra.project,
+    operation: model.operation,
+    status: extra.status,
+    countsLine: countsLine(changeCounts(model), preview || !model.finished),
+    groups: groupedChanges(model).map((g) => ({
+      op: g.op,
+      resources: g.resources.map((r) => ({
+        urn: r.urn,
+        name: r.name,
+        type: r.type,
+        op: r.op,
+        status: r.status,
+        diffs: r.diffs,
+        replaceReasons: r.replaceReasons,
+        errors: r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+        hasSource: extra.hasSource(r.urn),
+      })),
+    })),
+    diagnostics: orderedDiagnostics(model).map((d) => ({ severity: d.severity, resource: d.urn ? parseUrn(d.urn).name : undefined, message: d.message })),
+    route: extra.route,
+    planNote: extra.planNote,
+    canDeploy: extra.canDeploy,
+    failure: extra.failure,
+  };
+}
+
+export class ChangeViews implements vscode.Disposable {
+  private readonly panels = new Map<string, vscode.WebviewPanel>();
+  private readonly states = new Map<string, ChangeViewState>();
+  private readonly pendingPost = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly handlers: ChangeViewHandlers,
+  ) {}
+
+  /** The last state shown for a stack (what the webview renders). */
+  state(stackKey: string): ChangeViewState | undefined {
+    return this.states.get(stackKey);
+  }
+
+  /** Shows (or updates) the change view of a stack. Updates are coalesced to one post per 100 ms. */
+  show(stackKey: string, state: ChangeViewState, reveal = false): void {
+    this.states.set(stackKey, state);
+    let panel = this.panels.get(stackKey);
+    if (!panel) {
+      panel = vscode.window.createWebviewPanel('opsdeck.changeView', `Changes: ${state.stack}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media', 'webview')],
+        retainContextWhenHidden: false,
+      });
+      this.panels.set(stackKey, panel);
+      const p = panel;
+      p.onDidDispose(() => {
+        if (this.panels.get(stackKey) === p) this.panels.delete(stackKey);
+      });
+      p.webview.onDidReceiveMessage((m: unknown) => {
+        if (!isFromWebview(m)) return;
+        if (m.type === 'ready') this.post(stackKey);
+        else if (m.type === 'openSource') this.handlers.openSource(stackKey, m.urn);
+        else if (m.type === 'deploy') this.handlers.deploy(stackKey);
+      });
+      p.webview.html = this.html(p.webview, state);
+    } else if (reveal) panel.reveal(undefined, true);
+    panel.title = `Changes: ${state.stack} (${state.operation})`;
+    if (!this.pendingPost.has(stackKey)) {
+      this.pendingPost.set(stackKey, setTimeout(() => {
+        this.pendingPost.delete(stackKey);
+        this.post(stackKey);
+      }, 100));
+    }
+  }
+
+  private post(stackKey: string): void {
+    const panel = this.panels.get(stackKey);
+    const state = this.states.get(stackKey);
+    if (panel && state) void panel.webview.postMessage({ type: 'state', state } satisfies ToWebview);
+  }
+
+  private html(webview: vscode.Webview, state: ChangeViewState): string {
+    return renderWebviewPage({
+      title: `Changes: ${state.stack}`,
+      cspSource: webview.cspSource,
+      nonce: newNonce(),
+      scriptUris: [webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'changeView.js')).toString()],
+      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'changeView.css')).toString()],
+      body: '<main id="root" aria-live="polite"></main>',
+      initialState: state,
+    });
+  }
+
+  dispose(): void {
+    for (const t of this.pendingPost.values()) clearTimeout(t);
+    for (const p of this.panels.values()) p.dispose();
+    this.panels.clear();
+  }
+}

@@ -1,0 +1,253 @@
+// The stacks command table. Every command takes either a tree node (menus) or an options object
+// ({ project, stack, confirm, wait }) for the palette, keybindings, other extensions and tests;
+// options never skip a check, they only answer the questions a person would be asked.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CommandHandler, OpsDeckContext } from '../context';
+import { DiscoveredProject, ProjectDiscovery } from './discovery';
+import { OperationRequest, OperationResult, OperationRunner, ConfirmAnswers } from './operations';
+import { StackService, stackKey } from './stackService';
+import { StackNode, StacksTree } from './tree';
+import { OperationKind } from './model/engineEvents';
+import { resourceStateJson, sourceFile } from './model/stateTree';
+import { renderValue } from './model/values';
+import { Rollback } from './rollback';
+
+export interface StackArg {
+  project?: string;
+  stack?: string;
+  confirm?: ConfirmAnswers;
+  wait?: boolean;
+}
+
+export interface Selected {
+  project: string;
+  projectDir: string;
+  stack: string;
+}
+
+export class StackCommands {
+  selected: Selected | undefined;
+  private readonly docs = new Map<string, string>();
+  readonly docProvider: vscode.TextDocumentContentProvider = { provideTextDocumentContent: (uri) => this.docs.get(uri.toString()) ?? '' };
+
+  constructor(
+    private readonly ctx: OpsDeckContext,
+    private readonly discovery: ProjectDiscovery,
+    private readonly service: StackService,
+    private readonly tree: StacksTree,
+    private readonly runner: OperationRunner,
+    private readonly rollback: Rollback,
+  ) {}
+
+  private async findProject(p: string | undefined): Promise<DiscoveredProject | undefined> {
+    const all = await this.discovery.list();
+    if (p === undefined) {
+      if (this.selected) return all.find((x) => x.dir === this.selected!.projectDir);
+      if (all.length === 1) return all[0];
+      const pick = await vscode.window.showQuickPick(all.map((x) => ({ label: x.parsed.ok ? x.parsed.value.name : path.basename(x.dir), description: vscode.workspace.asRelativePath(x.dir), x })), { title: 'Pulumi project' });
+      return pick?.x;
+    }
+    return all.find((x) => x.dir === p || path.resolve(p) === x.dir || (x.parsed.ok && x.parsed.value.name === p));
+  }
+
+  /** Resolves (node | options) into a project and stack, asking only when interactive. */
+  async resolve(arg: unknown): Promise<{ project: DiscoveredProject; stack: string; opts: StackArg } | undefined> {
+    const node = arg as StackNode | undefined;
+    if (node && typeof node === 'object' && 'kind' in node) {
+      if (node.kind === 'stack') return { project: node.project, stack: node.stack.name, opts: {} };
+      if ('stack' in node && 'project' in node && typeof node.stack === 'string') return { project: node.project, stack: node.stack, opts: {} };
+    }
+    const opts = (arg && typeof arg === 'object' ? arg : {}) as StackArg;
+    const project = await this.findProject(opts.project);
+    if (!project) {
+      if (opts.project) throw new Error(`No Pulumi project "${opts.project}" in this workspace.`);
+      return undefined;
+    }
+    let stack = opts.stack ?? (this.selected?.projectDir === project.dir ? this.selected.stack : undefined);
+    if (!stack) {
+      const r = await this.service.stacks(project);
+      if (!r.ok) throw new Error(`${r.error.message} ${r.error.remedy}`);
+      const current = r.value.find((s) => s.current);
+      stack = current?.name ?? (await vscode.window.showQuickPick(r.value.map((s) => s.name), { title: 'Stack' }));
+    }
+    return stack ? { project, stack, opts } : undefined;
+  }
+
+  private async operation(operation: OperationKind, arg: unknown, extra: Partial<OperationRequest> = {}): Promise<OperationResult | undefined> {
+    const r = await this.resolve(arg);
+    if (!r) return undefined;
+    this.select(r.project, r.stack);
+    return this.runner.run({ project: r.project, stack: r.stack, operation, confirm: r.opts.confirm, wait: r.opts.wait, ...extra });
+  }
+
+  select(project: DiscoveredProject, stack: string): void {
+    this.selected = { project: project.parsed.ok ? project.parsed.value.name : path.basename(project.dir), projectDir: project.dir, stack };
+  }
+
+  private async openDoc(name: string, content: string): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.from({ scheme: 'opsdeck-pulumi', path: `/${name}`, query: String(Date.now()) });
+    this.docs.set(uri.toString(), content);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    return vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  table(): Record<string, CommandHandler> {
+    return {
+      refreshStacks: async () => {
+        this.service.invalidateAll();
+        await this.discovery.rescan();
+        this.tree.refresh();
+      },
+      selectStack: async (arg: unknown) => {
+        const r = await this.resolve(arg);
+        if (!r) return;
+        const res = await this.service.session(r.project).selectStack(r.stack);
+        if (!res.ok) throw new Error(`${res.error.message} ${res.error.remedy}`);
+        this.select(r.project, r.stack);
+        this.service.invalidate(r.project);
+        this.tree.refresh();
+        return this.selected;
+      },
+      newStack: async (arg: unknown) => {
+        const a = (arg ?? {}) as StackNode | (StackArg & { name?: string });
+        const project = 'kind' in a && a.kind === 'project' ? a.project : await this.findProject((a as StackArg).project);
+        if (!project) return;
+        const name = (a as { name?: string }).name ?? (await vscode.window.showInputBox({ title: 'New stack name', prompt: 'e.g. dev, staging, prod', validateInput: (v) => (/^[A-Za-z0-9_.\-/]+$/.test(v) ? undefined : 'Letters, digits, - _ . / only') }));
+        if (!name) return;
+        if (!(await this.service.ensurePassphrase(project, !(a as { name?: string }).name))) throw new Error('This backend needs a passphrase for the new stack. Run "OpsDeck: Set Pulumi Passphrase" first.');
+        const r = await this.service.session(project).createStack(name);
+        if (!r.ok) throw new Error(`${r.error.message} ${r.error.remedy}`);
+        this.select(project, name);
+        this.service.invalidate(project);
+        this.tree.refresh();
+        return { project: project.dir, stack: name };
+      },
+      preview: (arg: unknown) => this.operation('preview', arg),
+      deploy: (arg: unknown) => this.operation('up', arg),
+      deployPreview: (arg: unknown) => this.operation('up', arg, { fromPreview: true }),
+      refreshStack: (arg: unknown) => this.operation('refresh', arg),
+      destroy: (arg: unknown) => this.operation('destroy', arg),
+      cancel: async (arg: unknown) => {
+        const r = await this.resolve(arg);
+        if (!r) return false;
+        if (this.runner.cancel(stackKey(r.project, r.stack))) return true;
+        const choice = r.opts.confirm
+          ? 'Clear Lock'
+          : await vscode.window.showInformationMessage(`Nothing is running on "${r.stack}" from OpsDeck. If an update was killed and left the stack locked, you can clear the lock.`, { modal: true }, 'Clear Lock');
+        if (choice === 'Clear Lock') return vscode.commands.executeCommand('opsdeck.clearStackLock', { project: r.project.dir, stack: r.stack, confirm: r.opts.confirm });
+        return false;
+      },
+      clearStackLock: async (arg: unknown) => {
+        const r = await this.resolve(arg);
+        if (!r) return false;
+        if (!r.opts.confirm) {
+          const ok = await vscode.window.showWarningMessage(`Clear the lock on "${r.stack}"?`, { modal: true, detail: 'Only do this when no update is really running (for example after a killed process): clearing the lock of a live update can corrupt the state.' }, 'Clear Lock');
+          if (ok !== 'Clear Lock') return false;
+        }
+        const res = await this.service.session(r.project).clearLock(r.stack);
+        if (!res.ok) throw new Error(`${res.error.message} ${res.error.remedy}`);
+        this.ctx.output.info(`[${stackKey(r.project, r.stack)}] lock cleared`);
+        this.service.invalidate(r.project, r.stack);
+        this.tree.refresh();
+        return true;
+      },
+      openProgram: async (arg: unknown) => {
+        const node = arg as StackNode | undefined;
+        const project = node && 'project' in node ? node.project : await this.findProject((arg as StackArg | undefined)?.project);
+        if (!project) return;
+        const main = project.parsed.ok ? project.parsed.value.main : undefined;
+        const candidates = [main, 'index.ts', 'index.js', 'Pulumi.yaml'].filter((x): x is string => !!x).map((f) => vscode.Uri.file(path.join(project.dir, f)));
+        for (const c of candidates) {
+          try {
+            await vscode.workspace.fs.stat(c);
+            await vscode.window.showTextDocument(c);
+            return;
+          } catch {
+            /* try the next */
+          }
+        }
+      },
+      showResourceState: async (node: StackNode) => {
+        if (node?.kind !== 'resource') return;
+        const st = await this.service.state({ project: node.project, stack: node.stack });
+        if (!st.ok) throw new Error(st.error.message);
+        const raw = st.value.byUrn.get(node.node.urn);
+        if (raw) await this.openDoc(`${node.stack}/${node.node.name}.json`, resourceStateJson(raw));
+      },
+      openResourceSource: async (node: StackNode) => {
+        if (node?.kind !== 'resource' || !node.node.source) return;
+        await this.openSource(node.project, node.node.source);
+      },
+      revealOutput: (node: StackNode) => {
+        if (node?.kind === 'output') this.tree.reveal(node);
+      },
+      copyOutput: async (node: StackNode) => {
+        if (node?.kind !== 'output') return;
+        await vscode.env.clipboard.writeText(typeof node.value === 'string' ? node.value : JSON.stringify(node.value));
+        void vscode.window.setStatusBarMessage(`Copied ${node.secret ? 'secret ' : ''}output ${node.key}`, 3000);
+      },
+      setConfig: async (arg: unknown) => {
+        const a = (arg ?? {}) as StackNode | (StackArg & { key?: string; value?: string; secret?: boolean });
+        const r = await this.resolve(arg);
+        if (!r) return;
+        const given = 'kind' in a ? undefined : a;
+        const existingKey = 'kind' in a && a.kind === 'config' ? a.key : undefined;
+        const key = given?.key ?? existingKey ?? (await vscode.window.showInputBox({ title: `Config key for ${r.stack}`, placeHolder: 'e.g. region or myproject:setting' }));
+        if (!key) return;
+        const secret = given?.secret ?? ('kind' in a && a.kind === 'config' ? a.secret : (await vscode.window.showQuickPick(['Plain value', 'Secret (encrypted)'], { title: `Is ${key} a secret?` })) === 'Secret (encrypted)');
+        const value = given?.value ?? (await vscode.window.showInputBox({ title: `Value for ${key}`, password: secret, ignoreFocusOut: true }));
+        if (value === undefined) return;
+        if (secret) this.service.masker.add(value);
+        if (!(await this.service.ensurePassphrase(r.project, !given))) throw new Error('Setting config needs the stack passphrase. Run "OpsDeck: Set Pulumi Passphrase".');
+        const res = await this.service.session(r.project).setConfig(r.stack, key, value, secret);
+        if (!res.ok) throw new Error(`${res.error.message} ${res.error.remedy}`);
+        this.service.invalidate(r.project, r.stack);
+        this.tree.refresh();
+      },
+      removeConfig: async (arg: unknown) => {
+        const a = (arg ?? {}) as StackNode | (StackArg & { key?: string });
+        const r = await this.resolve(arg);
+        if (!r) return;
+        const key = 'kind' in a ? (a.kind === 'config' ? a.key : undefined) : a.key;
+        if (!key) return;
+        if ('kind' in a) {
+          const ok = await vscode.window.showWarningMessage(`Remove config "${key}" from ${r.stack}?`, { modal: true }, 'Remove');
+          if (ok !== 'Remove') return;
+        }
+        const res = await this.service.session(r.project).removeConfig(r.stack, key);
+        if (!res.ok) throw new Error(`${res.error.message} ${res.error.remedy}`);
+        this.service.invalidate(r.project, r.stack);
+        this.tree.refresh();
+      },
+      showUpdateRecord: async (node: StackNode) => {
+        if (node?.kind !== 'history') return;
+        const redacted = JSON.parse(JSON.stringify(node.raw, (_k, v) => (typeof v === 'object' && v && 'secret' in v && (v as { secret: boolean }).secret ? { ...v, value: '[secret]' } : v))) as unknown;
+        await this.openDoc(`${node.stack}/update-${node.row.version}.json`, JSON.stringify(redacted, null, 2));
+      },
+      rollback: async (arg: unknown) => this.rollback.run(arg as StackNode, (req) => this.runner.run(req)),
+      setPulumiPassphrase: async (arg: unknown) => {
+        const a = (arg ?? {}) as StackNode | { project?: string; passphrase?: string };
+        const project = 'kind' in a && 'project' in a ? a.project : await this.findProject((a as { project?: string }).project);
+        if (!project) return;
+        const value = ('kind' in a ? undefined : a.passphrase) ?? (await vscode.window.showInputBox({ title: 'Pulumi passphrase', prompt: 'Kept in VS Code secret storage, never logged.', password: true, ignoreFocusOut: true }));
+        if (value === undefined) return;
+        await this.service.setPassphrase(project, value);
+        this.tree.refresh();
+      },
+      showStacksLog: () => this.ctx.output.show(true),
+    };
+  }
+
+  async openSource(project: DiscoveredProject, pos: { file: string; line: number; column?: number }): Promise<void> {
+    const file = sourceFile(pos, project.dir);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const p = new vscode.Position(Math.max(0, pos.line - 1), Math.max(0, (pos.column ?? 1) - 1));
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(p, p), preview: true });
+  }
+}
+
+export function describeValue(v: unknown): string {
+  return renderValue(v, 200);
+}

@@ -1,0 +1,40 @@
+// `opsdeck.pulumi.*` settings, read through one class of getters.
+import { ConfigSection } from '../config';
+import { DEFAULT_PRODUCTION_PATTERNS } from './model/production';
+import { RouteSetting } from './runner/session';
+
+export type PassphraseSource = 'secretStorage' | 'environment';
+
+export class PulumiSettings extends ConfigSection {
+  constructor() {
+    super('opsdeck.pulumi');
+  }
+
+  /** Path to the pulumi executable (or its folder); empty means PATH, then ~/.pulumi/bin. */
+  get cliPath(): string | undefined {
+    const v = this.get<string>('cliPath', '').trim();
+    return v || undefined;
+  }
+
+  /** Extra environment for the CLI, e.g. PULUMI_BACKEND_URL. */
+  get env(): Record<string, string> {
+    const v = this.get<Record<string, unknown>>('env', {});
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(v ?? {})) if (x !== null && x !== undefined) out[k] = String(x);
+    return out;
+  }
+
+  get passphraseSource(): PassphraseSource {
+    return this.get<string>('passphraseSource', 'secretStorage') === 'environment' ? 'environment' : 'secretStorage';
+  }
+
+  get productionStackPatterns(): string[] {
+    const v = this.get<unknown>('productionStackPatterns', DEFAULT_PRODUCTION_PATTERNS);
+    return Array.isArray(v) ? v.map(String) : DEFAULT_PRODUCTION_PATTERNS;
+  }
+
+  get programRoute(): RouteSetting {
+    const v = this.get<string>('programRoute', 'auto');
+    return v === 'inline' || v === 'onDisk' ? v : 'auto';
+  }
+}

@@ -1,0 +1,308 @@
+// Runs preview / up / refresh / destroy on one stack: one operation per stack, a progress
+// notification with Cancel (the Automation API's abort signal → SIGINT to the CLI), a colour-free
+// log, the change view filling in live, and the guard rails before deploy and destroy. A deploy
+// applies exactly what its preview showed: the preview saves an update plan, the update applies
+// it, and a changed program or config since the preview stops the deploy before it starts.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ChangeModel, ChangeModelBuilder, changeCounts, countsLine } from './model/changeModel';
+import { EngineEventLike, OperationKind } from './model/engineEvents';
+import { formatEvent } from './model/eventLog';
+import { Failure } from './model/failures';
+import { programFingerprint } from './model/fingerprint';
+import { GuardAnswer, GuardQuestion, guardQuestion, judge } from './model/guard';
+import { OperationGate } from './model/operationGate';
+import { ChangeViews, toViewState } from './changeView';
+import { DiscoveredProject } from './discovery';
+import { StackService, stackKey } from './stackService';
+import { StacksTree } from './tree';
+import { PulumiSettings } from './config';
+import { RunOutcome } from './runner/session';
+import { Result } from '../shared/result';
+
+export interface ConfirmAnswers {
+  /** Answers the modal ("Deploy"/"Destroy"). */
+  yes: boolean;
+  /** Answers "type the stack name" for production stacks. */
+  typedName?: string;
+}
+
+export interface OperationRequest {
+  project: DiscoveredProject;
+  stack: string;
+  operation: OperationKind;
+  /** Non-interactive answers; when absent the user is asked. The same checks apply either way. */
+  confirm?: ConfirmAnswers;
+  /** Wait for a running operation on the stack instead of refusing. */
+  wait?: boolean;
+  /** up: deploy the plan of the last preview instead of previewing again. */
+  fromPreview?: boolean;
+}
+
+export type OperationResult =
+  | { status: 'succeeded'; operation: OperationKind; stack: string; counts: string; changeSummary?: Record<string, number> }
+  | { status: 'no-changes'; operation: OperationKind; stack: string }
+  | { status: 'refused'; reason: string }
+  | { status: 'failed'; failure: Failure }
+  | { status: 'cancelled'; operation: OperationKind; stack: string };
+
+interface RememberedPreview {
+  planFile: string;
+  fingerprint: string;
+  model: ChangeModel;
+  at: number;
+}
+
+export interface StackLog {
+  line(text: string): void;
+}
+
+export class OperationRunner {
+  private readonly previews = new Map<string, RememberedPreview>();
+
+  constructor(
+    private readonly service: StackService,
+    private readonly gate: OperationGate,
+    private readonly tree: StacksTree,
+    private readonly views: ChangeViews,
+    private readonly settings: PulumiSettings,
+    private readonly log: StackLog,
+    private readonly storageDir: string,
+  ) {}
+
+  hasPreview(key: string): boolean {
+    return this.previews.has(key);
+  }
+
+  cancel(key: string): boolean {
+    const op = this.gate.get(key);
+    if (!op) return false;
+    this.log.line(`[${key}] cancel requested: interrupting ${op.operation}`);
+    op.abort.abort();
+    return true;
+  }
+
+  async run(req: OperationRequest): Promise<OperationResult> {
+    const key = stackKey(req.project, req.stack);
+    if (!vscode.workspace.isTrusted) {
+      return this.refuse('Pulumi operations run the workspace\'s program, so they are off in an untrusted workspace. Trust the folder to use them.', req);
+    }
+    if (!req.project.parsed.ok) return this.refuse(req.project.parsed.error.message, req);
+    let acquired = this.gate.tryAcquire(key, req.operation);
+    if (!acquired.ok && req.wait) {
+      this.log.line(`[${key}] waiting for the running ${acquired.running.operation} to finish`);
+      await this.gate.whenIdle(key);
+      acquired = this.gate.tryAcquire(key, req.operation);
+    }
+    if (!acquired.ok) return this.refuse(acquired.message, req);
+    const { release, op } = acquired;
+    try {
+      if (!(await this.service.ensurePassphrase(req.project, !req.confirm))) {
+        return this.refuse('This stack needs a passphrase for its secrets. Run "OpsDeck: Set Pulumi Passphrase".', req);
+      }
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `OpsDeck: ${req.operation} ${req.stack}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => op.abort.abort());
+          const report = (message: string) => progress.report({ message });
+          return this.runInner(req, key, op.abort.signal, report);
+        },
+      );
+    } finally {
+      release();
+      this.tree.setProgress(key, undefined);
+      this.service.invalidate(req.project, req.stack);
+      this.tree.refresh();
+    }
+  }
+
+  private refuse(reason: string, req: OperationRequest): OperationResult {
+    this.log.line(`[${stackKey(req.project, req.stack)}] refused: ${reason}`);
+    if (!req.confirm) void vscode.window.showWarningMessage(reason);
+    return { status: 'refused', reason };
+  }
+
+  private planFile(key: string): string {
+    const dir = path.join(this.storageDir, 'plans');
+    fs.mkdirSync(dir, { recursive: true });
+    return path.join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 16)}-${Date.now()}.json`);
+  }
+
+  private routeNote(req: OperationRequest): string | undefined {
+    const r = this.service.session(req.project).route();
+    return r.ok ? `Program route: ${r.value.route === 'inline' ? 'inline (in-process Automation API program)' : 'on disk (Pulumi language host)'} — ${r.value.reason}.` : undefined;
+  }
+
+  private async runInner(req: OperationRequest, key: string, signal: AbortSignal, report: (m: string) => void): Promise<OperationResult> {
+    const projectLabel = req.project.parsed.ok ? req.project.parsed.value.name : req.project.dir;
+    const route = this.routeNote(req);
+    if (route) this.log.line(`[${key}] ${route}`);
+
+    if (req.operation === 'preview') {
+      const planFile = this.planFile(key);
+      const fingerprint = programFingerprint(req.project.dir, {});
+      const r = await this.engine(req, key, 'preview', { planFile }, signal, report, route);
+      if (r.kind !== 'ok') return r.result;
+      this.forgetPreview(key);
+      this.previews.set(key, { planFile, fingerprint, model: r.model, at: Date.now() });
+      this.show(key, r.model, projectLabel, 'succeeded', route, 'Deploying from this view applies the update plan saved by this preview: nothing else.', true);
+      return { status: 'succeeded', operation: 'preview', stack: req.stack, counts: countsLine(changeCounts(r.model)), changeSummary: r.outcome.changeSummary };
+    }
+
+    if (req.operation === 'refresh') {
+      const r = await this.engine(req, key, 'refresh', {}, signal, report, route);
+      if (r.kind !== 'ok') return r.result;
+      return { status: 'succeeded', operation: 'refresh', stack: req.stack, counts: countsLine(changeCounts(r.model), false), changeSummary: r.outcome.changeSummary };
+    }
+
+    // up / destroy: preview first (or take the remembered preview), ask, then apply.
+    let preview: RememberedPreview;
+    if (req.operation === 'up' && req.fromPreview) {
+      const p = this.previews.get(key);
+      if (!p) return this.refuse(`There is no preview of "${req.stack}" to deploy. Run Preview first.`, req);
+      preview = p;
+    } else {
+      const planFile = req.operation === 'up' ? this.planFile(key) : '';
+      const fingerprint = programFingerprint(req.project.dir, {});
+      const r = await this.engine(req, key, req.operation === 'up' ? 'preview' : 'destroy', { planFile: planFile || undefined, previewOnly: req.operation === 'destroy' }, signal, report, route);
+      if (r.kind !== 'ok') return r.result;
+      preview = { planFile, fingerprint, model: r.model, at: Date.now() };
+    }
+
+    const q = guardQuestion(req.operation, req.stack, changeCounts(preview.model), this.settings.productionStackPatterns);
+    if (q.nothingToDo && req.operation === 'up') {
+      this.log.line(`[${key}] the preview shows no changes: nothing to deploy`);
+      this.show(key, preview.model, projectLabel, 'no changes', route, undefined, false);
+      if (!req.confirm) void vscode.window.showInformationMessage(`"${req.stack}" is up to date: the preview shows no changes.`);
+      return { status: 'no-changes', operation: req.operation, stack: req.stack };
+    }
+    this.show(key, preview.model, projectLabel, 'awaiting confirmation', route, req.operation === 'up' ? 'Deploy applies the update plan saved by this preview.' : undefined, false);
+    const answer = req.confirm ? { confirmed: req.confirm.yes, typedName: req.confirm.typedName } : await askUser(q);
+    const verdict = judge(q, answer);
+    if (!verdict.proceed) {
+      this.show(key, preview.model, projectLabel, 'not confirmed', route, undefined, false);
+      return this.refuse(verdict.reason, req);
+    }
+    if (signal.aborted) return { status: 'cancelled', operation: req.operation, stack: req.stack };
+
+    if (req.operation === 'up' && programFingerprint(req.project.dir, {}) !== preview.fingerprint) {
+      this.forgetPreview(key);
+      return this.refuse(`The program or its config changed since the preview of "${req.stack}", so OpsDeck will not deploy it unseen. Run Preview again and review the new changes.`, req);
+    }
+    this.log.line(`[${key}] confirmed: ${req.operation} (${countsLine(changeCounts(preview.model))})${q.production ? ' — production stack, name typed' : ''}`);
+    const r = await this.engine(req, key, req.operation, { planFile: req.operation === 'up' ? preview.planFile : undefined }, signal, report, route);
+    if (req.operation === 'up') this.forgetPreview(key);
+    if (r.kind !== 'ok') return r.result;
+    return { status: 'succeeded', operation: req.operation, stack: req.stack, counts: countsLine(changeCounts(r.model), false), changeSummary: r.outcome.changeSummary };
+  }
+
+  private forgetPreview(key: string): void {
+    const p = this.previews.get(key);
+    this.previews.delete(key);
+    if (p?.planFile) fs.rm(p.planFile, { force: true }, () => undefined);
+  }
+
+  private show(key: string, model: ChangeModel, project: string, status: string, route: string | undefined, planNote: string | undefined, canDeploy: boolean, failure?: Failure): void {
+    const state = this.service.peekState(key);
+    this.views.show(
+      key,
+      toViewState(model, {
+        project,
+        status,
+        route,
+        planNote,
+        canDeploy,
+        failure: failure ? { message: failure.message, remedy: failure.remedy } : undefined,
+        hasSource: (urn) => !!state?.sourceOf(urn),
+      }),
+    );
+  }
+
+  private async engine(
+    req: OperationRequest,
+    key: string,
+    operation: OperationKind,
+    o: { planFile?: string; previewOnly?: boolean },
+    signal: AbortSignal,
+    report: (m: string) => void,
+    route: string | undefined,
+  ): Promise<{ kind: 'ok'; model: ChangeModel; outcome: RunOutcome } | { kind: 'stop'; result: OperationResult }> {
+    const projectLabel = req.project.parsed.ok ? req.project.parsed.value.name : req.project.dir;
+    const isPreview = operation === 'preview' || !!o.previewOnly;
+    const b = new ChangeModelBuilder(operation, req.stack);
+    const label = isPreview && operation !== 'preview' ? `${operation} preview` : operation;
+    this.log.line(`[${key}] ${label} started`);
+    const status = isPreview ? 'previewing' : 'running';
+    this.show(key, b.model, projectLabel, status, route, undefined, false);
+    let done = 0;
+    const onEvent = (e: EngineEventLike) => {
+      for (const l of formatEvent(e, isPreview, this.service.masker)) this.log.line(`[${req.stack}] ${l}`);
+      if (!b.apply(e)) return;
+      if (e.resOutputsEvent && !isPreview) {
+        done++;
+        const name = e.resOutputsEvent.metadata.urn.split('::').pop();
+        report(`${done} done — ${name}`);
+        this.tree.setProgress(key, `${operation}: ${done} done`);
+      } else if (e.resourcePreEvent) {
+        report(`${e.resourcePreEvent.metadata.op} ${e.resourcePreEvent.metadata.urn.split('::').pop()}`);
+      }
+      this.show(key, b.model, projectLabel, status, route, undefined, false);
+    };
+    const session = this.service.session(req.project);
+    const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, { onEvent, signal, planFile: o.planFile, previewOnly: o.previewOnly });
+    if (r.ok) {
+      b.finish('succeeded');
+      this.log.line(`[${key}] ${label} succeeded: ${countsLine(changeCounts(b.model), isPreview)}`);
+      this.show(key, b.model, projectLabel, isPreview ? 'preview ready' : 'succeeded', route, undefined, false);
+      return { kind: 'ok', model: b.model, outcome: r.value };
+    }
+    if (signal.aborted || r.error.kind === 'cancelled') {
+      b.finish('cancelled');
+      const pending = b.model.resources.filter((x) => x.status === 'pending' && x.steps.length).map((x) => x.name);
+      this.log.line(`[${key}] ${label} cancelled${pending.length ? `; not completed: ${pending.join(', ')}` : ''}. The stack stays usable; Refresh shows what exists.`);
+      this.show(key, b.model, projectLabel, 'cancelled', route, undefined, false, { ...r.error, kind: 'cancelled', message: 'Cancelled.', remedy: 'The engine stopped after the steps in flight; the state records what was done. Run Refresh to compare it with what exists.' });
+      return { kind: 'stop', result: { status: 'cancelled', operation: req.operation, stack: req.stack } };
+    }
+    b.finish('failed');
+    const f = r.error;
+    this.log.line(`[${key}] ${label} failed: ${this.service.masker.mask(f.message)}`);
+    this.log.line(`[${key}] what to do: ${f.remedy}`);
+    for (const l of f.detail.split('\n').slice(0, 60)) this.log.line(`[${key}]   ${this.service.masker.mask(l)}`);
+    this.show(key, b.model, projectLabel, 'failed', route, undefined, false, f);
+    if (!req.confirm) void this.notifyFailure(req, key, f);
+    return { kind: 'stop', result: { status: 'failed', failure: f } };
+  }
+
+  private async notifyFailure(req: OperationRequest, key: string, f: Failure): Promise<void> {
+    const actions = f.kind === 'locked' ? ['Clear Lock', 'Show Log'] : f.kind === 'passphrase' ? ['Set Passphrase', 'Show Log'] : f.kind === 'cli-missing' ? ['Open Settings', 'Show Log'] : f.locations.length ? ['Open Location', 'Show Log'] : ['Show Log'];
+    const choice = await vscode.window.showErrorMessage(`${f.message} ${f.remedy}`, ...actions);
+    if (choice === 'Clear Lock') await vscode.commands.executeCommand('opsdeck.clearStackLock', { project: req.project.dir, stack: req.stack });
+    else if (choice === 'Set Passphrase') await vscode.commands.executeCommand('opsdeck.setPulumiPassphrase', { project: req.project.dir });
+    else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'opsdeck.pulumi.cliPath');
+    else if (choice === 'Open Location') {
+      const loc = f.locations[0]!;
+      const file = path.isAbsolute(loc.file) ? loc.file : path.join(req.project.dir, loc.file);
+      const doc = await vscode.workspace.openTextDocument(file);
+      const pos = new vscode.Position(Math.max(0, loc.line - 1), Math.max(0, (loc.column ?? 1) - 1));
+      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
+    } else if (choice === 'Show Log') await vscode.commands.executeCommand('opsdeck.showStacksLog');
+    void key;
+  }
+}
+
+/** The interactive guard: a modal with the preview's counts, then the stack's name for production. */
+async function askUser(q: GuardQuestion): Promise<GuardAnswer> {
+  const pick = await vscode.window.showWarningMessage(q.title, { modal: true, detail: q.detail }, q.confirmLabel);
+  if (pick !== q.confirmLabel) return { confirmed: false };
+  if (q.typeToConfirm === undefined) return { confirmed: true };
+  const typed = await vscode.window.showInputBox({
+    title: `Type "${q.typeToConfirm}" to ${q.operation === 'up' ? 'deploy to' : 'destroy'} this production stack`,
+    prompt: q.detail,
+    placeHolder: q.typeToConfirm,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' || v.trim() === q.typeToConfirm ? undefined : `Type the stack name exactly: ${q.typeToConfirm}`),
+  });
+  return { confirmed: true, typedName: typed };
+}

@@ -1,0 +1,201 @@
+// Per-project Pulumi sessions and a cache of what the tree shows (stacks, state, outputs, config,
+// history), invalidated by operations and setting changes. The passphrase comes from
+// SecretStorage (asked for once) or from the environment, per `opsdeck.pulumi.passphraseSource`.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { Result, err, ok } from '../shared/result';
+import { DiscoveredProject } from './discovery';
+import { Failure } from './model/failures';
+import { needsPassphrase } from './model/pulumiEnv';
+import { ResourceNode, StateIndex, buildStateIndex } from './model/stateTree';
+import { UpdateSummaryLike } from './model/history';
+import { SecretMasker } from './model/eventLog';
+import { PulumiSettings } from './config';
+import { PulumiProjectSession, StackSummaryLike } from './runner/session';
+
+export interface StackRef {
+  project: DiscoveredProject;
+  stack: string;
+}
+
+export function stackKey(project: { dir: string }, stack: string): string {
+  return `${project.dir}#${stack}`;
+}
+
+type Cached<T> = Promise<Result<T, Failure>>;
+
+export class StackService implements vscode.Disposable {
+  private readonly sessions = new Map<string, PulumiProjectSession>();
+  private readonly stacksCache = new Map<string, Cached<StackSummaryLike[]>>();
+  private readonly stateCache = new Map<string, Cached<StateIndex>>();
+  private readonly outputsCache = new Map<string, Cached<Record<string, { value: unknown; secret: boolean }>>>();
+  private readonly configCache = new Map<string, Cached<Record<string, { value: string; secret?: boolean }>>>();
+  private readonly historyCache = new Map<string, Cached<UpdateSummaryLike[]>>();
+  private readonly passphrases = new Map<string, string>();
+  /** Every secret value OpsDeck has seen (config, outputs, passphrases): masked in all logs. */
+  readonly masker = new SecretMasker();
+
+  constructor(
+    private readonly settings: PulumiSettings,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly storageDir: string,
+  ) {}
+
+  private runnerSettings(project: DiscoveredProject) {
+    const extra = this.settings.env;
+    const pass = this.settings.passphraseSource === 'secretStorage' ? this.passphrases.get(project.dir) : undefined;
+    return { cliPath: this.settings.cliPath, env: extra, route: this.settings.programRoute, passphrase: pass, cacheDir: path.join(this.storageDir, 'cli-root') };
+  }
+
+  session(project: DiscoveredProject): PulumiProjectSession {
+    const p = project.parsed.ok ? project.parsed.value : undefined;
+    let s = this.sessions.get(project.dir);
+    if (!s) {
+      s = new PulumiProjectSession({ dir: project.dir, name: p?.name ?? path.basename(project.dir), runtime: p?.runtime ?? 'nodejs', main: p?.main }, this.runnerSettings(project));
+      this.sessions.set(project.dir, s);
+    } else s.updateSettings(this.runnerSettings(project));
+    return s;
+  }
+
+  private secretKey(project: DiscoveredProject): string {
+    return `opsdeck.pulumi.passphrase:${project.dir}`;
+  }
+
+  /** Makes sure a passphrase is available when the backend needs one; asks once when interactive. */
+  async ensurePassphrase(project: DiscoveredProject, interactive: boolean): Promise<boolean> {
+    if (this.settings.passphraseSource === 'environment') return true;
+    if (this.passphrases.has(project.dir)) return true;
+    const stored = await this.secrets.get(this.secretKey(project));
+    if (stored !== undefined) {
+      this.remember(project, stored);
+      return true;
+    }
+    const env = { ...(process.env as Record<string, string>), ...this.settings.env };
+    const backend = project.parsed.ok ? project.parsed.value.backendUrl : undefined;
+    if (!needsPassphrase(backend && !env.PULUMI_BACKEND_URL ? { ...env, PULUMI_BACKEND_URL: backend } : env)) return true;
+    if (!interactive) return false;
+    const value = await vscode.window.showInputBox({
+      title: `Pulumi passphrase for ${vscode.workspace.asRelativePath(project.dir)}`,
+      prompt: 'The passphrase that encrypts this project\'s stack secrets. OpsDeck keeps it in VS Code\'s secret storage and never logs it.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (value === undefined) return false;
+    await this.setPassphrase(project, value);
+    return true;
+  }
+
+  async setPassphrase(project: DiscoveredProject, value: string): Promise<void> {
+    await this.secrets.store(this.secretKey(project), value);
+    this.remember(project, value);
+    this.invalidate(project);
+  }
+
+  /** A rollback worktree uses the passphrase of the project it was checked out from. */
+  async sharePassphrase(from: DiscoveredProject, to: DiscoveredProject): Promise<void> {
+    await this.ensurePassphrase(from, false);
+    const v = this.passphrases.get(from.dir);
+    if (v !== undefined) this.remember(to, v);
+  }
+
+  async clearPassphrase(project: DiscoveredProject): Promise<void> {
+    await this.secrets.delete(this.secretKey(project));
+    this.passphrases.delete(project.dir);
+    this.invalidate(project);
+  }
+
+  private remember(project: DiscoveredProject, value: string): void {
+    this.passphrases.set(project.dir, value);
+    this.masker.add(value);
+    this.sessions.get(project.dir)?.updateSettings(this.runnerSettings(project));
+  }
+
+  private cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Cached<T>): Cached<T> {
+    let v = map.get(key);
+    if (!v) {
+      v = load();
+      map.set(key, v);
+      // Failures are not cached: the next expand tries again (after the user fixed something).
+      void v.then((r) => {
+        if (!r.ok && map.get(key) === v) map.delete(key);
+      });
+    }
+    return v;
+  }
+
+  stacks(project: DiscoveredProject): Cached<StackSummaryLike[]> {
+    return this.cached(this.stacksCache, project.dir, async () => {
+      const r = await this.session(project).listStacks();
+      return r.ok ? ok([...r.value].sort((a, b) => a.name.localeCompare(b.name))) : r;
+    });
+  }
+
+  state(ref: StackRef): Cached<StateIndex> {
+    return this.cached(this.stateCache, stackKey(ref.project, ref.stack), async () => {
+      const r = await this.session(ref.project).exportState(ref.stack);
+      if (!r.ok) return r;
+      const idx = buildStateIndex(r.value);
+      const byUrnNode = new Map<string, ResourceNode>();
+      for (const n of idx.roots) byUrnNode.set(n.urn, n);
+      for (const list of idx.children.values()) for (const n of list) byUrnNode.set(n.urn, n);
+      this.loadedStates.set(stackKey(ref.project, ref.stack), { byUrnNode });
+      return ok(idx);
+    });
+  }
+
+  outputs(ref: StackRef): Cached<Record<string, { value: unknown; secret: boolean }>> {
+    return this.cached(this.outputsCache, stackKey(ref.project, ref.stack), async () => {
+      const r = await this.session(ref.project).outputs(ref.stack);
+      if (r.ok) for (const o of Object.values(r.value)) if (o.secret) this.masker.add(o.value);
+      return r;
+    });
+  }
+
+  config(ref: StackRef): Cached<Record<string, { value: string; secret?: boolean }>> {
+    return this.cached(this.configCache, stackKey(ref.project, ref.stack), async () => {
+      const r = await this.session(ref.project).config(ref.stack);
+      if (r.ok) for (const c of Object.values(r.value)) if (c.secret) this.masker.add(c.value);
+      return r;
+    });
+  }
+
+  history(ref: StackRef): Cached<UpdateSummaryLike[]> {
+    return this.cached(this.historyCache, stackKey(ref.project, ref.stack), () => this.session(ref.project).history(ref.stack));
+  }
+
+  /** Forgets cached data of one stack (or of the whole project). */
+  invalidate(project: DiscoveredProject, stack?: string): void {
+    if (stack === undefined) {
+      this.stacksCache.delete(project.dir);
+      for (const m of [this.stateCache, this.outputsCache, this.configCache, this.historyCache]) {
+        for (const k of [...m.keys()]) if (k.startsWith(`${project.dir}#`)) m.delete(k);
+      }
+      return;
+    }
+    const k = stackKey(project, stack);
+    this.stacksCache.delete(project.dir);
+    for (const m of [this.stateCache, this.outputsCache, this.configCache, this.historyCache]) m.delete(k);
+  }
+
+  invalidateAll(): void {
+    for (const m of [this.stacksCache, this.stateCache, this.outputsCache, this.configCache, this.historyCache]) m.clear();
+  }
+
+  /** The state index of a stack if it is already loaded (no CLI call). */
+  peekState(key: string): { sourceOf(urn: string): { file: string; line: number; column?: number } | undefined } | undefined {
+    const p = this.loadedStates.get(key);
+    if (!p) return undefined;
+    return { sourceOf: (urn) => p.byUrnNode.get(urn)?.source };
+  }
+
+  private readonly loadedStates = new Map<string, { byUrnNode: Map<string, ResourceNode> }>();
+
+  failureFor(message: string): Result<never, Failure> {
+    return err({ kind: 'unknown', message, remedy: '', locations: [], detail: message });
+  }
+
+  dispose(): void {
+    this.invalidateAll();
+    this.sessions.clear();
+  }
+}
