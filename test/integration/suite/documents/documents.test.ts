@@ -183,6 +183,34 @@ describe('Documents: scaffolding commands in the real host', function () {
     assert.deepStrictEqual(after, before, 'no file was created');
   });
 
+  const keysFor = (text: string) => text.split('').map((ch) => (ch === ' ' ? 'Space' : ch));
+  const inputVisible = async () => (await domQuery('.quick-input-widget')).some((n) => n.visible);
+  const inputTitle = async () => (await domQuery('.quick-input-widget .quick-input-title')).filter((n) => n.visible).map((n) => n.text).join('');
+
+  it('Escape at a later step of the input flow creates nothing either', async function () {
+    if (!hasRig()) this.skip();
+    const folder = path.join(root(), 'docs', 'sprints');
+    const before = fs.existsSync(folder) ? fs.readdirSync(folder).sort() : [];
+    const pending = vscode.commands.executeCommand('opsdeck.newSprintWeekPlan');
+    await waitFor('step 1 of the sprint flow', async () => (await inputVisible()) && /\(1\/3\)/.test(await inputTitle()), 15_000);
+    await pressKeys(['Control+a', '7', 'Enter']);
+    await waitFor('step 2 of the sprint flow', async () => /\(2\/3\)/.test(await inputTitle()), 15_000);
+    await pressKeys(['Escape']);
+    assert.strictEqual(await pending, undefined);
+    const after = fs.existsSync(folder) ? fs.readdirSync(folder).sort() : [];
+    assert.deepStrictEqual(after, before, 'no file was created');
+  });
+
+  it('the interactive flow: a title typed on the keyboard names the document', async function () {
+    if (!hasRig()) this.skip();
+    const pending = vscode.commands.executeCommand('opsdeck.newInfrastructureOperation');
+    await waitFor('the input box', inputVisible, 15_000);
+    await pressKeys([...keysFor('Typed at the keyboard'), 'Enter']);
+    const uri = (await pending) as vscode.Uri;
+    assert.match(path.basename(uri.fsPath), /^\d{4}-\d\d-\d\d-typed-at-the-keyboard\.md$/);
+    assert.ok(vscode.window.activeTextEditor!.document.getText().startsWith('# Infrastructure Operation: Typed at the keyboard\n'));
+  });
+
   it('takes a screenshot of a scaffolded operation record', async function () {
     if (!hasRig()) this.skip();
     await vscode.commands.executeCommand('opsdeck.newInfrastructureOperation', { title: 'Migrate API to blue-green deployment' });
