@@ -113,7 +113,10 @@ export class HealthService implements vscode.Disposable {
       this.disposables.push(vscode.workspace.onDidSaveTextDocument((d) => { if (d.uri.toString() === uri.toString()) reload(); }));
     }
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (this.settings.affects(e)) void this.reloadConfig();
+      if (this.settings.affects(e)) {
+        this.lease.setTtl(this.settings.leaseSeconds * 1000);
+        void this.reloadConfig();
+      }
       if (this.awsSettings.affects(e) && this.config) this.applyAws(this.config, true);
     }));
     this.disposables.push(vscode.workspace.onDidGrantWorkspaceTrust(() => { if (this.config) this.applyAws(this.config, true); }));

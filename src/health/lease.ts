@@ -19,7 +19,7 @@ export class Lease {
   constructor(
     readonly file: string,
     readonly owner: string,
-    readonly ttlMs = 15_000,
+    private ttlMs = 15_000,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -63,6 +63,20 @@ export class Lease {
       for (const l of this.listeners) l(held);
     }
     return held;
+  }
+
+  get ttl(): number {
+    return this.ttlMs;
+  }
+
+  /** Changes the TTL (setting changed); renewal restarts at the new pace. */
+  setTtl(ms: number): void {
+    if (ms === this.ttlMs) return;
+    this.ttlMs = ms;
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.start();
+    }
   }
 
   /** Checks (and renews) every third of the TTL. */

@@ -1,0 +1,268 @@
+// Health, SLA and cost inside a real VS Code host: real loopback HTTP/TCP servers, a real moto server
+// for CloudWatch and Cost Explorer, and the dashboard checked in the rig's real browser.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { hasRig, screenshot, waitFor, webviewText } from '../../rig';
+import { LoopbackHttp, LoopbackTcp, closedPort } from '../../../unit/health/loopbackServers';
+import { startMoto, MOTO_CREDENTIALS, type MotoServer } from '../../../support/motoServer';
+import type { HealthApi } from '../../../../src/health';
+import { formatMoney } from '../../../../src/health/statusText';
+
+const DAY = 86_400_000;
+
+function folder(): string {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the rig opens a workspace folder');
+  return f.uri.fsPath;
+}
+
+const configPath = () => path.join(folder(), '.opsdeck', 'health.yaml');
+
+async function writeConfig(yaml: string): Promise<void> {
+  fs.mkdirSync(path.dirname(configPath()), { recursive: true });
+  fs.writeFileSync(configPath(), yaml);
+  // The file watcher would pick it up too; the command makes the test independent of watcher latency.
+  await vscode.commands.executeCommand('opsdeck.refreshHealth');
+}
+
+async function motoEndpoint(): Promise<{ endpoint: string; own?: MotoServer }> {
+  if (process.env.OPSDECK_MOTO_ENDPOINT) return { endpoint: process.env.OPSDECK_MOTO_ENDPOINT };
+  const tools = JSON.parse(fs.readFileSync(process.env.OPSDECK_TOOLS_JSON!, 'utf8')) as { moto?: { bin: string } };
+  assert.ok(tools.moto?.bin, 'tools.json lists moto (node scripts/setup-tools.mjs moto)');
+  const own = await startMoto(tools.moto.bin);
+  return { endpoint: own.endpoint, own };
+}
+
+const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+describe('Health: checks, SLA, CloudWatch and cost in the extension host', function () {
+  this.timeout(120_000);
+  let api: HealthApi;
+  let web: LoopbackHttp;
+  let tcp: LoopbackTcp;
+  let refused: number;
+  let moto: { endpoint: string; own?: MotoServer };
+  let awsDir: string;
+  const ep = (name: string) => api.snapshot().endpoints.find((e) => e.name === name);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<Record<string, unknown>>('opsdeck.opsdeck')!;
+    const exports = await ext.activate();
+    api = exports.health as HealthApi;
+    assert.ok(api, 'ctx.api.health is exported');
+    web = await new LoopbackHttp().start();
+    tcp = await new LoopbackTcp().start();
+    refused = await closedPort();
+    moto = await motoEndpoint();
+    await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    // A profile of the standard credential chain, from a private credentials file.
+    awsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-aws-'));
+    fs.writeFileSync(path.join(awsDir, 'credentials'), `[opsdeck-test]\naws_access_key_id = ${MOTO_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${MOTO_CREDENTIALS.secretAccessKey}\n`);
+    fs.writeFileSync(path.join(awsDir, 'config'), '[profile opsdeck-test]\nregion = us-east-1\n');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(awsDir, 'credentials');
+    process.env.AWS_CONFIG_FILE = path.join(awsDir, 'config');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    await vscode.workspace.getConfiguration('opsdeck.health').update('leaseSeconds', 1, vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    fs.rmSync(configPath(), { force: true });
+    await vscode.commands.executeCommand('opsdeck.refreshHealth');
+    await vscode.workspace.getConfiguration('opsdeck.health').update('leaseSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    await web?.stop();
+    await tcp?.stop();
+    await moto?.own?.stop();
+  });
+
+  it('shows nothing but the welcome view while there is no configuration', async () => {
+    fs.rmSync(configPath(), { force: true });
+    await vscode.commands.executeCommand('opsdeck.refreshHealth');
+    const s = api.snapshot();
+    assert.strictEqual(s.configFile, undefined);
+    assert.deepStrictEqual(s.endpoints, []);
+    assert.strictEqual(api.statusBar().visible, false);
+  });
+
+  it('detects an endpoint going down, notifies, and notices the recovery', async () => {
+    await writeConfig(`
+defaults: { interval: 200ms, timeout: 300ms, failureThreshold: 2, retries: 0, slo: 99.9 }
+endpoints:
+  - { name: web, url: "${web.url}", bodyMatch: '"ok"' }
+  - { name: db, tcp: "127.0.0.1:${tcp.port}" }
+  - { name: gone, tcp: "127.0.0.1:${refused}" }
+`);
+    await waitFor('web and db up, gone down', () => ep('web')?.status === 'up' && ep('db')?.status === 'up' && ep('gone')?.status === 'down');
+    assert.match(ep('gone')!.lastCheck!.error!, /connection refused/);
+    await waitFor('status bar text', () => api.statusBar().text.includes('1 down'));
+    assert.strictEqual(api.statusBar().background, 'statusBarItem.errorBackground');
+
+    web.mode = 'failing';
+    const downNote = await waitFor('a "down" notification for web', () => api.notifications().find((n) => n.kind === 'down' && n.endpoint === 'web'));
+    assert.strictEqual(downNote.shown, true, 'shown to the user (this window probes, not muted)');
+    assert.match(downNote.message, /web is DOWN: HTTP 503/);
+    assert.strictEqual(ep('web')!.status, 'down');
+    web.mode = 'healthy';
+    const rec = await waitFor('a recovery notification', () => api.notifications().find((n) => n.kind === 'recovered' && n.endpoint === 'web'));
+    assert.match(rec.message, /web recovered after/);
+    const w = ep('web')!.sla.windows.find((x) => x.window === '1h')!;
+    assert.ok(w.failed >= 2 && w.ok >= 1, `1 h window counts failures and successes: ${JSON.stringify(w)}`);
+    assert.strictEqual(w.availability, w.ok / (w.ok + w.failed));
+  });
+
+  it('puts a diagnostic on the bad line of a malformed config and keeps running the last good one', async () => {
+    const before = ep('web')!.lastCheck!.t;
+    fs.writeFileSync(configPath(), `endpoints:\n  - name: web\n    url: "${web.url}"\n    timeout: soon\n`);
+    await vscode.commands.executeCommand('opsdeck.refreshHealth');
+    const uri = vscode.Uri.file(configPath());
+    const diags = await waitFor('a diagnostic', () => { const d = vscode.languages.getDiagnostics(uri); return d.length ? d : undefined; });
+    assert.strictEqual(diags[0].range.start.line, 3);
+    assert.match(diags[0].message, /not a duration/);
+    assert.match(api.snapshot().configProblem ?? '', /line 4: .*still running the last good configuration/);
+    await waitFor('checks continue with the last good config', () => (ep('web')?.lastCheck?.t ?? 0) > before && ep('gone') !== undefined);
+  });
+
+  it('hands probing to another window holding the lease, reads its history, skips a torn line, and takes over when it goes stale', async () => {
+    await writeConfig(`
+defaults: { interval: 200ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
+endpoints:
+  - { name: web, url: "${web.url}" }
+`);
+    await waitFor('prober role', () => api.role() === 'prober');
+    const files = api.files();
+    // Another window takes the lease (valid for a minute) ...
+    fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
+    await waitFor('reader role', () => api.role() === 'reader', 10_000);
+    const counted = ep('web')!.sla.windows[0].ok + ep('web')!.sla.windows[0].failed;
+    const requests = web.requests;
+    // ... and writes results, the last line torn by a crash.
+    const t = Date.now();
+    fs.appendFileSync(files.history, `${JSON.stringify({ e: 'web', t, ok: 0, ms: 3, err: 'HTTP 500 from the other window' })}\n${JSON.stringify({ e: 'web', t: t + 1, ok: 0, ms: 3, err: 'HTTP 500 from the other window' })}\n{"e":"web","t":`);
+    await waitFor('the other window\'s results', () => ep('web')!.lastCheck?.error === 'HTTP 500 from the other window');
+    const w = ep('web')!.sla.windows[0];
+    assert.strictEqual(w.ok + w.failed, counted + 2, 'exactly the two complete lines were read');
+    assert.strictEqual(web.requests, requests, 'a reader window does not hit the endpoints');
+    assert.strictEqual(api.snapshot().role, 'reader');
+    // The other window closes without releasing: its lease goes stale and this window takes over,
+    // reloading the whole history (as after a restart) with the torn line skipped.
+    fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() - 1 }));
+    await waitFor('prober again', () => api.role() === 'prober', 10_000);
+    assert.ok(api.snapshot().historySkippedLines >= 1, 'the torn line is skipped, not the file');
+    await waitFor('probing resumes', () => web.requests > requests && ep('web')!.status === 'up');
+    const after = ep('web')!.sla.windows[0];
+    assert.ok(after.failed >= w.failed, 'history survived the reload');
+  });
+
+  it('shows CloudWatch alarms, metrics with a capacity forecast, and cost from moto; one message for missing credentials', async () => {
+    const cw = new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+    await cw.send(new PutMetricAlarmCommand({ AlarmName: 'prod-api-5xx', Namespace: 'OpsDeck/Test', MetricName: 'Errors', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' }));
+    await cw.send(new PutMetricAlarmCommand({ AlarmName: 'prod-db-cpu', Namespace: 'OpsDeck/Test', MetricName: 'CPU', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 90, ComparisonOperator: 'GreaterThanThreshold' }));
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'prod-api-5xx', StateValue: 'ALARM', StateReason: 'Threshold crossed: 12 errors (test)' }));
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'prod-db-cpu', StateValue: 'OK', StateReason: 'fine' }));
+    // Disk use rising 2 points a day for six days (hourly data): 85% is about 11.5 days past the last point.
+    const now = Date.now();
+    const data = [];
+    for (let h = 6 * 24; h >= 0; h--) data.push({ MetricName: 'DiskUsedPercent', Dimensions: [{ Name: 'Volume', Value: 'data' }], Timestamp: new Date(now - h * 3_600_000), Value: 62 - (2 * h) / 24, Unit: 'Percent' as const });
+    for (let i = 0; i < data.length; i += 20) await cw.send(new PutMetricDataCommand({ Namespace: 'OpsDeck/Test', MetricData: data.slice(i, i + 20) }));
+    cw.destroy();
+
+    // Cost Explorer results, queued in the order OpsDeck asks: daily by service, then this month by stack tag.
+    const days: string[] = [];
+    for (let t = now - 30 * DAY; ymd(t) <= ymd(now); t += DAY) days.push(ymd(t));
+    const daily = days.map((d) => ({
+      TimePeriod: { Start: d, End: ymd(Date.parse(`${d}T00:00:00Z`) + DAY) },
+      Total: {},
+      Groups: [
+        { Keys: ['Amazon Elastic Compute Cloud - Compute'], Metrics: { UnblendedCost: { Amount: '10.50', Unit: 'USD' } } },
+        { Keys: ['Amazon Simple Storage Service'], Metrics: { UnblendedCost: { Amount: '2.25', Unit: 'USD' } } },
+      ],
+      Estimated: false,
+    }));
+    const monthPrefix = ymd(now).slice(0, 8);
+    const expectedMtd = days.filter((d) => d.startsWith(monthPrefix)).length * 12.75;
+    const byTag = [{ TimePeriod: { Start: `${monthPrefix}01`, End: ymd(now + DAY) }, Total: {}, Groups: [{ Keys: ['pulumi:stack$prod'], Metrics: { UnblendedCost: { Amount: String(expectedMtd - 40), Unit: 'USD' } } }, { Keys: ['pulumi:stack$dev'], Metrics: { UnblendedCost: { Amount: '40', Unit: 'USD' } } }], Estimated: false }];
+    const q = await fetch(`${moto.endpoint}/moto-api/static/ce/cost-and-usage-results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: [{ ResultsByTime: daily }, { ResultsByTime: byTag }] }) });
+    assert.strictEqual(q.status, 201);
+
+    await writeConfig(`
+defaults: { interval: 500ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
+endpoints:
+  - { name: web, url: "${web.url}" }
+alarms:
+  prefixes: [prod-]
+  poll: 1s
+metrics:
+  - { id: disk, label: Disk used, namespace: OpsDeck/Test, name: DiskUsedPercent, dimensions: { Volume: data }, stat: Average, period: 1h, threshold: 85, unit: Percent }
+aws:
+  region: us-east-1
+  profile: opsdeck-test
+  endpoint: ${moto.endpoint}
+cost:
+  budget: 300
+  stackTag: pulumi:stack
+`);
+    const alarms = await waitFor('alarms from moto', () => { const a = api.snapshot().alarms; return a.length === 2 ? a : undefined; });
+    assert.deepStrictEqual(alarms.map((a) => [a.name, a.state]), [['prod-api-5xx', 'ALARM'], ['prod-db-cpu', 'OK']]);
+    assert.match(alarms[0].reason ?? '', /12 errors/);
+    const disk = await waitFor('metric points', () => api.snapshot().metrics.find((m) => m.id === 'disk' && m.points.length > 100));
+    assert.ok(disk.forecast && disk.forecast.daysToThreshold! > 10 && disk.forecast.daysToThreshold! < 13, JSON.stringify(disk.forecast));
+    assert.match(disk.forecast!.text, /^Disk used reaches 85% in 1[12] days$/);
+
+    await vscode.commands.executeCommand('opsdeck.refreshCost');
+    const cost = await waitFor('cost from Cost Explorer', () => api.snapshot().cost);
+    assert.ok(Math.abs(cost.monthToDate - expectedMtd) < 1e-6, `MTD ${cost.monthToDate} vs ${expectedMtd}`);
+    assert.deepStrictEqual(cost.byService.map((s) => s.name), ['Amazon Elastic Compute Cloud - Compute', 'Amazon Simple Storage Service']);
+    const daysInMonth = new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + 1, 0)).getUTCDate();
+    assert.ok(Math.abs(cost.forecastMonthEnd - 12.75 * daysInMonth) < 0.01, `forecast ${cost.forecastMonthEnd}`);
+    assert.strictEqual(cost.budgetAtRisk, 12.75 * daysInMonth > 300);
+    assert.deepStrictEqual(cost.byStack?.map((s) => s.stack), ['prod', 'dev']);
+    await waitFor('status bar with alarm and cost', () => api.statusBar().text.includes('1 alarm') && api.statusBar().text.includes(`${formatMoney(expectedMtd)} MTD`));
+    assert.strictEqual(api.statusBar().background, 'statusBarItem.errorBackground', 'a firing alarm turns the item red');
+
+    // Expired or missing credentials: one clear message, not one per poll.
+    const before = api.notifications().filter((n) => n.kind === 'aws').length;
+    await writeConfig(fs.readFileSync(configPath(), 'utf8').replace('profile: opsdeck-test', 'profile: opsdeck-missing'));
+    await waitFor('a credentials problem', () => api.snapshot().awsProblem?.kind === 'credentials');
+    await new Promise((r) => setTimeout(r, 3000)); // three more polls at 1 s
+    const msgs = api.notifications().filter((n) => n.kind === 'aws').slice(before);
+    assert.strictEqual(msgs.length, 1, msgs.map((m) => m.message).join('\n'));
+    assert.match(msgs[0].message, /No AWS credentials found for profile "opsdeck-missing"/);
+  });
+
+  it('renders the dashboard in the real browser in light, dark and high-contrast themes', async function () {
+    if (!hasRig()) this.skip();
+    // A long interval keeps the figures still while the browser reads them.
+    await writeConfig(fs.readFileSync(configPath(), 'utf8').replace('profile: opsdeck-missing', 'profile: opsdeck-test').replace('interval: 500ms', 'interval: 1h'));
+    await waitFor('cost loaded (from the shared cache)', () => api.snapshot().cost && !api.snapshot().awsProblem);
+    await vscode.commands.executeCommand('opsdeck.openHealthDashboard');
+    await waitFor('dashboard rendered', () => (api.dashboard().lastRendered as { costShown?: boolean } | undefined)?.costShown);
+    const wb = vscode.workspace.getConfiguration('workbench');
+    const original = wb.inspect('colorTheme')?.globalValue;
+    try {
+      for (const [theme, kind] of [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark'], ['Default High Contrast', 'high-contrast']] as const) {
+        await wb.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        await waitFor(`dashboard re-rendered for ${theme}`, () => (api.dashboard().lastRendered as { theme?: string } | undefined)?.theme === kind);
+        const slug = kind;
+        const shot = await screenshot(`health-dashboard-${slug}`);
+        assert.ok(fs.statSync(shot).size > 10_000, 'a real screenshot');
+        const s = api.snapshot();
+        const web1h = s.endpoints.find((e) => e.name === 'web')!.sla.windows[0];
+        // The figure the dashboard shows equals the model's availability, formatted as the status bar does.
+        const pct = web1h.availability === 1 ? '100%' : `${(Math.floor(web1h.availability! * 10000) / 100).toFixed(2)}%`;
+        let text = '';
+        await waitFor(`availability ${pct} on screen`, async () => (text = await webviewText(`health-dashboard-${slug}`)).includes(pct), 30_000).catch(() => assert.fail(`availability ${pct} not in:\n${text}`));
+        assert.match(text, /OpsDeck Health/);
+        assert.ok(text.includes('web'), 'endpoint row');
+        assert.ok(text.includes(formatMoney(s.cost!.monthToDate, 'USD', 2)), `cost ${formatMoney(s.cost!.monthToDate, 'USD', 2)} in:\n${text}`);
+        assert.match(text, /prod-api-5xx\s+ALARM/);
+        assert.match(text, /Disk used reaches 85% in 1[12] days/);
+        assert.match(text, /Amazon Simple Storage Service/);
+      }
+    } finally {
+      await wb.update('colorTheme', original, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
