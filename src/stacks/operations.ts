@@ -171,6 +171,12 @@ export class OperationRunner {
       preview = { planFile, fingerprint, model: r.model, at: Date.now() };
     }
 
+    const changedSincePreview = () => req.operation === 'up' && programFingerprint(req.project.dir, {}) !== preview.fingerprint;
+    const changedMessage = `The program or its config changed since the preview of "${req.stack}", so OpsDeck will not deploy it unseen. Run Preview again and review the new changes.`;
+    if (changedSincePreview()) {
+      this.forgetPreview(key);
+      return this.refuse(changedMessage, req);
+    }
     const q = guardQuestion(req.operation, req.stack, changeCounts(preview.model), this.settings.productionStackPatterns);
     if (q.nothingToDo && req.operation === 'up') {
       this.log.line(`[${key}] the preview shows no changes: nothing to deploy`);
@@ -187,9 +193,9 @@ export class OperationRunner {
     }
     if (signal.aborted) return { status: 'cancelled', operation: req.operation, stack: req.stack };
 
-    if (req.operation === 'up' && programFingerprint(req.project.dir, {}) !== preview.fingerprint) {
+    if (changedSincePreview()) {
       this.forgetPreview(key);
-      return this.refuse(`The program or its config changed since the preview of "${req.stack}", so OpsDeck will not deploy it unseen. Run Preview again and review the new changes.`, req);
+      return this.refuse(changedMessage, req);
     }
     this.log.line(`[${key}] confirmed: ${req.operation} (${countsLine(changeCounts(preview.model))})${q.production ? ' — production stack, name typed' : ''}`);
     const r = await this.engine(req, key, req.operation, { planFile: req.operation === 'up' ? preview.planFile : undefined }, signal, report, route);

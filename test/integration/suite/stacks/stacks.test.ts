@@ -1,0 +1,255 @@
+// Stacks against the real Pulumi CLI and a local file backend, in the real VS Code host: the tree
+// after each step, the change view's operations and diffs, deploy-what-was-previewed, guard rails,
+// one operation per stack, cancel, secrets, failures. The fixture programs manage files in a
+// folder, so every assertion about "what was deployed" is checked on disk.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { hasRig, webviewText } from '../../rig';
+import { StacksApi, api, cmd, copyFixture, dataDir, expectStatus, labels, newStack, read, toolsHavePulumi, until, useFileBackend, OpResult } from './support';
+
+describe('Stacks: files fixture through the whole change cycle', function () {
+  let stacks: StacksApi;
+  let project: string;
+  let data: string;
+
+  before(async function () {
+    if (!toolsHavePulumi()) {
+      console.log('Stacks: no Pulumi CLI in .tools/tools.json (run `npm run setup-tools pulumi`): skipping');
+      this.skip();
+    }
+    stacks = await api();
+    await useFileBackend();
+    project = copyFixture('files');
+    data = dataDir('files-dev');
+    await cmd('refreshStacks');
+  });
+
+  it('discovers the project and shows it has no stacks yet', async () => {
+    const roots = await stacks.children();
+    assert.ok(labels(roots).includes('opsdeck-files'), `projects: ${labels(roots).join(', ')}`);
+    const under = await stacks.children(['opsdeck-files']);
+    assert.deepStrictEqual(labels(under), ['No stacks yet — create one']);
+  });
+
+  it('creates a stack with config: the tree shows it current with its sections and config', async () => {
+    await newStack(project, 'dev', { dir: data });
+    const st = await stacks.children(['opsdeck-files']);
+    assert.deepStrictEqual(labels(st), ['dev']);
+    assert.match(st[0]!.description ?? '', /current/);
+    assert.strictEqual(st[0]!.contextValue, 'stack');
+    assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev'])), ['Resources', 'Outputs', 'Config', 'History']);
+    const cfg = await stacks.children(['opsdeck-files', 'dev', 'Config']);
+    assert.deepStrictEqual(cfg.map((c) => [c.label, c.description]), [['opsdeck-files:dir', data]]);
+    assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'Resources'])), ['No resources (deploy to create them)']);
+    assert.strictEqual(stacks.selected?.stack, 'dev');
+  });
+
+  it('previews the first deploy: four creates, nothing on disk yet, and the change view says how the program ran', async () => {
+    const r = expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'succeeded');
+    assert.match(r.counts, /^4 to create$/);
+    const view = stacks.changeView(project, 'dev')!;
+    assert.deepStrictEqual(view.groups.map((g) => [g.op, g.resources.map((x) => x.name).sort()]), [['create', ['a', 'b', 'c', 'site']]]);
+    assert.match(view.route ?? '', /Program route: (inline|on disk)/);
+    assert.strictEqual(fs.readdirSync(data).length, 0, 'a preview must not create anything');
+  });
+
+  it('deploys after confirmation: files exist, and Resources / Outputs / History show the truth', async () => {
+    const r = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
+    assert.match(r.counts, /4 created/);
+    assert.strictEqual(read(path.join(data, 'a.txt')), 'hello, world\n');
+    assert.strictEqual(read(path.join(data, 'b.txt')), 'bee\n');
+    assert.strictEqual(read(path.join(data, 'c.txt')), 'sea\n');
+    const res = await stacks.children(['opsdeck-files', 'dev', 'Resources']);
+    assert.deepStrictEqual(labels(res), ['c', 'site', 'default']);
+    assert.strictEqual(res[0]!.description, 'pulumi-nodejs:dynamic:Resource');
+    assert.match(res[0]!.tooltip ?? '', /id: .*c\.txt/);
+    assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'Resources', 'site'])), ['a', 'b']);
+    const outs = await stacks.children(['opsdeck-files', 'dev', 'Outputs']);
+    assert.deepStrictEqual(outs.map((o) => [o.label, o.description]), [['aContent', '"hello, world\\n"'], ['aPath', JSON.stringify(path.join(data, 'a.txt'))], ['cPath', JSON.stringify(path.join(data, 'c.txt'))]]);
+    const hist = await stacks.children(['opsdeck-files', 'dev', 'History']);
+    assert.deepStrictEqual(labels(hist), ['#1 update']);
+    assert.match(hist[0]!.description ?? "", /^succeeded · .* \+5/);
+  });
+
+  it('previews an update, a replace and a delete with property diffs, and deploys exactly that preview', async () => {
+    await cmd('setConfig', { project, stack: 'dev', key: 'greeting', value: 'bonjour', secret: false });
+    await cmd('setConfig', { project, stack: 'dev', key: 'cName', value: 'c2.txt', secret: false });
+    await cmd('setConfig', { project, stack: 'dev', key: 'withB', value: 'false', secret: false });
+    expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'succeeded');
+    const view = stacks.changeView(project, 'dev')!;
+    const byOp = Object.fromEntries(view.groups.map((g) => [g.op, g.resources]));
+    assert.deepStrictEqual(Object.keys(byOp), ['update', 'replace', 'delete']);
+    assert.deepStrictEqual(byOp.update!.map((x) => [x.name, x.diffs.map((d) => `${d.path}: ${d.old} → ${d.new}`)]), [['a', ['content: "hello, world\\n" → "bonjour, world\\n"']]]);
+    assert.deepStrictEqual(byOp.replace!.map((x) => [x.name, x.replaceReasons, x.diffs.map((d) => [d.path, d.replace])]), [['c', ['fileName'], [['fileName', true]]]]);
+    assert.deepStrictEqual(byOp.delete!.map((x) => x.name), ['b']);
+    if (hasRig()) {
+      const text = await webviewText('stacks-change-view-preview');
+      assert.match(text, /replaced because fileName changed/);
+      assert.match(text, /Deploy exactly this preview/);
+    }
+    const r = expectStatus(await cmd<OpResult>('deployPreview', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
+    assert.match(r.counts, /1 updated, 1 replaced, 1 deleted/);
+    assert.strictEqual(read(path.join(data, 'a.txt')), 'bonjour, world\n');
+    assert.strictEqual(read(path.join(data, 'c2.txt')), 'sea\n');
+    assert.strictEqual(read(path.join(data, 'c.txt')), undefined);
+    assert.strictEqual(read(path.join(data, 'b.txt')), undefined);
+    assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'History'])), ['#2 update', '#1 update']);
+  });
+
+  it('refuses to deploy a preview when the program changed after it, and changes nothing', async () => {
+    await cmd('setConfig', { project, stack: 'dev', key: 'greeting', value: 'hola', secret: false });
+    expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'succeeded');
+    assert.deepStrictEqual(stacks.changeView(project, 'dev')!.groups.map((g) => [g.op, g.resources.map((x) => x.name)]), [['update', ['a']]]);
+    const index = path.join(project, 'index.ts');
+    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace("'sea\\n'", "'ocean\\n'"));
+    const r = expectStatus(await cmd<OpResult>('deployPreview', { project, stack: 'dev', confirm: { yes: true } }), 'refused');
+    assert.match(r.reason, /changed since the preview/);
+    assert.strictEqual(read(path.join(data, 'a.txt')), 'bonjour, world\n', 'nothing was deployed');
+    assert.strictEqual(read(path.join(data, 'c2.txt')), 'sea\n');
+    // Put the program back and deploy the config change through a fresh preview.
+    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace("'ocean\\n'", "'sea\\n'"));
+    expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
+    assert.strictEqual(read(path.join(data, 'a.txt')), 'hola, world\n');
+  });
+
+  it('refresh after a change behind Pulumi\'s back shows the drift and records it', async () => {
+    fs.writeFileSync(path.join(data, 'a.txt'), 'edited by hand\n');
+    expectStatus(await cmd<OpResult>('refreshStack', { project, stack: 'dev' }), 'succeeded');
+    const view = stacks.changeView(project, 'dev')!;
+    const a = view.groups.find((g) => g.op === 'update')?.resources.find((x) => x.name === 'a');
+    assert.ok(a, `refresh view: ${JSON.stringify(view.groups)}`);
+    assert.ok(a.diffs.some((d) => d.path === 'content' && d.old === '"hola, world\\n"' && d.new === '"edited by hand\\n"'), JSON.stringify(a.diffs));
+    const site = await stacks.children(['opsdeck-files', 'dev', 'Resources', 'site']);
+    assert.match(site.find((x) => x.label === 'a')!.tooltip ?? '', /content: "edited by hand\\n"/);
+    assert.strictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'History']))[0], '#4 refresh');
+  });
+
+  it('runs one operation per stack: a second deploy is refused while the first runs', async () => {
+    await cmd('setConfig', { project, stack: 'dev', key: 'delayMs', value: '1500', secret: false });
+    await cmd('setConfig', { project, stack: 'dev', key: 'greeting', value: 'ciao', secret: false });
+    const first = cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } });
+    await until('the first deploy to run', () => stacks.running().some((r) => r.stack.endsWith('#dev')));
+    const second = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'refused');
+    assert.match(second.reason, /already running on .*dev/);
+    expectStatus(await first, 'succeeded');
+    assert.strictEqual(read(path.join(data, 'a.txt')), 'ciao, world\n');
+    const waited = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true }, wait: true }), 'no-changes');
+    assert.ok(waited);
+  });
+
+  it('cancel during an up stops it and leaves the stack usable and consistent', async () => {
+    await cmd('setConfig', { project, stack: 'dev', key: 'delayMs', value: '6000', secret: false });
+    await cmd('setConfig', { project, stack: 'dev', key: 'greeting', value: 'salut', secret: false });
+    await cmd('setConfig', { project, stack: 'dev', key: 'withB', value: 'true', secret: false });
+    const up = cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } });
+    await until('the update to start', () => stacks.changeView(project, 'dev')?.operation === 'up' && stacks.changeView(project, 'dev')?.status === 'running');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.strictEqual(await cmd<boolean>('cancel', { project, stack: 'dev' }), true);
+    expectStatus(await up, 'cancelled');
+    assert.match(stacks.logText(), /cancelled/);
+    // The stack is not left locked: refresh and a new deploy both work, and end at the program's state.
+    await cmd('setConfig', { project, stack: 'dev', key: 'delayMs', value: '0', secret: false });
+    expectStatus(await cmd<OpResult>('refreshStack', { project, stack: 'dev' }), 'succeeded');
+    expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
+    assert.strictEqual(read(path.join(data, 'a.txt')), 'salut, world\n');
+    assert.strictEqual(read(path.join(data, 'b.txt')), 'bee\n');
+  });
+
+  it('a production stack demands its name before deploy', async () => {
+    const prodData = dataDir('files-prod');
+    await newStack(project, 'prod', { dir: prodData });
+    const refused = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'prod', confirm: { yes: true } }), 'refused');
+    assert.match(refused.reason, /production stack/);
+    const wrong = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'prod', confirm: { yes: true, typedName: 'dev' } }), 'refused');
+    assert.match(wrong.reason, /not typed correctly/);
+    assert.deepStrictEqual(fs.readdirSync(prodData), [], 'nothing deployed without the name');
+    const st = await stacks.children(['opsdeck-files']);
+    assert.match(st.find((s) => s.label === 'prod')!.description ?? '', /production/);
+    expectStatus(await cmd<OpResult>('deploy', { project, stack: 'prod', confirm: { yes: true, typedName: 'prod' } }), 'succeeded');
+    assert.strictEqual(read(path.join(prodData, 'a.txt')), 'hello, world\n');
+  });
+
+  it('destroys after confirmation: files are gone and the tree shows no resources', async () => {
+    const r = expectStatus(await cmd<OpResult>('destroy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
+    assert.match(r.counts, /deleted/);
+    assert.deepStrictEqual(fs.readdirSync(data).sort(), []);
+    assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'Resources'])), ['No resources (deploy to create them)']);
+    assert.strictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'History']))[0]!.endsWith('destroy'), true);
+  });
+});
+
+describe('Stacks: secrets, failures', function () {
+  let stacks: StacksApi;
+
+  before(async function () {
+    if (!toolsHavePulumi()) this.skip();
+    stacks = await api();
+    await useFileBackend();
+  });
+
+  it('never shows or logs a secret config value or secret output in clear', async () => {
+    const project = copyFixture('secrets');
+    await cmd('refreshStacks');
+    const token = 'tok-INTEGRATION-SECRET-4242';
+    await newStack(project, 'dev', { dir: dataDir('secrets') }, { apiToken: token });
+    expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
+    assert.strictEqual(read(path.join(dataDir('secrets'), 'credentials.txt')), `token=${token}\n`, 'the program really received the secret');
+    const outs = await stacks.children(['opsdeck-secrets', 'dev', 'Outputs']);
+    assert.deepStrictEqual(outs.map((o) => [o.label, o.description, o.contextValue]), [
+      ['credentialsPath', JSON.stringify(path.join(dataDir('secrets'), 'credentials.txt')), 'output'],
+      ['plain', '"visible"', 'output'],
+      ['tokenOut', '[secret]', 'outputSecret'],
+    ]);
+    const cfg = await stacks.children(['opsdeck-secrets', 'dev', 'Config']);
+    assert.deepStrictEqual(cfg.find((c) => c.label === 'opsdeck-secrets:apiToken')!.description, '[secret]');
+    const everything = [stacks.logText(), JSON.stringify(stacks.changeView(project, 'dev')), JSON.stringify(outs), JSON.stringify(cfg), JSON.stringify(await stacks.children(['opsdeck-secrets', 'dev', 'History']))].join('\n');
+    assert.ok(!everything.includes(token), 'the secret leaked into the log, change view or tree');
+    assert.ok(!everything.includes('opsdeck integration passphrase'), 'the passphrase leaked');
+    assert.match(stacks.logText(), /opsdeck-secrets:apiToken=.*\[secret\]/);
+  });
+
+  it('explains a resource that fails to create, errors first, and records the failed update', async () => {
+    const project = copyFixture('failing-create');
+    await cmd('refreshStacks');
+    await newStack(project, 'dev', { dir: dataDir('failing-create') });
+    const r = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'failed');
+    assert.strictEqual(r.failure.kind, 'resource');
+    assert.match(r.failure.message, /bad failed: quota exceeded/);
+    const view = stacks.changeView(project, 'dev')!;
+    assert.strictEqual(view.diagnostics[0]!.severity, 'error');
+    assert.strictEqual(view.diagnostics[0]!.resource, 'bad');
+    const bad = view.groups.flatMap((g) => g.resources).find((x) => x.name === 'bad')!;
+    assert.strictEqual(bad.status, 'failed');
+    assert.strictEqual(read(path.join(dataDir('failing-create'), 'good.txt')), 'ok\n', 'the good resource was created');
+    const hist = await stacks.children(['opsdeck-failing-create', 'dev', 'History']);
+    assert.match(hist[0]!.description ?? '', /^failed/);
+    assert.deepStrictEqual(labels(await stacks.children(['opsdeck-failing-create', 'dev', 'Resources'])).filter((l) => l !== 'default'), ['good']);
+  });
+
+  it('explains a program that does not compile, with file and line', async () => {
+    const project = copyFixture('broken-compile');
+    await cmd('refreshStacks');
+    await newStack(project, 'dev', { dir: dataDir('broken-compile') });
+    const r = expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'failed');
+    assert.strictEqual(r.failure.kind, 'compile');
+    assert.strictEqual(path.basename(r.failure.locations[0]!.file), 'index.ts');
+    assert.strictEqual(r.failure.locations[0]!.line, 5);
+    assert.match(stacks.changeView(project, 'dev')!.failure!.message, /does not compile \(index\.ts:5\)/);
+  });
+
+  it('explains a broken Pulumi.yaml in the tree without losing the other projects', async () => {
+    const dir = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'stacks', 'broken-yaml');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: broken\nruntime: [nodejs\n');
+    await cmd('refreshStacks');
+    const roots = await stacks.children();
+    const broken = roots.find((r) => r.contextValue === 'brokenProject');
+    assert.ok(broken, labels(roots).join(', '));
+    const msg = await stacks.children([broken.label]);
+    assert.match(msg[0]!.label, /is not valid YAML \(line 2\)/);
+    assert.ok(labels(roots).includes('opsdeck-secrets'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

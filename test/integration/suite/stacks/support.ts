@@ -1,0 +1,117 @@
+// Shared set-up for the Stacks integration tests: fixture projects copied into the workspace, a
+// file backend under the test output, the passphrase given through the public command.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+export interface PlainItem {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  collapsible: boolean;
+}
+
+export interface StacksApi {
+  readonly selected: { project: string; projectDir: string; stack: string } | undefined;
+  children(path?: string[]): Promise<PlainItem[]>;
+  changeView(projectDir: string, stack: string): ChangeViewState | undefined;
+  logText(): string;
+  running(): Array<{ stack: string; operation: string }>;
+}
+
+export interface ChangeViewState {
+  operation: string;
+  status: string;
+  countsLine: string;
+  groups: Array<{ op: string; resources: Array<{ name: string; op: string; status: string; diffs: Array<{ path: string; old: string; new: string; replace: boolean }>; replaceReasons: string[]; errors: string[] }> }>;
+  diagnostics: Array<{ severity: string; resource?: string; message: string }>;
+  route?: string;
+  failure?: { message: string; remedy: string };
+}
+
+export type OpResult =
+  | { status: 'succeeded'; counts: string; changeSummary?: Record<string, number> }
+  | { status: 'no-changes' }
+  | { status: 'refused'; reason: string }
+  | { status: 'failed'; failure: { kind: string; message: string; remedy: string; locations: Array<{ file: string; line: number }> } }
+  | { status: 'cancelled' };
+
+export const PASSPHRASE = 'opsdeck integration passphrase';
+
+export function toolsHavePulumi(): boolean {
+  const p = process.env.OPSDECK_TOOLS_JSON;
+  if (!p || !fs.existsSync(p)) return false;
+  const tools = JSON.parse(fs.readFileSync(p, 'utf8')) as { pulumi?: { pulumi?: string } };
+  return !!tools.pulumi?.pulumi && fs.existsSync(tools.pulumi.pulumi);
+}
+
+export async function api(): Promise<StacksApi> {
+  const ext = vscode.extensions.getExtension<Record<string, unknown>>('opsdeck.opsdeck')!;
+  const exports = await ext.activate();
+  const s = exports.stacks as StacksApi | undefined;
+  assert.ok(s, 'ctx.api.stacks is missing');
+  return s;
+}
+
+export function workspaceDir(): string {
+  return vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+}
+
+/** Copies test/fixtures/pulumi/<name> into the workspace (inside the repo, so node_modules resolve). */
+export function copyFixture(name: string, as = name): string {
+  const dest = path.join(workspaceDir(), 'stacks', as);
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.cpSync(path.join(process.env.OPSDECK_REPO!, 'test', 'fixtures', 'pulumi', name), dest, { recursive: true });
+  return dest;
+}
+
+export function dataDir(name: string): string {
+  const d = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'stacks-data', name);
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
+
+export async function useFileBackend(): Promise<string> {
+  const backend = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'stacks-backend');
+  fs.mkdirSync(backend, { recursive: true });
+  await vscode.workspace.getConfiguration('opsdeck.pulumi').update('env', { PULUMI_BACKEND_URL: `file://${backend}` }, vscode.ConfigurationTarget.Workspace);
+  return backend;
+}
+
+export function cmd<T = OpResult>(name: string, arg?: unknown): Promise<T> {
+  return vscode.commands.executeCommand<T>(`opsdeck.${name}`, arg) as Promise<T>;
+}
+
+export async function newStack(projectDir: string, stack: string, config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+  await cmd('setPulumiPassphrase', { project: projectDir, passphrase: PASSPHRASE });
+  const created = await cmd<{ stack: string } | undefined>('newStack', { project: projectDir, name: stack });
+  assert.strictEqual(created?.stack, stack, 'newStack did not create the stack');
+  for (const [key, value] of Object.entries(config)) await cmd('setConfig', { project: projectDir, stack, key, value, secret: false });
+  for (const [key, value] of Object.entries(secrets)) await cmd('setConfig', { project: projectDir, stack, key, value, secret: true });
+}
+
+export function labels(items: PlainItem[]): string[] {
+  return items.map((i) => i.label);
+}
+
+export function expectStatus<S extends OpResult['status']>(r: OpResult | undefined, status: S): Extract<OpResult, { status: S }> {
+  assert.ok(r, 'the command returned nothing');
+  assert.strictEqual(r.status, status, `expected ${status}, got ${JSON.stringify(r)}`);
+  return r as Extract<OpResult, { status: S }>;
+}
+
+export function read(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}
+
+export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
