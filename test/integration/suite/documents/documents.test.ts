@@ -122,7 +122,8 @@ describe('Documents: scaffolding commands in the real host', function () {
       assert.strictEqual(editor.document.uri.fsPath, file, 'the new document is the active editor');
       const text = editor.document.getText();
       assert.match(text, c.heading);
-      assert.strictEqual(fs.readFileSync(file, 'utf8'), text, 'the saved file holds the whole document');
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), text, 'the file on disk holds the whole document');
+      await waitFor('the editor to show the document as saved', () => !editor.document.isDirty, 10_000);
       if (c.kind === 'operation' || c.kind === 'implementation') {
         assert.ok(text.includes(gitUser()), `the operator (${gitUser()}) is filled in`);
       }
