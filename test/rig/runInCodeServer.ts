@@ -108,7 +108,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
 
   const out = path.resolve(REPO, opts.output);
   if (!out.startsWith(REPO + path.sep)) throw new Error(`--output must be inside the repo (${REPO}), so the workspace resolves node_modules`);
-  fs.rmSync(out, { recursive: true, force: true });
+  const release = claimOutput(out);
   const dirs = {
     workspace: path.join(out, 'workspace'),
     results: path.join(out, 'results'),
@@ -117,6 +117,10 @@ export async function runRig(opts: RigOptions): Promise<number> {
     extensions: path.join(out, 'code-server', 'extensions'),
     pulumiHome: path.join(out, 'pulumi-home'),
   };
+  // Only what this run owns is wiped: other runs may use sub-folders of test-output/ (e.g. test-output/2).
+  for (const d of [dirs.workspace, dirs.results, dirs.logs, path.join(out, 'code-server'), dirs.pulumiHome, path.join(out, 'vsix-test-shim')]) {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.results, '.rig'), { recursive: true });
   fs.cpSync(path.join(REPO, 'test', 'fixtures', 'workspace'), dirs.workspace, { recursive: true });
@@ -226,10 +230,33 @@ export async function runRig(opts: RigOptions): Promise<number> {
     return code;
   } finally {
     await cleanup();
+    release();
     await new Promise<void>((r) => hostLog.end(r));
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/**
+ * Two rigs on one output folder would wipe each other's workspace and results mid-run (several people
+ * share a checkout): the second one stops with a clear message instead. Returns the release function.
+ */
+function claimOutput(out: string): () => void {
+  const lock = path.join(REPO, '.tools', 'rig-locks', `${path.relative(REPO, out).replace(/[^\w.-]+/g, '_')}.pid`);
+  if (fs.existsSync(lock)) {
+    const pid = Number(fs.readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {
+      /* stale lock */
+    }
+    if (alive) throw new Error(`another rig (pid ${pid}) is using ${path.relative(REPO, out)}/; wait for it, or use another folder: OPSDECK_RIG_OUTPUT=test-output/2 (or --output)`);
+  }
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  fs.writeFileSync(lock, String(process.pid));
+  return () => fs.rmSync(lock, { force: true });
 }
 
 /** The code-server process environment, which the extension host (and so every test) inherits. */
@@ -437,12 +464,16 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
     }
     case 'webviewText': {
       const texts: string[] = [];
-      // Each webview is an outer iframe (VS Code's host page) holding the extension's document in an
-      // inner iframe named "active-frame". Hidden webviews stay in the DOM with visibility: hidden.
+      // Each webview is an outer iframe (VS Code's host page, .../webview/browser/pre/index.html) holding
+      // the extension's document in an inner iframe whose element id becomes "active-frame" once loaded
+      // (Playwright's frame.name() keeps the name it had when attached, "pending-frame"). Hidden webviews
+      // stay in the DOM with visibility: hidden.
       for (const frame of page.frames()) {
-        if (frame.name() !== 'active-frame') continue;
         const outer = frame.parentFrame();
-        const element = outer ? await outer.frameElement().catch(() => undefined) : undefined;
+        if (!outer || !outer.url().includes('/webview/browser/pre/')) continue;
+        const inner = await frame.frameElement().catch(() => undefined);
+        if (!inner || (await inner.getAttribute('id')) !== 'active-frame') continue;
+        const element = await outer.frameElement().catch(() => undefined);
         if (!element || !(await element.isVisible())) continue;
         texts.push(await frame.evaluate(() => document.body?.innerText ?? ''));
       }
