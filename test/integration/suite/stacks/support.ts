@@ -73,10 +73,22 @@ export function dataDir(name: string): string {
   return d;
 }
 
+export function toolsPulumi(): string {
+  const tools = JSON.parse(fs.readFileSync(process.env.OPSDECK_TOOLS_JSON!, 'utf8')) as { pulumi: { pulumi: string } };
+  return tools.pulumi.pulumi;
+}
+
+/** Points OpsDeck at the CLI the rig provisioned and at a file backend under the test output. */
 export async function useFileBackend(): Promise<string> {
   const backend = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'stacks-backend');
   fs.mkdirSync(backend, { recursive: true });
-  await vscode.workspace.getConfiguration('opsdeck.pulumi').update('env', { PULUMI_BACKEND_URL: `file://${backend}` }, vscode.ConfigurationTarget.Workspace);
+  const cfg = vscode.workspace.getConfiguration('opsdeck.pulumi');
+  // The user-facing way to name a CLI that is not on the host's PATH.
+  if (!(process.env.PATH ?? '').split(path.delimiter).some((d) => fs.existsSync(path.join(d, 'pulumi')))) {
+    console.log(`Stacks: pulumi is not on the extension host's PATH (${process.env.PATH}); using opsdeck.pulumi.cliPath`);
+    await cfg.update('cliPath', toolsPulumi(), vscode.ConfigurationTarget.Workspace);
+  }
+  await cfg.update('env', { PULUMI_BACKEND_URL: `file://${backend}` }, vscode.ConfigurationTarget.Workspace);
   return backend;
 }
 
