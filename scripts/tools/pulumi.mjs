@@ -118,7 +118,8 @@ async function goBuild(moduleDir, pkg, target, what) {
 async function ensureCli(moduleDir, binDir) {
   const target = join(binDir, 'pulumi');
   const existing = onPath('pulumi');
-  if (existing && realpathSync(dirname(existing)) !== realpathSync(binDir)) {
+  // (a PATH entry that is, or links to, our own cached build counts as the cache)
+  if (existing && dirname(realpathSync(existing)) !== realpathSync(binDir)) {
     const v = await cliVersion(existing);
     if (v === `v${PULUMI_VERSION}`) {
       log(`using the Pulumi CLI on PATH: ${existing} (${v})`);
