@@ -108,7 +108,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
 
   const out = path.resolve(REPO, opts.output);
   if (!out.startsWith(REPO + path.sep)) throw new Error(`--output must be inside the repo (${REPO}), so the workspace resolves node_modules`);
-  const release = claimOutput(out);
+  const claim = claimOutput(out);
   const dirs = {
     workspace: path.join(out, 'workspace'),
     results: path.join(out, 'results'),
@@ -157,6 +157,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
     const t0 = Date.now();
     const server = await startCodeServer(tools.codeServer.bin, dirs, env);
     cleanups.push(() => server.stop());
+    claim.recordServer(server.pgid);
     rigSay(`code-server ${tools.codeServer.version} on ${server.url} (${Date.now() - t0} ms)`);
 
     const browser: Browser = await chromium.launch({
@@ -230,7 +231,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
     return code;
   } finally {
     await cleanup();
-    release();
+    claim.release();
     await new Promise<void>((r) => hostLog.end(r));
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -239,24 +240,49 @@ export async function runRig(opts: RigOptions): Promise<number> {
 
 /**
  * Two rigs on one output folder would wipe each other's workspace and results mid-run (several people
- * share a checkout): the second one stops with a clear message instead. Returns the release function.
+ * share a checkout): the second one stops with a clear message instead. The lock also records the
+ * code-server process group, so a server left behind by a rig that was killed outright (SIGKILL: no
+ * clean-up ran) is ended by the next run on the same folder.
  */
-function claimOutput(out: string): () => void {
-  const lock = path.join(REPO, '.tools', 'rig-locks', `${path.relative(REPO, out).replace(/[^\w.-]+/g, '_')}.pid`);
-  if (fs.existsSync(lock)) {
-    const pid = Number(fs.readFileSync(lock, 'utf8'));
-    let alive = false;
+function claimOutput(out: string): { release(): void; recordServer(pgid: number): void } {
+  const lock = path.join(REPO, '.tools', 'rig-locks', `${path.relative(REPO, out).replace(/[^\w.-]+/g, '_')}.json`);
+  const alive = (pid: number): boolean => {
     try {
       process.kill(pid, 0);
-      alive = pid !== process.pid;
+      return true;
     } catch {
-      /* stale lock */
+      return false;
     }
-    if (alive) throw new Error(`another rig (pid ${pid}) is using ${path.relative(REPO, out)}/; wait for it, or use another folder: OPSDECK_RIG_OUTPUT=test-output/2 (or --output)`);
+  };
+  if (fs.existsSync(lock)) {
+    let previous: { rig?: number; server?: number } = {};
+    try {
+      previous = JSON.parse(fs.readFileSync(lock, 'utf8')) as typeof previous;
+    } catch {
+      /* unreadable: treat as stale */
+    }
+    if (previous.rig && previous.rig !== process.pid && alive(previous.rig)) {
+      throw new Error(`another rig (pid ${previous.rig}) is using ${path.relative(REPO, out)}/; wait for it, or use another folder: OPSDECK_RIG_OUTPUT=test-output/2 (or --output)`);
+    }
+    if (previous.server && alive(previous.server)) {
+      console.log(`[rig] ending code-server (process group ${previous.server}) left behind by a killed rig on this folder`);
+      try {
+        process.kill(-previous.server, 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
+    }
   }
   fs.mkdirSync(path.dirname(lock), { recursive: true });
-  fs.writeFileSync(lock, String(process.pid));
-  return () => fs.rmSync(lock, { force: true });
+  const state: { rig: number; server?: number } = { rig: process.pid };
+  fs.writeFileSync(lock, JSON.stringify(state));
+  return {
+    release: () => fs.rmSync(lock, { force: true }),
+    recordServer: (pgid: number) => {
+      state.server = pgid;
+      fs.writeFileSync(lock, JSON.stringify(state));
+    },
+  };
 }
 
 /** The code-server process environment, which the extension host (and so every test) inherits. */
@@ -336,6 +362,7 @@ async function installVsix(bin: string, vsix: string, dirs: { userData: string; 
 interface CodeServer {
   url: string;
   authority: string;
+  pgid: number;
   stop(): Promise<void>;
 }
 
@@ -357,6 +384,15 @@ function startCodeServer(bin: string, dirs: { userData: string; extensions: stri
   ]; // prettier-ignore
   // Detached: its own process group, so the server, its extension host and their children end together.
   const child: ChildProcess = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Last resort if the rig exits without its clean-up (an uncaught error, process.exit elsewhere).
+  const killOnExit = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once('exit', killOnExit);
   const logFile = fs.createWriteStream(path.join(dirs.logs, 'code-server.log'));
   let output = '';
   const stop = async (): Promise<void> => {
@@ -383,6 +419,7 @@ function startCodeServer(bin: string, dirs: { userData: string; extensions: stri
     } catch {
       /* none left */
     }
+    process.removeListener('exit', killOnExit);
     await new Promise<void>((r) => logFile.end(r));
   };
   return new Promise<CodeServer>((resolve, reject) => {
@@ -403,7 +440,7 @@ function startCodeServer(bin: string, dirs: { userData: string; extensions: stri
       if (m) {
         done = true;
         clearTimeout(timer);
-        resolve({ url: m[1], authority: m[2], stop });
+        resolve({ url: m[1], authority: m[2], pgid: child.pid!, stop });
       }
     };
     child.stdout!.on('data', onData);
