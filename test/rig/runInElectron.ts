@@ -36,5 +36,8 @@ async function main(): Promise<void> {
 
 main().catch((e: Error) => {
   console.error(`[electron] ${e.message}`);
+  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|download/i.test(e.message)) {
+    console.error('[electron] @vscode/test-electron downloads VS Code and needs internet access; offline, run `npm run test:integration` (code-server rig).');
+  }
   process.exit(1);
 });
