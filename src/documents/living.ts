@@ -78,6 +78,12 @@ export function progressLogEntry(text: string, hhmm: string, phase: string): Pro
     return h !== undefined && /^progress log$/i.test(h.title);
   });
   if (headingIdx < 0) {
+    // An operation record ends with a sign-off block after a `---` rule; the log goes above it.
+    const footer = footerRule(ls);
+    if (footer) {
+      const insert = `## Progress Log\n\n### ${hhmm} - ${cleanPhase}\n`;
+      return { edit: { start: footer.start, end: footer.start, text: `${insert}\n\n` }, cursor: footer.start + insert.length };
+    }
     const trimmedEnd = text.replace(/\s+$/, '').length;
     const insert = `${trimmedEnd ? '\n\n' : ''}## Progress Log\n\n### ${hhmm} - ${cleanPhase}\n`;
     return { edit: { start: trimmedEnd, end: text.length, text: insert + '\n' }, cursor: trimmedEnd + insert.length };
@@ -91,6 +97,8 @@ export function progressLogEntry(text: string, hhmm: string, phase: string): Pro
       break;
     }
   }
+  const footer = footerRule(ls);
+  if (footer && footer.index > headingIdx && footer.index < endIdx) endIdx = footer.index;
   // Last non-blank line of the section; the entry goes right after it.
   let last = endIdx - 1;
   while (last > headingIdx && ls[last].text.trim() === '') last--;
@@ -98,6 +106,15 @@ export function progressLogEntry(text: string, hhmm: string, phase: string): Pro
   const entryHeading = `${'#'.repeat(Math.min(6, level + 1))} ${hhmm} - ${cleanPhase}`;
   const insert = `\n\n${entryHeading}\n`;
   return { edit: { start: at, end: at, text: insert }, cursor: at + insert.length };
+}
+
+/** The last `---` rule when no heading follows it (a sign-off footer), else undefined. */
+function footerRule(ls: readonly Line[]): Line | undefined {
+  for (let i = ls.length - 1; i > 0; i--) {
+    if (headingOf(ls[i])) return undefined;
+    if (!ls[i].inFence && /^---+\s*$/.test(ls[i].text) && ls[i - 1].text.trim() === '') return ls[i];
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------- operation status

@@ -31,6 +31,17 @@ describe('documents: living documents', () => {
       assert.strictEqual(cursor, out.length - 1);
     });
 
+    it('puts a new log above the sign-off footer of an operation record', () => {
+      const text = operation();
+      const { edit, cursor } = progressLogEntry(text, '11:15', 'Migration');
+      const out = applyEdits(text, [edit]);
+      assert.ok(out.includes('- **Performance Changes**: [Expected performance impact communication]\n\n## Progress Log\n\n### 11:15 - Migration\n\n\n---\n\n**Operation Status**'), out.slice(-900));
+      assert.strictEqual(out.slice(cursor - 20, cursor), '### 11:15 - Migration\n'.slice(-20));
+      assert.ok(out.endsWith('**Documentation Standard**: Infrastructure Operations Template v1.0.0\n'));
+      const second = applyEdits(out, [progressLogEntry(out, '11:40', 'Validation').edit]);
+      assert.match(second, /### 11:15 - Migration\n\n### 11:40 - Validation\n\n+---\n\n\*\*Operation Status\*\*/);
+    });
+
     it('appends at the end of the file when the log is the last section, and ignores headings in code', () => {
       const text = '# Doc\n\n## Progress Log\n```md\n## not a heading\n```\n### 09:00 - Setup\nok\n';
       const out = applyEdits(text, [progressLogEntry(text, '10:30', 'Tests\nwith newline').edit]);
