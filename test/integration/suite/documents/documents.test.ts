@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseDocument } from 'yaml';
-import { hasRig, pressKeys, screenshot, waitFor, domQuery } from '../../rig';
+import { hasRig, pressKeys, screenshot, waitFor, domQuery, domText } from '../../rig';
 import { readSnippet, templatesDir } from '../../../unit/documents/helpers';
 import { parseTemplate } from '../../../../src/documents/template';
 import { clockFacts } from '../../../../src/documents/clock';
@@ -327,6 +327,21 @@ describe('Documents: team templates', function () {
 
     const op = (await vscode.commands.executeCommand('opsdeck.newInfrastructureOperation', { title: 'overridden' })) as vscode.Uri;
     assert.strictEqual(fs.readFileSync(op.fsPath, 'utf8'), '# Our operation: overridden\n');
+
+    // "List Document Kinds" shows every kind and where it comes from, and the skipped template
+    if (hasRig()) {
+      const pending = vscode.commands.executeCommand('opsdeck.listDocumentKinds');
+      const listed = await waitFor('the list of kinds', async () => {
+        const t = await domText('.quick-input-widget .quick-input-list');
+        return t.includes('postmortem') ? t : undefined;
+      }, 15_000);
+      assert.match(listed, /postmortem · \.opsdeck\/templates\/postmortem\.md/);
+      assert.match(listed, /operation · \.opsdeck\/templates\/operation\.md \(overrides the built-in\)/);
+      assert.match(listed, /session · built-in/);
+      assert.match(listed, /\.opsdeck\/templates\/broken\.md:6/);
+      await pressKeys(['Escape']);
+      assert.strictEqual(await pending, undefined);
+    }
 
     // the built-ins keep working while a team template is broken
     const s = (await vscode.commands.executeCommand('opsdeck.newDevelopmentSession', { title: 'still works' })) as vscode.Uri;
