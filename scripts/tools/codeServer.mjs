@@ -39,6 +39,11 @@ export async function ensureCodeServer({ cache }) {
     log(`code-server ${CODE_SERVER_VERSION} already installed in ${dir}`);
     return { bin: paths.entry, version: CODE_SERVER_VERSION, dir };
   }
+  // Native modules compile against local Node headers; node-gyp would otherwise download them (offline: fails).
+  const nodedir = process.env.npm_config_nodedir || join(process.execPath, '..', '..');
+  if (!existsSync(join(nodedir, 'include', 'node', 'node.h'))) {
+    throw new ToolError(`code-server's native modules need the Node.js headers, not found in ${nodedir}/include/node (the NodeSource "nodejs" package ships them; or point npm_config_nodedir at a Node install that has them)`);
+  }
   if (!existsSync('/usr/bin/rg')) throw new ToolError('code-server needs ripgrep at /usr/bin/rg (Debian package "ripgrep"); run the debian step first');
 
   // Install beside the final folder and rename at the end, so an interrupted install never looks finished.
@@ -60,7 +65,7 @@ export async function ensureCodeServer({ cache }) {
     // node-pty's build runs `npx node-gyp`; this machine's ~/.npmrc says yes=false, which makes npx refuse.
     npm_config_yes: 'true',
     // Build native modules against the installed Node headers instead of downloading them.
-    npm_config_nodedir: process.env.npm_config_nodedir || '/usr',
+    npm_config_nodedir: nodedir,
     npm_config_ignore_scripts: 'false',
     npm_config_foreground_scripts: 'true',
     npm_config_audit: 'false',
