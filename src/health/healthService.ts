@@ -78,7 +78,7 @@ export class HealthService implements vscode.Disposable {
     // History and lease live in global storage (shared by all windows), keyed by the workspace folder.
     const key = createHash('sha256').update(folder?.uri.toString() ?? 'no-folder').digest('hex').slice(0, 16);
     this.storageDir = path.join(ctx.extension.globalStorageUri.fsPath, 'health', key);
-    this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'));
+    this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000 });
     this.lease = new Lease(path.join(this.storageDir, 'lease.json'), `${process.pid}-${randomUUID()}`, this.settings.leaseSeconds * 1000);
     this.costCache = new CostCache(path.join(ctx.extension.globalStorageUri.fsPath, 'cost-cache.json'));
     this.diagnostics = vscode.languages.createDiagnosticCollection('opsdeck-health');

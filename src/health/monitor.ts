@@ -282,5 +282,6 @@ export class HealthMonitor {
 
   dispose(): void {
     this.stopProbing();
+    void this.opts.store.flush().catch(() => undefined);
   }
 }

@@ -1,0 +1,183 @@
+// Health benchmarks (plain Node):
+//  - SLA computation: 100 endpoints × 30 days of 10-second samples, every window, µs per endpoint;
+//  - health-check overhead: 200 endpoints every 10 s against loopback servers (in a child process, so
+//    their CPU is not counted): this process's CPU as a share of one core, and the probe's added
+//    latency over a bare http.get;
+//  - cost report from the cache, and a capacity prediction.
+import { spawn } from 'child_process';
+import { promises as fsp } from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { CostCache, costCacheKey, costSnapshot } from '../src/health/costCache';
+import type { CostData } from '../src/health/aws';
+import { capacityForecast } from '../src/health/forecast';
+import { HttpEndpoint, parseHealthConfig } from '../src/health/healthConfig';
+import { HistoryStore } from '../src/health/historyStore';
+import { HealthMonitor } from '../src/health/monitor';
+import { probeHttp } from '../src/health/probe';
+import { DAY, HOUR, MINUTE, Sample, SlaIndex, bucketize, slaReport } from '../src/health/slaMath';
+import { statusBarText, tooltipMarkdown } from '../src/health/statusText';
+
+interface R { name: string; value: number; unit: string; note?: string }
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+function slaBench(): R[] {
+  const ENDPOINTS = 100;
+  const now = Date.UTC(2026, 10, 23, 12, 0, 0);
+  const start = now - 30 * DAY;
+  const rawFrom = Math.floor((now - 26 * HOUR) / HOUR) * HOUR; // older data is hourly, as after compaction
+  const indexes: SlaIndex[] = [];
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let samplesTotal = 0;
+  let buildMs = 0;
+  for (let e = 0; e < ENDPOINTS; e++) {
+    const samples: Sample[] = [];
+    for (let t = start; t < now; t += 10_000) samples.push({ t, ok: rnd() > 0.001, latencyMs: 20 + rnd() * rnd() * 400 });
+    samplesTotal += samples.length;
+    const t0 = performance.now();
+    const idx = new SlaIndex();
+    const cut = samples.findIndex((s) => s.t >= rawFrom);
+    for (const b of bucketize(samples.slice(0, cut), HOUR)) idx.append(b);
+    for (const b of bucketize(samples.slice(cut), MINUTE)) idx.append(b);
+    buildMs += performance.now() - t0;
+    indexes.push(idx);
+  }
+  // Warm up, then time full reports (5 windows × availability and p50/p95/p99, budget, 4 burn rules).
+  for (let r = 0; r < 3; r++) for (const idx of indexes) slaReport(idx, now, 0.999, 30 * DAY);
+  const ROUNDS = 50;
+  const per: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    for (const idx of indexes) slaReport(idx, now - r * MINUTE, 0.999, 30 * DAY);
+    per.push(((performance.now() - t0) * 1000) / ENDPOINTS);
+  }
+  const perEndpoint = median(per);
+  // One "metric" = one figure of one window: 5 windows × 4 figures (availability, p50, p95, p99) + budget + 4 burn rules.
+  const metrics = 5 * 4 + 1 + 4;
+  return [
+    { name: 'SLA report, all windows (100 endpoints × 30 d of 10 s samples)', value: +perEndpoint.toFixed(2), unit: 'µs/endpoint', note: `median of ${ROUNDS} rounds; ${samplesTotal.toLocaleString('en-US')} samples in all` },
+    { name: 'SLA per metric (report ÷ 25 figures)', value: +(perEndpoint / metrics).toFixed(3), unit: 'µs/metric', note: 'target < 100 µs' },
+    { name: 'SLA index build from raw samples', value: +((buildMs * 1e6) / samplesTotal).toFixed(1), unit: 'ns/sample', note: '26 h minute buckets + hourly roll-ups' },
+  ];
+}
+
+function startServerProcess(): Promise<{ port: number; stop: () => void }> {
+  const code = `const http=require('http');const s=http.createServer((q,r)=>{r.writeHead(200,{'content-type':'application/json'});r.end('{"status":"ok"}')});s.listen(0,'127.0.0.1',()=>console.log(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve({ port: Number(d.toString().trim()), stop: () => child.kill() }));
+    child.once('error', reject);
+  });
+}
+
+function rawGet(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    http.get(url, { agent: false }, (res) => {
+      const first = performance.now() - t0;
+      res.resume();
+      res.on('end', () => resolve(first));
+    }).on('error', reject);
+  });
+}
+
+async function overheadBench(): Promise<R[]> {
+  const server = await startServerProcess();
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-bench-health-'));
+  try {
+    // Added latency: the probe (status check, timeout, body handling) against a bare http.get, interleaved.
+    const url = `http://127.0.0.1:${server.port}/health`;
+    const ep = parseHealthConfig(`endpoints:\n  - { name: a, url: "${url}", timeout: 2s }\n`).config!.endpoints[0] as HttpEndpoint;
+    const raw: number[] = [];
+    const probed: number[] = [];
+    for (let i = 0; i < 50; i++) { await rawGet(url); await probeHttp(ep, {}); }
+    for (let i = 0; i < 500; i++) {
+      raw.push(await rawGet(url));
+      const t0 = performance.now();
+      await probeHttp(ep, {});
+      probed.push(performance.now() - t0);
+    }
+    const added = median(probed) - median(raw);
+
+    // CPU share: 200 endpoints, 10 s interval, history written to disk, over three rounds.
+    const N = 200;
+    const yaml = `defaults: { interval: 10s, timeout: 3s, retries: 0 }\nendpoints:\n${Array.from({ length: N }, (_, i) => `  - { name: e${i}, url: "http://127.0.0.1:${server.port}/e${i}" }`).join('\n')}\n`;
+    const cfg = parseHealthConfig(yaml).config!;
+    const monitor = new HealthMonitor({ store: new HistoryStore(path.join(dir, 'history.jsonl'), { flushDelayMs: 1000 }) });
+    let checks = 0;
+    monitor.onChange(() => checks++);
+    monitor.setConfig(cfg);
+    monitor.startProbing();
+    await new Promise((r) => setTimeout(r, 10_000)); // first round (spread over 2 s) and warm-up
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    const checks0 = checks;
+    await new Promise((r) => setTimeout(r, 30_000));
+    const cpu = process.cpuUsage(cpu0);
+    const wall = performance.now() - wall0;
+    monitor.dispose();
+    const share = ((cpu.user + cpu.system) / 1000 / wall) * 100;
+    const snap = monitor.snapshot();
+    const allUp = snap.every((e) => e.status === 'up');
+    return [
+      { name: 'Health checks: CPU, 200 endpoints every 10 s', value: +share.toFixed(2), unit: '% of one core', note: `${checks - checks0} checks in ${(wall / 1000).toFixed(0)} s, incl. history writes; target < 2%${allUp ? '' : ' (NOT all up!)'}` },
+      { name: 'Health check added latency over a bare http.get', value: +added.toFixed(3), unit: 'ms', note: `median probe ${median(probed).toFixed(3)} ms vs raw ${median(raw).toFixed(3)} ms (500 each, loopback); target < 1 ms` },
+    ];
+  } finally {
+    server.stop();
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function costAndCapacityBench(): Promise<R[]> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-bench-cost-'));
+  try {
+    const now = Date.UTC(2026, 10, 23, 12);
+    const services = Array.from({ length: 40 }, (_, i) => `Service ${i}`);
+    const data: CostData = {
+      fetchedAt: now,
+      currency: 'USD',
+      daily: Array.from({ length: 31 }, (_, d) => ({ date: new Date(now - (30 - d) * DAY).toISOString().slice(0, 10), amount: 40 + d })),
+      byGroup: services.map((name, i) => ({ name, amount: 100 - i })),
+      byStack: Array.from({ length: 20 }, (_, i) => ({ stack: `stack-${i}`, amount: 50 - i })),
+    };
+    const cfg = parseHealthConfig('cost: { budget: 1500, stackTag: "pulumi:stack" }\n').config!;
+    const cache = new CostCache(path.join(dir, 'cost-cache.json'));
+    const key = costCacheKey(cfg.aws, cfg.cost, now);
+    await cache.write(key, data);
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      const d = cache.read(key)!;
+      const snap = costSnapshot(d, cfg.cost, now, true);
+      const s = { endpoints: [], alarms: [], cost: snap, awsProblem: undefined, configProblem: undefined };
+      statusBarText(s);
+      tooltipMarkdown({ ...s, generatedAt: now, role: 'prober', metrics: [], overall: 'ok', statusText: '', historySkippedLines: 0, maintenance: [] });
+      times.push(performance.now() - t0);
+    }
+    const points: Array<[number, number]> = [];
+    for (let t = now - 63 * DAY; t < now; t += MINUTE) points.push([t, 40 + ((t - (now - 63 * DAY)) / DAY) * 0.3 + Math.sin(t / HOUR) * 5]);
+    const cap: number[] = [];
+    let text = '';
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      text = capacityForecast('cpu', 'CPU', points, 85, 'Percent').text;
+      cap.push(performance.now() - t0);
+    }
+    return [
+      { name: 'Cost report from cache (read, forecast, status text, tooltip)', value: +median(times).toFixed(3), unit: 'ms', note: '31 days × 40 services, 20 stacks; target < 1 s (webview render measured in the host benchmark)' },
+      { name: 'Capacity prediction (63 days of 1-minute points)', value: +median(cap).toFixed(3), unit: 'ms', note: `${points.length.toLocaleString('en-US')} points → "${text}"; target < 5 s` },
+    ];
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<R[]> {
+  return [...slaBench(), ...(await costAndCapacityBench()), ...(await overheadBench())];
+}
+
+if (require.main === module) void run().then((r) => console.table(r));
