@@ -168,6 +168,33 @@ describe('Documents: scaffolding commands in the real host', function () {
     assert.match(path.basename(uri.fsPath), /^\d{4}-\d\d-\d\d-etc-passwd\.md$/);
   });
 
+  it('a folder that cannot be written, or lies outside the workspace, gives a clear error and writes nothing', async () => {
+    const config = vscode.workspace.getConfiguration('opsdeck.documents');
+    const readme = path.join(root(), 'README.md');
+    const readmeBefore = fs.readFileSync(readme, 'utf8');
+    const listing = () => fs.readdirSync(root()).sort().join(',');
+    try {
+      for (const [folder, message] of [
+        ['README.md/operations', /Could not write the document into README\.md[/\\]operations/],
+        ['../outside', /points outside the workspace/],
+      ] as const) {
+        await config.update('folders', { operation: folder }, vscode.ConfigurationTarget.Workspace);
+        const before = listing(); // after the update, which writes .vscode/settings.json
+        const result = await vscode.commands.executeCommand('opsdeck.newInfrastructureOperation', { title: 'should not exist' });
+        assert.strictEqual(result, undefined);
+        assert.strictEqual(listing(), before, 'nothing was added to the workspace');
+        assert.ok(!fs.existsSync(path.join(path.dirname(root()), 'outside')), 'nothing was written outside the workspace');
+        if (hasRig()) {
+          await waitFor(`the error notification (${message})`, async () => message.test(await domText('.notifications-toasts')), 10_000);
+          await vscode.commands.executeCommand('notifications.clearAll');
+        }
+      }
+      assert.strictEqual(fs.readFileSync(readme, 'utf8'), readmeBefore);
+    } finally {
+      await config.update('folders', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('Escape in the input flow creates nothing', async () => {
     const folder = path.join(root(), 'docs', 'implementations');
     const before = fs.existsSync(folder) ? fs.readdirSync(folder).sort() : [];
