@@ -242,7 +242,10 @@ describe('Documents: scaffolding commands in the real host', function () {
   it('takes a screenshot of a scaffolded operation record', async function () {
     if (!hasRig()) this.skip();
     await vscode.commands.executeCommand('opsdeck.newInfrastructureOperation', { title: 'Migrate API to blue-green deployment' });
-    await vscode.commands.executeCommand('jumpToNextSnippetPlaceholder');
+    // Tab to the Risk Level choice, so the picture shows a choice field with its options open.
+    for (let i = 0; i < 8 && selectedText() !== 'Low'; i++) await vscode.commands.executeCommand('jumpToNextSnippetPlaceholder');
+    assert.strictEqual(selectedText(), 'Low');
+    await waitFor('the choice list', async () => /Critical/.test(await domText('.editor-widget.suggest-widget')), 10_000).catch(() => undefined);
     const shot = await screenshot('operation-record');
     assert.ok(fs.statSync(shot).size > 10_000, 'a real PNG');
   });
