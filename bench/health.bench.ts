@@ -94,11 +94,19 @@ async function overheadBench(): Promise<R[]> {
     const raw: number[] = [];
     const probed: number[] = [];
     for (let i = 0; i < 50; i++) { await rawGet(url); await probeHttp(ep, {}); }
+    let rawCpu = 0;
+    let probeCpu = 0;
     for (let i = 0; i < 500; i++) {
+      let c = process.cpuUsage();
       raw.push(await rawGet(url));
+      c = process.cpuUsage(c);
+      rawCpu += c.user + c.system;
+      c = process.cpuUsage();
       const t0 = performance.now();
       await probeHttp(ep, {});
       probed.push(performance.now() - t0);
+      c = process.cpuUsage(c);
+      probeCpu += c.user + c.system;
     }
     const added = median(probed) - median(raw);
 
@@ -124,6 +132,7 @@ async function overheadBench(): Promise<R[]> {
     const allUp = snap.every((e) => e.status === 'up');
     return [
       { name: 'Health checks: CPU, 200 endpoints every 10 s', value: +share.toFixed(2), unit: '% of one core', note: `${checks - checks0} checks in ${(wall / 1000).toFixed(0)} s, incl. history writes; target < 2%${allUp ? '' : ' (NOT all up!)'}` },
+      { name: 'CPU per check: probe vs bare http.get (fresh connection each)', value: +(probeCpu / 500 / 1000).toFixed(3), unit: 'ms', note: `bare http.get: ${(rawCpu / 500 / 1000).toFixed(3)} ms CPU per request — the floor for a check that opens a new connection` },
       { name: 'Health check added latency over a bare http.get', value: +added.toFixed(3), unit: 'ms', note: `median probe ${median(probed).toFixed(3)} ms vs raw ${median(raw).toFixed(3)} ms (500 each, loopback); target < 1 ms` },
     ];
   } finally {

@@ -47,7 +47,7 @@ function endpointsSection(s: HealthSnapshot): string {
     const budgetClass = b.remainingRatio < 0 ? 'bad' : b.remainingRatio < 0.25 ? 'warn' : '';
     return `<tr tabindex="0" data-row="${i}" aria-label="${esc(e.name)}: ${e.status}, ${formatPercent(e.sla.sloAvailability)} over ${e.sloWindowDays} days, ${Math.round(b.remainingRatio * 100)}% error budget left">
       <th scope="row"><span class="ep-name">${esc(e.name)}</span><br><span class="muted small">${esc(e.target)}</span></th>
-      <td>${stateBadge(e)}${e.lastCheck && !e.lastCheck.ok ? `<br><span class="small err">${esc(e.lastCheck.error ?? '')}</span>` : ''}</td>
+      <td>${stateBadge(e)}${e.lastCheck && !e.lastCheck.ok ? `<br><span class="small err">${esc(e.lastCheck.error ?? '')}</span>` : ''}${w24 && (w24.retries || w24.excluded) ? `<br><span class="small muted">24 h: ${w24.retries} retr${w24.retries === 1 ? 'y' : 'ies'} (not failures), ${w24.excluded} in maintenance (not counted)</span>` : ''}</td>
       ${cells}
       <td class="num ${budgetClass}">${Math.round(b.remainingRatio * 100)}%<br><span class="small muted">${Math.round(b.remainingMinutes)} / ${Math.round(b.totalMinutes)} min</span></td>
       <td class="num">${burn ? `<span class="warn">${burn.longBurn.toFixed(1)}× (${burn.severity})</span>` : `${e.sla.burn[0].longBurn.toFixed(1)}×`}</td>
@@ -153,11 +153,12 @@ function drawCharts(s: HealthSnapshot): number {
 }
 
 function render(s: HealthSnapshot): void {
+  const t0 = performance.now();
   const latency = s.endpoints.length ? `<section aria-labelledby="h-latency"><h2 id="h-latency">Latency</h2><div class="chart" id="latency-chart" role="img" aria-label="Latency of each endpoint over the last hour"></div></section>` : '';
   app.innerHTML = header(s) + endpointsSection(s) + latency + alarmsSection(s) + metricsSection(s) + costSection(s);
   app.setAttribute('aria-busy', 'false');
   const n = drawCharts(s);
-  vscode.postMessage({ type: 'rendered', summary: { endpoints: s.endpoints.length, charts: n, costShown: !!s.cost, theme: themeKind() } });
+  vscode.postMessage({ type: 'rendered', summary: { endpoints: s.endpoints.length, charts: n, costShown: !!s.cost, theme: themeKind(), renderMs: Math.round((performance.now() - t0) * 10) / 10 } });
   if (state.focusedId) document.querySelector<HTMLElement>(`[data-row="${state.focusedId}"]`)?.focus({ preventScroll: true });
 }
 

@@ -22,6 +22,8 @@ export interface DashboardRenderSummary {
   charts: number;
   costShown: boolean;
   theme: string;
+  /** Time the webview spent rendering this snapshot (DOM and charts), ms. */
+  renderMs: number;
 }
 
 /** Webview state kept by `vscode.setState` so a hidden panel comes back as it was. */

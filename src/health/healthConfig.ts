@@ -104,13 +104,28 @@ export interface ParseResult {
 
 export const DEFAULTS = {
   intervalMs: 10_000,
-  timeoutMs: 5_000,
+  // 3 s keeps worst-case detection (two failed checks that both time out, with one retry each) under 30 s.
+  timeoutMs: 3_000,
   failureThreshold: 2,
   retries: 1,
   slo: 0.999,
   sloWindowDays: 30,
   alarmPollMs: 60_000,
 };
+
+/** Pause between a failed attempt and its retry (also used by the monitor). */
+export function retryDelayMs(intervalMs: number): number {
+  return Math.min(500, intervalMs / 4);
+}
+
+/**
+ * Longest time from an endpoint failing to it being declared down, when every attempt times out: the
+ * failure starts just after a check, then `failureThreshold` checks, each `retries + 1` attempts long.
+ */
+export function worstCaseDetectionMs(ep: Pick<EndpointBase, 'intervalMs' | 'timeoutMs' | 'failureThreshold' | 'retries'>): number {
+  const attempt = (ep.retries + 1) * ep.timeoutMs + ep.retries * retryDelayMs(ep.intervalMs);
+  return ep.intervalMs + (ep.failureThreshold - 1) * Math.max(ep.intervalMs, attempt) + attempt;
+}
 
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -452,12 +452,12 @@ export class HealthService implements vscode.Disposable {
       this.changeTimer = undefined;
       this.generation++;
       this.changeEmitter.fire();
-    }, 50);
+    }, 250);
   }
 
-  snapshot(): HealthSnapshot {
+  snapshot(withRecent = true): HealthSnapshot {
     const now = Date.now();
-    const endpoints = this.monitor.snapshot(now);
+    const endpoints = this.monitor.snapshot(now, withRecent);
     const metrics: MetricSeriesSnapshot[] = (this.config?.metrics ?? []).map((m) => {
       const points = this.metricPoints.get(m.id) ?? [];
       return { id: m.id, label: m.label, unit: m.unit, threshold: m.threshold, points, forecast: m.threshold !== undefined ? capacityForecast(m.id, m.label, points, m.threshold, m.unit) : undefined };

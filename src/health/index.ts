@@ -82,15 +82,24 @@ export function register(ctx: OpsDeckContext): void {
   const refreshCost = () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'OpsDeck: refreshing cost from Cost Explorer' }, () => service.refreshCost(true));
 
+  let treeStale = false;
   const render = () => {
-    const s = service.snapshot();
+    const s = service.snapshot(false);
     statusBar.render(s, service.settings.showStatusBar);
-    tree.update(s);
+    // A hidden tree is refreshed when it is shown, not on every check.
+    if (view.visible) tree.update(s);
+    else treeStale = true;
     const down = s.endpoints.filter((e) => e.status === 'down').length;
     view.badge = down ? { value: down, tooltip: `${down} endpoint(s) down` } : undefined;
     view.message = s.role === 'reader' ? 'Another window runs the checks; showing its results.' : undefined;
   };
   ctx.own(service.onDidChange(render));
+  ctx.own(view.onDidChangeVisibility(() => {
+    if (view.visible && treeStale) {
+      treeStale = false;
+      tree.update(service.snapshot(false));
+    }
+  }));
 
   const endpointName = async (arg: unknown): Promise<string | undefined> => {
     const fromTree = (arg as { e?: { name?: string } } | undefined)?.e?.name;

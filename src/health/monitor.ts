@@ -1,7 +1,7 @@
 // Runs the checks (when this window holds the lease) or replays another window's results (when it
 // does not); either way every sample goes through `ingest`, so states, SLA and events are derived the
 // same in every window. No `vscode` import: headers are resolved and events delivered by callbacks.
-import { EndpointConfig, HealthConfig, MaintenanceWindow } from './healthConfig';
+import { EndpointConfig, HealthConfig, MaintenanceWindow, retryDelayMs } from './healthConfig';
 import { EndpointTracker, TrackerEvent, flapOptionsFor } from './endpointState';
 import { HistoryRecord, HistoryStore, SampleRecord } from './historyStore';
 import { EndpointSnapshot } from './model';
@@ -218,7 +218,7 @@ export class HealthMonitor {
     let retries = 0;
     while (!result.ok && retries < ep.retries) {
       retries++;
-      await new Promise((r) => setTimeout(r, Math.min(500, ep.intervalMs / 4)));
+      await new Promise((r) => setTimeout(r, retryDelayMs(ep.intervalMs)));
       result = await run(ep, headers);
     }
     return {
@@ -254,7 +254,8 @@ export class HealthMonitor {
     for (const l of this.changeListeners) l();
   }
 
-  snapshot(now = this.now()): EndpointSnapshot[] {
+  /** `withRecent: false` skips copying the chart points (status bar and tree do not need them). */
+  snapshot(now = this.now(), withRecent = true): EndpointSnapshot[] {
     return [...this.runtimes.values()].map((rt): EndpointSnapshot => {
       const t = rt.tracker;
       const ls = t.lastSample;
@@ -275,7 +276,7 @@ export class HealthMonitor {
         slo: rt.cfg.slo,
         sloWindowDays: rt.cfg.sloWindowDays,
         sla: slaReport(rt.index, now, rt.cfg.slo, rt.cfg.sloWindowDays * DAY),
-        recent: rt.recent.slice(),
+        recent: withRecent ? rt.recent.slice() : [],
       };
     });
   }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseDuration, parseHealthConfig } from '../../../src/health/healthConfig';
+import { DEFAULTS, parseDuration, parseHealthConfig, worstCaseDetectionMs } from '../../../src/health/healthConfig';
 
 const GOOD = `
 version: 1
@@ -118,6 +118,14 @@ describe('health config', () => {
     const r = parseHealthConfig('');
     assert.strictEqual(r.config, undefined);
     assert.match(r.diagnostics[0].message, /empty/);
+  });
+
+  it('detects an outage within 30 s with the default settings, even when every attempt times out', () => {
+    const ep = parseHealthConfig('endpoints:\n  - { name: a, url: "http://x/" }\n').config!.endpoints[0];
+    assert.deepStrictEqual([ep.intervalMs, ep.timeoutMs, ep.failureThreshold, ep.retries], [DEFAULTS.intervalMs, DEFAULTS.timeoutMs, DEFAULTS.failureThreshold, DEFAULTS.retries]);
+    // 10 s until the next check, two checks of (3 s + 0.5 s + 3 s), the second starting 10 s after the first.
+    assert.strictEqual(worstCaseDetectionMs(ep), 10_000 + 10_000 + 6_500);
+    assert.ok(worstCaseDetectionMs(ep) <= 30_000);
   });
 
   it('reads durations with units', () => {
