@@ -108,7 +108,7 @@ export async function run(): Promise<Result[]> {
     // Baseline: the bare Automation API with the same inline program and the same CLI.
     const auto = loadAutomation(dir);
     const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(tools.binDir) });
-    const ws = await auto.LocalWorkspace.create({ workDir: dir, pulumiCommand, envVars: { ...env, PULUMI_CONFIG_PASSPHRASE: passphrase }, program: makeInlineProgram(dir, undefined, path.join(REPO, 'node_modules', '@pulumi', 'pulumi')) });
+    const ws = await auto.LocalWorkspace.create({ workDir: dir, pulumiCommand, envVars: session.env() /* the same environment OpsDeck gives the CLI */, program: makeInlineProgram(dir, undefined, path.join(REPO, 'node_modules', '@pulumi', 'pulumi')) });
     const bare = await auto.Stack.select('dev', ws);
 
     const opsdeck = async (op: 'preview' | 'up') => {
@@ -165,12 +165,20 @@ export async function run(): Promise<Result[]> {
       et.push(performance.now() - t);
       if (idx.count !== 2000) throw new Error(`expected 2,000 resources, got ${idx.count}`);
     }
-    results.push({ name: 'Resources expansion, 2,000 resources (pulumi stack export + index)', value: Math.round(median(et)), unit: 'ms', note: 'median of 5; target < 300 ms' });
+    results.push({ name: 'Resources expansion, 2,000 resources (state read + index)', value: Math.round(median(et)), unit: 'ms', note: 'median of 5; file backend read directly; target < 300 ms' });
+    const cli: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const d = (await ws.exportStack(stateStack)).deployment as StateDeployment;
+      buildStateIndex(d);
+      cli.push(performance.now() - t);
+    }
+    results.push({ name: 'same through `pulumi stack export` (other backends)', value: Math.round(median(cli)), unit: 'ms', note: 'median of 5; the CLI process dominates' });
     results.push({ name: 'heap held by a loaded 2,000-resource index', value: +((process.memoryUsage().heapUsed - heapBefore) / 1048576).toFixed(1), unit: 'MiB', note: 'Node heap delta, approximate (GC-dependent)' });
     void keep;
 
     // 500 updates of history: copy one real history record 500 times into the file backend.
-    const histDir = path.join(backend, '.pulumi', 'history', 'organization', 'opsdeck-files', 'dev');
+    const histDir = path.join(backend, '.pulumi', 'history', 'opsdeck-files', 'dev');
     const files = fs.readdirSync(histDir).filter((f) => f.endsWith('.history.json'));
     const sample = JSON.parse(fs.readFileSync(path.join(histDir, files[0]!), 'utf8')) as { startTime: number; endTime: number };
     const base = Math.floor(Date.now() / 1000) - 600_000;

@@ -51,7 +51,7 @@ export class StackService implements vscode.Disposable {
     const p = project.parsed.ok ? project.parsed.value : undefined;
     let s = this.sessions.get(project.dir);
     if (!s) {
-      s = new PulumiProjectSession({ dir: project.dir, name: p?.name ?? path.basename(project.dir), runtime: p?.runtime ?? 'nodejs', main: p?.main }, this.runnerSettings(project));
+      s = new PulumiProjectSession({ dir: project.dir, name: p?.name ?? path.basename(project.dir), runtime: p?.runtime ?? 'nodejs', main: p?.main, backendUrl: p?.backendUrl }, this.runnerSettings(project));
       this.sessions.set(project.dir, s);
     } else s.updateSettings(this.runnerSettings(project));
     return s;

@@ -13,6 +13,7 @@ import { UpdateSummaryLike } from '../model/history';
 import { Automation, loadAutomation, resolvePulumiPackageDir } from './automationLoader';
 import { CliLocation, languageHostFor, locateCli } from './cliLocator';
 import { makeInlineProgram } from './inlineProgram';
+import { readFileBackendState } from './fileBackend';
 
 export type ProgramRoute = 'on-disk' | 'inline';
 export type RouteSetting = 'auto' | 'onDisk' | 'inline';
@@ -32,6 +33,8 @@ export interface ProjectInfo {
   name: string;
   runtime: string;
   main?: string;
+  /** `backend.url` from Pulumi.yaml, when set. */
+  backendUrl?: string;
 }
 
 export interface StackSummaryLike {
@@ -106,11 +109,14 @@ export class PulumiProjectSession {
   ) {}
 
   updateSettings(s: RunnerSettings): void {
-    if (s.cliPath !== this.settings.cliPath) {
+    if (JSON.stringify(s) === JSON.stringify(this.settings)) return;
+    if (s.cliPath !== this.settings.cliPath || JSON.stringify(s.env) !== JSON.stringify(this.settings.env)) {
       this.cli = undefined;
       this.commandPromise = undefined;
     }
     this.settings = s;
+    this.wsPromise = undefined;
+    this.selected.clear();
   }
 
   env(): Record<string, string> {
@@ -143,7 +149,33 @@ export class PulumiProjectSession {
     return chooseRoute(this.settings.route, this.project.runtime, host);
   }
 
-  private async workspace(): Promise<Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>> {
+  private wsPromise?: Promise<Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>>;
+  /** `Stack.select` runs `pulumi stack select`: done once per stack and workspace, not per operation. */
+  private readonly selected = new Map<string, Promise<import('@pulumi/pulumi/automation').Stack>>();
+
+  /** One LocalWorkspace per project and settings, reused by every call (creating one costs CLI calls). */
+  private workspace(): Promise<Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>> {
+    if (!this.wsPromise) {
+      const p = this.createWorkspace();
+      this.wsPromise = p;
+      void p.then((r) => {
+        if (!r.ok && this.wsPromise === p) this.wsPromise = undefined;
+      });
+    }
+    return this.wsPromise;
+  }
+
+  private stack(auto: Automation, ws: import('@pulumi/pulumi/automation').LocalWorkspace, name: string): Promise<import('@pulumi/pulumi/automation').Stack> {
+    let p = this.selected.get(name);
+    if (!p) {
+      p = auto.Stack.select(name, ws);
+      this.selected.set(name, p);
+      p.catch(() => this.selected.delete(name));
+    }
+    return p;
+  }
+
+  private async createWorkspace(): Promise<Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>> {
     const r = this.route();
     if (!r.ok) return r;
     try {
@@ -197,6 +229,8 @@ export class PulumiProjectSession {
   }
 
   exportState(stack: string): Promise<Result<StateDeployment, Failure>> {
+    const fast = readFileBackendState(this.env().PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? this.project.backendUrl, this.project.name, stack);
+    if (fast) return Promise.resolve(ok(fast));
     return this.guarded(stack, async (ws) => ((await ws.exportStack(stack)).deployment ?? {}) as StateDeployment);
   }
 
@@ -218,15 +252,16 @@ export class PulumiProjectSession {
 
   history(stack: string, pageSize?: number): Promise<Result<UpdateSummaryLike[], Failure>> {
     return this.guarded(stack, async (ws, auto) => {
-      const s = await auto.Stack.select(stack, ws);
-      return (await s.history(pageSize)) as unknown as UpdateSummaryLike[];
+      const s = await this.stack(auto, ws, stack);
+      // The CLI returns 10 entries unless asked for a page size; secrets stay encrypted.
+      return (await s.history(pageSize ?? 500, 1, false)) as unknown as UpdateSummaryLike[];
     });
   }
 
   /** Removes the backend lock left by a killed update (the CLI's `cancel`). */
   clearLock(stack: string): Promise<Result<void, Failure>> {
     return this.guarded(stack, async (ws, auto) => {
-      const s = await auto.Stack.select(stack, ws);
+      const s = await this.stack(auto, ws, stack);
       await s.cancel();
     });
   }
@@ -239,11 +274,11 @@ export class PulumiProjectSession {
       o.onEvent?.(e);
     };
     return this.guarded(stack, async (ws, auto, route) => {
-      const s = await auto.Stack.select(stack, ws);
+      const s = await this.stack(auto, ws, stack);
       const common = { onEvent: onEvent as never, onOutput: o.onOutput, signal: o.signal };
       switch (operation) {
         case 'preview': {
-          const r = await s.preview({ ...common, plan: o.planFile, diff: true });
+          const r = await s.preview({ ...common, plan: o.planFile });
           return { operation, route: route.route, changeSummary: r.changeSummary as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
         }
         case 'up': {

@@ -58,7 +58,7 @@ describe('Stacks bench: tree and memory in the real host', () => {
     const mem = process.memoryUsage();
 
     // History of 500 updates: copies of the real record of the dev deploy.
-    const histDir = path.join(backend, '.pulumi', 'history', 'organization', 'opsdeck-files', 'dev');
+    const histDir = path.join(backend, '.pulumi', 'history', 'opsdeck-files', 'dev');
     const first = fs.readdirSync(histDir).find((f) => f.endsWith('.history.json'))!;
     const sample = JSON.parse(fs.readFileSync(path.join(histDir, first), 'utf8')) as { startTime: number; endTime: number };
     const base = Math.floor(Date.now() / 1000) - 600_000;

@@ -1,0 +1,43 @@
+// Fast read of a stack's state from a self-managed file backend (`file://…`): the checkpoint the
+// backend itself keeps under .pulumi/stacks/, in the documented checkpoint format (the same
+// deployment `pulumi stack export` prints, secrets still encrypted). Expanding Resources then costs
+// a file read instead of a CLI process (~0.5–0.8 s on a 2-core machine). Anything unexpected
+// returns undefined and the caller falls back to `stack export` through the Automation API.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { gunzipSync } from 'zlib';
+import { StateDeployment } from '../model/stateTree';
+
+export function fileBackendRoot(url: string | undefined): string | undefined {
+  if (!url || !url.startsWith('file://')) return undefined;
+  let p = decodeURIComponent(url.slice('file://'.length).split('?')[0]!);
+  if (p === '~' || p.startsWith('~/')) p = path.join(os.homedir(), p.slice(1));
+  return p ? path.resolve(p) : undefined;
+}
+
+export function checkpointCandidates(root: string, project: string, stack: string): string[] {
+  const name = stack.split('/').pop()!;
+  const dirs = [path.join(root, '.pulumi', 'stacks', project), path.join(root, '.pulumi', 'stacks')];
+  return dirs.flatMap((d) => [path.join(d, `${name}.json`), path.join(d, `${name}.json.gz`)]);
+}
+
+export function readFileBackendState(url: string | undefined, project: string, stack: string): StateDeployment | undefined {
+  const root = fileBackendRoot(url);
+  if (!root) return undefined;
+  for (const f of checkpointCandidates(root, project, stack)) {
+    if (!fs.existsSync(f)) continue;
+    try {
+      const raw = fs.readFileSync(f);
+      const text = f.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+      const cp = JSON.parse(text) as { version?: number; checkpoint?: { stack?: string; latest?: StateDeployment } };
+      if (cp.version !== 3 || !cp.checkpoint) return undefined;
+      const recorded = cp.checkpoint.stack;
+      if (recorded && recorded.split('/').pop() !== stack.split('/').pop()) return undefined;
+      return cp.checkpoint.latest ?? {};
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
