@@ -5,7 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../dashboard.css';
 import type { DashboardViewState, FromDashboard, ToDashboard } from '../../src/health/dashboardProtocol';
 import type { EndpointSnapshot, HealthSnapshot } from '../../src/health/model';
-import { formatLatency, formatMoney, formatPercent } from '../../src/health/statusText';
+import { formatBudget, formatLatency, formatMoney, formatPercent } from '../../src/health/statusText';
 
 interface VsCodeApi {
   postMessage(m: FromDashboard): void;
@@ -45,11 +45,11 @@ function endpointsSection(s: HealthSnapshot): string {
     const b = e.sla.budget;
     const burn = e.sla.burn.find((x) => x.firing);
     const budgetClass = b.remainingRatio < 0 ? 'bad' : b.remainingRatio < 0.25 ? 'warn' : '';
-    return `<tr tabindex="0" data-row="${i}" aria-label="${esc(e.name)}: ${e.status}, ${formatPercent(e.sla.sloAvailability)} over ${e.sloWindowDays} days, ${Math.round(b.remainingRatio * 100)}% error budget left">
+    return `<tr tabindex="0" data-row="${i}" aria-label="${esc(e.name)}: ${e.status}, ${formatPercent(e.sla.sloAvailability)} over ${e.sloWindowDays} days, error budget ${formatBudget(b).share}">
       <th scope="row"><span class="ep-name">${esc(e.name)}</span><br><span class="muted small">${esc(e.target)}</span></th>
       <td>${stateBadge(e)}${e.lastCheck && !e.lastCheck.ok ? `<br><span class="small err">${esc(e.lastCheck.error ?? '')}</span>` : ''}${w24 && (w24.retries || w24.excluded) ? `<br><span class="small muted">24 h: ${w24.retries} retr${w24.retries === 1 ? 'y' : 'ies'} (not failures), ${w24.excluded} in maintenance (not counted)</span>` : ''}</td>
       ${cells}
-      <td class="num ${budgetClass}">${Math.round(b.remainingRatio * 100)}%<br><span class="small muted">${Math.round(b.remainingMinutes)} / ${Math.round(b.totalMinutes)} min</span></td>
+      <td class="num ${budgetClass}">${formatBudget(b).share}<br><span class="small muted">${formatBudget(b).minutes}</span></td>
       <td class="num">${burn ? `<span class="warn">${burn.longBurn.toFixed(1)}× (${burn.severity})</span>` : `${e.sla.burn[0].longBurn.toFixed(1)}×`}</td>
       <td class="num">${formatLatency(w24?.p50)} / ${formatLatency(w24?.p95)} / ${formatLatency(w24?.p99)}</td>
       <td><button type="button" class="link" data-mute="${esc(e.name)}" aria-label="Mute notifications for ${esc(e.name)}">Mute</button></td>

@@ -1,7 +1,7 @@
 // The Health tree: endpoints (with their SLA details) and CloudWatch alarms, plus cost at a glance.
 import * as vscode from 'vscode';
 import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model';
-import { formatDuration, formatLatency, formatMoney, formatPercent } from './statusText';
+import { formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './statusText';
 
 type Node =
   | { kind: 'problem'; text: string }
@@ -125,7 +125,7 @@ function endpointDetails(e: EndpointSnapshot): Node[] {
     out.push({ kind: 'detail', id: id('last'), label: e.lastCheck.ok ? 'Last check passed' : `Last check failed: ${e.lastCheck.error ?? 'error'}`, description: `${formatLatency(e.lastCheck.latencyMs)}${e.lastCheck.retries ? ` after ${e.lastCheck.retries} retr${e.lastCheck.retries === 1 ? 'y' : 'ies'}` : ''}`, icon: 'history' });
   }
   for (const w of e.sla.windows) out.push({ kind: 'detail', id: id(w.window), label: `Availability ${w.window}`, description: `${formatPercent(w.availability)}${w.excluded ? ` (${w.excluded} in maintenance, not counted)` : ''}`, icon: 'graph' });
-  out.push({ kind: 'detail', id: id('budget'), label: `Error budget (${formatPercent(e.slo)} over ${e.sloWindowDays} d)`, description: `${Math.round(e.sla.budget.remainingRatio * 100)}% left · ${Math.round(e.sla.budget.remainingMinutes)} of ${Math.round(e.sla.budget.totalMinutes)} min`, icon: 'flame' });
+  out.push({ kind: 'detail', id: id('budget'), label: `Error budget (${formatPercent(e.slo)} over ${e.sloWindowDays} d)`, description: `${formatBudget(e.sla.budget).share} left · ${formatBudget(e.sla.budget).minutes}`, icon: 'flame' });
   const firing = e.sla.burn.filter((b) => b.firing);
   if (firing.length) out.push({ kind: 'detail', id: id('burn'), label: `Burn-rate alert (${firing[0].severity})`, description: `${firing[0].longBurn.toFixed(1)}× over ${formatDuration(firing[0].longMs)}`, icon: 'alert' });
   return out;

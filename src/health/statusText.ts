@@ -31,6 +31,13 @@ export function formatLatency(ms: number | undefined): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
+/** Error budget for people: "73% (31 of 43 min)", or how far it is overspent. */
+export function formatBudget(b: { remainingRatio: number; remainingMinutes: number; totalMinutes: number }): { share: string; minutes: string } {
+  const mins = (m: number) => `${Math.round(m).toLocaleString('en-US')} min`;
+  if (b.remainingRatio < 0) return { share: 'exhausted', minutes: `${mins(-b.remainingMinutes)} over ${mins(b.totalMinutes)}` };
+  return { share: `${Math.floor(b.remainingRatio * 100)}%`, minutes: `${mins(b.remainingMinutes)} of ${mins(b.totalMinutes)}` };
+}
+
 /** Worst of: endpoints down, alarms firing, budget at risk, burn alerts. */
 export function overallOf(s: Pick<HealthSnapshot, 'endpoints' | 'alarms' | 'cost' | 'awsProblem'>): Overall {
   if (s.endpoints.some((e) => e.status === 'down') || s.alarms.some((a) => a.state === 'ALARM')) return 'error';
@@ -84,7 +91,7 @@ export function tooltipMarkdown(s: HealthSnapshot): string {
       const w24 = e.sla.windows.find((w) => w.window === '24h');
       const state = `${STATE_ICON[e.status] ?? ''} ${e.status}${e.flapping ? ' (flapping)' : ''}${e.muted ? ' (muted)' : ''}`;
       lines.push(
-        `| ${md(e.name)} | ${state} | ${formatPercent(w24?.availability)} | ${formatPercent(e.sla.sloAvailability)} of ${formatPercent(e.slo)} | ${Math.round(e.sla.budget.remainingRatio * 100)}% (${Math.round(e.sla.budget.remainingMinutes)} min) | ${formatLatency(w24?.p95)} |`,
+        `| ${md(e.name)} | ${state} | ${formatPercent(w24?.availability)} | ${formatPercent(e.sla.sloAvailability)} of ${formatPercent(e.slo)} | ${formatBudget(e.sla.budget).share} (${formatBudget(e.sla.budget).minutes}) | ${formatLatency(w24?.p95)} |`,
       );
     }
     lines.push('');

@@ -246,6 +246,7 @@ cost:
         await wb.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
         await waitFor(`dashboard re-rendered for ${theme}`, () => (api.dashboard().lastRendered as { theme?: string } | undefined)?.theme === kind);
         const slug = kind;
+        await vscode.commands.executeCommand('notifications.clearAll'); // toasts would cover the dashboard
         const shot = await screenshot(`health-dashboard-${slug}`);
         assert.ok(fs.statSync(shot).size > 10_000, 'a real screenshot');
         const s = api.snapshot();
