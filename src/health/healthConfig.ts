@@ -250,9 +250,9 @@ class Checker {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
-const TOP_KEYS = ['version', 'defaults', 'groups', 'endpoints', 'maintenance', 'alarms', 'metrics', 'aws', 'cost'] as const;
-const SETTINGS_KEYS = ['interval', 'timeout', 'failureThreshold', 'retries', 'slo', 'sloWindow', 'latencyThreshold'] as const;
-const ENDPOINT_KEYS = [...SETTINGS_KEYS, 'name', 'group', 'url', 'method', 'expectStatus', 'bodyMatch', 'headers', 'insecureTls', 'tcp'] as const;
+export const TOP_KEYS = ['version', 'defaults', 'groups', 'endpoints', 'maintenance', 'alarms', 'metrics', 'aws', 'cost'] as const;
+export const SETTINGS_KEYS = ['interval', 'timeout', 'failureThreshold', 'retries', 'slo', 'sloWindow', 'latencyThreshold'] as const;
+export const ENDPOINT_KEYS = [...SETTINGS_KEYS, 'name', 'group', 'url', 'method', 'expectStatus', 'bodyMatch', 'headers', 'insecureTls', 'tcp'] as const;
 
 function parseStatus(c: Checker, v: unknown, path: Path): Array<[number, number]> {
   if (v === undefined || v === null) return [[200, 399]];

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { hasRig, screenshot, waitFor, webviewText } from '../../rig';
+import { domText, hasRig, screenshot, waitFor, webviewText } from '../../rig';
 import { LoopbackHttp, LoopbackTcp, closedPort } from '../../../unit/health/loopbackServers';
 import { startMoto, MOTO_CREDENTIALS, type MotoServer } from '../../../support/motoServer';
 import type { HealthApi } from '../../../../src/health';
@@ -85,6 +85,11 @@ describe('Health: checks, SLA, CloudWatch and cost in the extension host', funct
     assert.strictEqual(s.configFile, undefined);
     assert.deepStrictEqual(s.endpoints, []);
     assert.strictEqual(api.statusBar().visible, false);
+    if (hasRig()) {
+      await vscode.commands.executeCommand('workbench.view.extension.opsdeck');
+      await waitFor('the Health welcome view', async () => (await domText('.welcome-view-content')).includes('No health checks are configured'));
+      await screenshot('health-welcome-view');
+    }
   });
 
   it('detects an endpoint going down, notifies, and notices the recovery', async () => {
@@ -98,6 +103,12 @@ endpoints:
     await waitFor('web and db up, gone down', () => ep('web')?.status === 'up' && ep('db')?.status === 'up' && ep('gone')?.status === 'down');
     assert.match(ep('gone')!.lastCheck!.error!, /connection refused/);
     await waitFor('status bar text', () => api.statusBar().text.includes('1 down'));
+    if (hasRig()) {
+      await vscode.commands.executeCommand('workbench.view.extension.opsdeck');
+      const rows = await waitFor('endpoints in the Health tree', async () => { const t = await domText('.monaco-list-row'); return /gone[\s\S]*down/.test(t) && t.includes('web') ? t : undefined; });
+      assert.match(rows, /db\s*up · 100%/);
+      await screenshot('health-tree');
+    }
     assert.strictEqual(api.statusBar().background, 'statusBarItem.errorBackground');
 
     web.mode = 'failing';
@@ -154,6 +165,24 @@ endpoints:
     await waitFor('probing resumes', () => web.requests > requests && ep('web')!.status === 'up');
     const after = ep('web')!.sla.windows[0];
     assert.ok(after.failed >= w.failed, 'history survived the reload');
+  });
+
+  it('does not count checks inside a maintenance window started from the command, and shows them', async () => {
+    await waitFor('web up', () => ep('web')?.status === 'up');
+    const downsBefore = api.notifications().filter((n) => n.kind === 'down').length;
+    await vscode.commands.executeCommand('opsdeck.startMaintenance', 1, ['web']);
+    web.mode = 'failing';
+    await waitFor('maintenance state', () => ep('web')?.status === 'maintenance');
+    const start = ep('web')!.sla.windows[0];
+    await waitFor('excluded checks recorded', () => ep('web')!.sla.windows[0].excluded >= start.excluded + 3);
+    const during = ep('web')!.sla.windows[0];
+    assert.strictEqual(during.failed, start.failed, 'failures inside maintenance do not count');
+    assert.strictEqual(api.notifications().filter((n) => n.kind === 'down').length, downsBefore, 'no alarm during maintenance');
+    assert.strictEqual(api.snapshot().maintenance.length, 1);
+    await vscode.commands.executeCommand('opsdeck.endMaintenance');
+    await waitFor('down after maintenance ends', () => ep('web')?.status === 'down');
+    web.mode = 'healthy';
+    await waitFor('web up again', () => ep('web')?.status === 'up');
   });
 
   it('shows CloudWatch alarms, metrics with a capacity forecast, and cost from moto; one message for missing credentials', async () => {
