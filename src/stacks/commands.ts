@@ -11,6 +11,7 @@ import { StackNode, StacksTree } from './tree';
 import { OperationKind } from './model/engineEvents';
 import { resourceStateJson, sourceFile } from './model/stateTree';
 import { renderValue } from './model/values';
+import { historyRows } from './model/history';
 import { Rollback } from './rollback';
 
 export interface StackArg {
@@ -226,7 +227,25 @@ export class StackCommands {
         const redacted = JSON.parse(JSON.stringify(node.raw, (_k, v) => (typeof v === 'object' && v && 'secret' in v && (v as { secret: boolean }).secret ? { ...v, value: '[secret]' } : v))) as unknown;
         await this.openDoc(`${node.stack}/update-${node.row.version}.json`, JSON.stringify(redacted, null, 2));
       },
-      rollback: async (arg: unknown) => this.rollback.run(arg as StackNode, (req) => this.runner.run(req)),
+      rollback: async (arg: unknown) => {
+        let node = arg as (StackNode & { confirm?: ConfirmAnswers }) | undefined;
+        if (!node || !('kind' in node)) {
+          // { project, stack, version, confirm }: the history entry by its number in the History list.
+          const r = await this.resolve(arg);
+          if (!r) return undefined;
+          const version = (arg as { version?: number }).version;
+          const h = await this.service.history({ project: r.project, stack: r.stack });
+          if (!h.ok) throw new Error(`${h.error.message} ${h.error.remedy}`);
+          const rows = historyRows(h.value, new Date());
+          const i = rows.findIndex((x) => x.version === version);
+          if (i < 0) throw new Error(`Stack "${r.stack}" has no update #${version}.`);
+          node = { kind: 'history', project: r.project, stack: r.stack, row: rows[i]!, raw: h.value[rows[i]!.index!]!, confirm: r.opts.confirm };
+        } else if (node.kind === 'history' && !node.confirm) {
+          const ok = await vscode.window.showInformationMessage(`Roll "${node.stack}" back to update ${node.row.label}?`, { modal: true, detail: `OpsDeck checks out commit ${node.row.commit ?? '?'} into a temporary git worktree, previews it, and deploys it after you confirm the preview. The worktree is removed afterwards.` }, 'Preview Rollback');
+          if (ok !== 'Preview Rollback') return undefined;
+        }
+        return this.rollback.run(node, (req) => this.runner.run(req));
+      },
       setPulumiPassphrase: async (arg: unknown) => {
         const a = (arg ?? {}) as StackNode | { project?: string; passphrase?: string };
         const project = 'kind' in a && 'project' in a ? a.project : await this.findProject((a as { project?: string }).project);

@@ -143,8 +143,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         if (!r.ok) return [this.failureNode(r.error, `${key}:hist`)];
         if (!r.value.length) return [{ kind: 'message', id: `nohist:${key}`, label: 'No updates yet', icon: 'info' }];
         const rows = historyRows(r.value, new Date());
-        const byVersion = r.value.length === rows.length ? rows.map((row, i) => ({ row, raw: r.value[i]! })) : [];
-        return byVersion.map(({ row, raw }) => ({ kind: 'history', project: node.project, stack: node.stack, row, raw }));
+        return rows.map((row) => ({ kind: 'history', project: node.project, stack: node.stack, row, raw: r.value[row.index!]! }));
       }
     }
   }

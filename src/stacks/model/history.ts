@@ -21,6 +21,8 @@ export interface HistoryRow {
   kind: string;
   commit?: string;
   icon: string;
+  /** Position of the entry in the list given to historyRows (to find its full record). */
+  index?: number;
 }
 
 export function formatDuration(ms: number): string {
@@ -91,8 +93,9 @@ export function historyRow(u: UpdateSummaryLike, now: Date): HistoryRow {
  * missing they are numbered by position (the CLI's history lists newest first as well).
  */
 export function historyRows(us: readonly UpdateSummaryLike[], now: Date): HistoryRow[] {
+  const indexed = us.map((u, index) => ({ u, index }));
   const numbered = us.some((u) => u.version > 0)
-    ? [...us].sort((a, b) => b.version - a.version)
-    : [...us].sort((a, b) => new Date(b.startTime).getTime() - new Date(a.startTime).getTime()).map((u, i, all) => ({ ...u, version: all.length - i }));
-  return numbered.map((u) => historyRow(u, now));
+    ? indexed.sort((a, b) => b.u.version - a.u.version)
+    : indexed.sort((a, b) => new Date(b.u.startTime).getTime() - new Date(a.u.startTime).getTime()).map((x, i, all) => ({ u: { ...x.u, version: all.length - i }, index: x.index }));
+  return numbered.map((x) => ({ ...historyRow(x.u, now), index: x.index }));
 }
