@@ -8,8 +8,10 @@ export class LoopbackHttp {
   mode: HttpMode = 'healthy';
   slowMs = 300;
   requests = 0;
-  private readonly server = http.createServer((_req, res) => {
+  lastHeaders: http.IncomingHttpHeaders = {};
+  private readonly server = http.createServer((req, res) => {
     this.requests++;
+    this.lastHeaders = req.headers;
     const reply = (status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(body);
