@@ -158,7 +158,7 @@ function render(s: HealthSnapshot): void {
   app.innerHTML = header(s) + endpointsSection(s) + latency + alarmsSection(s) + metricsSection(s) + costSection(s);
   app.setAttribute('aria-busy', 'false');
   const n = drawCharts(s);
-  vscode.postMessage({ type: 'rendered', summary: { endpoints: s.endpoints.length, charts: n, costShown: !!s.cost, theme: themeKind(), renderMs: Math.round((performance.now() - t0) * 10) / 10 } });
+  vscode.postMessage({ type: 'rendered', summary: { endpoints: s.endpoints.length, charts: n, costShown: !!s.cost, theme: themeKind(), renderMs: Math.round((performance.now() - t0) * 10) / 10, sinceNavigationMs: Math.round(performance.now()), assetsLoadedMs: Math.round(Math.max(0, ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => e.responseEnd))) } });
   if (state.focusedId) document.querySelector<HTMLElement>(`[data-row="${state.focusedId}"]`)?.focus({ preventScroll: true });
 }
 

@@ -24,6 +24,10 @@ export interface DashboardRenderSummary {
   theme: string;
   /** Time the webview spent rendering this snapshot (DOM and charts), ms. */
   renderMs: number;
+  /** Time from the webview document's navigation start to the end of this render, ms. */
+  sinceNavigationMs: number;
+  /** When the last of its script and style files had arrived (same origin as above), ms. */
+  assetsLoadedMs: number;
 }
 
 /** Webview state kept by `vscode.setState` so a hidden panel comes back as it was. */

@@ -58,6 +58,8 @@ describe('Health: host benchmark', function () {
     await waitFor('cost from the cache', () => api.snapshot().cost?.fromCache);
     const times: number[] = [];
     const renders: number[] = [];
+    const sinceNav: number[] = [];
+    const assets: number[] = [];
     for (let i = 0; i < 5; i++) {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await waitFor('dashboard closed', () => !api.dashboard().open);
@@ -66,9 +68,11 @@ describe('Health: host benchmark', function () {
       await waitFor('dashboard rendered with cost', () => (api.dashboard().lastRendered as { costShown?: boolean } | undefined)?.costShown);
       times.push(performance.now() - t0);
       renders.push((api.dashboard().lastRendered as { renderMs: number }).renderMs);
+      sinceNav.push((api.dashboard().lastRendered as { sinceNavigationMs: number }).sinceNavigationMs);
+      assets.push((api.dashboard().lastRendered as { assetsLoadedMs: number }).assetsLoadedMs);
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    results.push({ name: 'health: cost report from cache, command → dashboard rendered (median)', value: +median(times).toFixed(1), unit: 'ms', note: `5 runs, min ${Math.min(...times).toFixed(0)} max ${Math.max(...times).toFixed(0)} ms; 31 days × 40 services; webview in headless Chromium; of which the webview's own render (DOM + 2 charts) ${median(renders).toFixed(0)} ms, the rest is VS Code creating and loading the webview; target < 1 s` });
+    results.push({ name: 'health: cost report from cache, command → dashboard rendered (median)', value: +median(times).toFixed(1), unit: 'ms', note: `5 runs, min ${Math.min(...times).toFixed(0)} max ${Math.max(...times).toFixed(0)} ms; 31 days × 40 services; webview in headless Chromium; the webview's own render (DOM + 2 charts) ${median(renders).toFixed(0)} ms, its document from navigation start to rendered ${median(sinceNav).toFixed(0)} ms (script and CSS arrived at ${median(assets).toFixed(0)} ms), the rest is VS Code creating the panel and its host frame; target < 1 s` });
   });
 
   it('probes 200 endpoints every 10 s at a small share of one core', async () => {
