@@ -80,7 +80,9 @@ export function explainFailure(i: FailureInput): Failure {
     return mk('cli-too-old', 'The Pulumi CLI is too old for this version of the Automation API.', 'Update the Pulumi CLI, or point "opsdeck.pulumi.cliPath" at a newer one.');
   }
   if (i.errorName === 'ConcurrentUpdateError' || has(/currently locked|Another update is currently in progress|conflict: .*update.*in progress/i)) {
-    return mk('locked', `Stack ${stack} is locked by another update.`, 'Wait for it to finish. If no update is running (a process was killed), clear the lock with "Cancel" → "Clear lock".');
+    const holder = /created by (\S+) \(pid (\d+)\) at (\S+)/.exec(all);
+    const by = holder ? ` (${holder[1]}, pid ${holder[2]}, since ${holder[3]})` : '';
+    return mk('locked', `Stack ${stack} is locked by another update${by}.`, 'Wait for it to finish. If no update is running (a process was killed), clear the lock: "Clear Pulumi Stack Lock".');
   }
   if (has(/incorrect passphrase|passphrase must be set|failed to decrypt|PULUMI_CONFIG_PASSPHRASE/i)) {
     return mk('passphrase', `The passphrase for ${stack}'s secrets is wrong or missing.`, 'Run "OpsDeck: Set Pulumi Passphrase" and enter the passphrase this stack was created with.');

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { StateDeployment } from '../model/stateTree';
+import { UpdateSummaryLike } from '../model/history';
 
 export function fileBackendRoot(url: string | undefined): string | undefined {
   if (!url || !url.startsWith('file://')) return undefined;
@@ -40,4 +41,37 @@ export function readFileBackendState(url: string | undefined, project: string, s
     }
   }
   return undefined;
+}
+
+/**
+ * The newest `limit` update records of a stack in a file backend (.pulumi/history/<project>/<stack>/),
+ * the records `pulumi stack history` reads, with times converted from Unix seconds. Undefined
+ * means "use the CLI".
+ */
+export function readFileBackendHistory(url: string | undefined, project: string, stack: string, limit: number): UpdateSummaryLike[] | undefined {
+  const root = fileBackendRoot(url);
+  if (!root) return undefined;
+  const name = stack.split('/').pop()!;
+  const dir = [path.join(root, '.pulumi', 'history', project, name), path.join(root, '.pulumi', 'history', name)].find((d) => fs.existsSync(d));
+  if (!dir) return undefined;
+  try {
+    const all = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.history.json') || f.endsWith('.history.json.gz'))
+      .sort((a, b) => historyStamp(b) - historyStamp(a) || b.localeCompare(a));
+    // The file backend records no update numbers: number them by position in the whole history.
+    return all.slice(0, limit).map((f, i) => {
+      const raw = fs.readFileSync(path.join(dir, f));
+      const u = JSON.parse((f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as Omit<UpdateSummaryLike, 'startTime' | 'endTime'> & { startTime: number; endTime?: number };
+      return { ...u, version: u.version || all.length - i, startTime: new Date(u.startTime * 1000).toISOString(), endTime: u.endTime ? new Date(u.endTime * 1000).toISOString() : undefined };
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** `dev-1795433689291422194.history.json` → its nanosecond stamp (as a float: ordering only). */
+function historyStamp(file: string): number {
+  const m = /-(\d+)\.history\.json/.exec(file);
+  return m ? Number(m[1]) : 0;
 }

@@ -13,7 +13,7 @@ import { UpdateSummaryLike } from '../model/history';
 import { Automation, loadAutomation, resolvePulumiPackageDir } from './automationLoader';
 import { CliLocation, languageHostFor, locateCli } from './cliLocator';
 import { makeInlineProgram } from './inlineProgram';
-import { readFileBackendState } from './fileBackend';
+import { readFileBackendHistory, readFileBackendState } from './fileBackend';
 
 export type ProgramRoute = 'on-disk' | 'inline';
 export type RouteSetting = 'auto' | 'onDisk' | 'inline';
@@ -228,8 +228,12 @@ export class PulumiProjectSession {
     });
   }
 
+  private backendUrl(): string | undefined {
+    return this.env().PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? this.project.backendUrl;
+  }
+
   exportState(stack: string): Promise<Result<StateDeployment, Failure>> {
-    const fast = readFileBackendState(this.env().PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? this.project.backendUrl, this.project.name, stack);
+    const fast = readFileBackendState(this.backendUrl(), this.project.name, stack);
     if (fast) return Promise.resolve(ok(fast));
     return this.guarded(stack, async (ws) => ((await ws.exportStack(stack)).deployment ?? {}) as StateDeployment);
   }
@@ -251,6 +255,8 @@ export class PulumiProjectSession {
   }
 
   history(stack: string, pageSize?: number): Promise<Result<UpdateSummaryLike[], Failure>> {
+    const fast = readFileBackendHistory(this.backendUrl(), this.project.name, stack, pageSize ?? 500);
+    if (fast) return Promise.resolve(ok(fast));
     return this.guarded(stack, async (ws, auto) => {
       const s = await this.stack(auto, ws, stack);
       // The CLI returns 10 entries unless asked for a page size; secrets stay encrypted.

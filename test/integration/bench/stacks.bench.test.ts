@@ -38,18 +38,19 @@ describe('Stacks bench: tree and memory in the real host', () => {
       }
     }
     const file = path.join(outputDir(), 'big-state.json');
-    fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: { time: new Date().toISOString(), magic: '', version: 'v3.259.0' }, resources } }));
+    fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: { time: new Date().toISOString() }, resources } }));
     const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_SKIP_UPDATE_CHECK: 'true' };
     execFileSync(toolsPulumi(), ['stack', 'import', '--stack', 'big', '--file', file, '--non-interactive'], { cwd: project, env, stdio: 'pipe' });
 
     const heapBefore = process.memoryUsage();
     const rt: number[] = [];
     for (let i = 0; i < 5; i++) {
-      await cmd('refreshStacks'); // drop caches: every sample runs `pulumi stack export`
+      await cmd('refreshStacks'); // drop caches: every sample reads the state again
+      await stacks.children(['opsdeck-files', 'big']); // the stack list (a separate, earlier expansion)
       const t = performance.now();
       const top = await stacks.children(['opsdeck-files', 'big', 'Resources']);
       rt.push(performance.now() - t);
-      assert.strictEqual(top.length, 41);
+      assert.strictEqual(top.length, resources.filter((r) => r.type === 'opsdeck:bench:Group').length);
     }
     const t2 = performance.now();
     const group = await stacks.children(['opsdeck-files', 'big', 'Resources', 'group-0']);
@@ -67,6 +68,7 @@ describe('Stacks bench: tree and memory in the real host', () => {
     let n = 0;
     for (let i = 0; i < 5; i++) {
       await cmd('refreshStacks');
+      await stacks.children(['opsdeck-files', 'dev']);
       const t = performance.now();
       n = (await stacks.children(['opsdeck-files', 'dev', 'History'])).length;
       ht.push(performance.now() - t);
@@ -74,9 +76,9 @@ describe('Stacks bench: tree and memory in the real host', () => {
     assert.strictEqual(n, 500);
 
     const results = [
-      { name: 'Resources of 2,000 resources: children returned (export + index + items)', value: Math.round(median(rt)), unit: 'ms', note: 'median of 5, caches dropped each time; target < 300 ms' },
+      { name: 'Resources of 2,000 resources: children returned (state read + index + items)', value: Math.round(median(rt)), unit: 'ms', note: 'median of 5, caches dropped each time; target < 300 ms' },
       { name: 'expanding a component of that stack (cached state)', value: +childMs.toFixed(1), unit: 'ms' },
-      { name: 'History of 500 updates: children returned', value: Math.round(median(ht)), unit: 'ms', note: 'median of 5; target < 300 ms' },
+      { name: 'History of 500 updates: children returned (pulumi stack history + rows + items)', value: Math.round(median(ht)), unit: 'ms', note: 'median of 5; target < 300 ms' },
       { name: 'extension host heap with the 2,000-resource stack loaded', value: +(mem.heapUsed / 1048576).toFixed(1), unit: 'MiB', note: `rss ${(mem.rss / 1048576).toFixed(0)} MiB; heap before loading ${(heapBefore.heapUsed / 1048576).toFixed(1)} MiB (the whole host, every extension)` },
     ];
     fs.mkdirSync(path.join(outputDir(), 'bench'), { recursive: true });

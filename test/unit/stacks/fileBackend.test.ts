@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
-import { fileBackendRoot, readFileBackendState } from '../../../src/stacks/runner/fileBackend';
+import { fileBackendRoot, readFileBackendHistory, readFileBackendState } from '../../../src/stacks/runner/fileBackend';
+import { historyRows } from '../../../src/stacks/model/history';
 import { StateDeployment } from '../../../src/stacks/model/stateTree';
 import { fixtureJson } from './recorded';
 
@@ -41,5 +42,23 @@ describe('stacks: reading state from a file backend', () => {
   it('expands ~ in file:// URLs', () => {
     assert.strictEqual(fileBackendRoot('file://~/state'), path.join(os.homedir(), 'state'));
     assert.strictEqual(fileBackendRoot('file:///abs/x'), '/abs/x');
+  });
+
+  it('reads the newest history records first, up to the limit, with Unix times converted', () => {
+    const dir = path.join(root, '.pulumi', 'history', 'p', 'dev');
+    fs.mkdirSync(dir, { recursive: true });
+    for (let i = 1; i <= 12; i++) {
+      const start = 1_795_000_000 + i * 100;
+      fs.writeFileSync(path.join(dir, `dev-${start}000000000.history.json`), JSON.stringify({ kind: 'update', startTime: start, endTime: start + 7, result: i === 12 ? 'failed' : 'succeeded', version: 0, message: '', environment: {}, config: {}, resourceChanges: { update: i } }));
+      fs.writeFileSync(path.join(dir, `dev-${start}000000000.history.json.attrs`), '{}');
+    }
+    const h = readFileBackendHistory(`file://${root}`, 'p', 'organization/p/dev', 10)!;
+    assert.strictEqual(h.length, 10);
+    assert.deepStrictEqual(h[0]!.resourceChanges, { update: 12 });
+    assert.strictEqual(h[0]!.startTime, new Date((1_795_000_000 + 1200) * 1000).toISOString());
+    const rows = historyRows(h, new Date());
+    assert.deepStrictEqual(rows.slice(0, 2).map((r) => [r.label, r.result]), [['#12 update', 'failed'], ['#11 update', 'succeeded']]);
+    assert.match(rows[0]!.description, / · 7s · /);
+    assert.strictEqual(readFileBackendHistory(`file://${root}`, 'p', 'other', 10), undefined);
   });
 });

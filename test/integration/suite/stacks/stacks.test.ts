@@ -253,3 +253,32 @@ describe('Stacks: secrets, failures', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('Stacks: a stack locked by someone else', function () {
+  before(async function () {
+    if (!toolsHavePulumi()) this.skip();
+    await useFileBackend();
+  });
+
+  it('says who holds the lock, and deploys once the lock is cleared', async () => {
+    const project = copyFixture('files', 'locked');
+    fs.writeFileSync(path.join(project, 'Pulumi.yaml'), fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', 'name: opsdeck-locked'));
+    await cmd('refreshStacks');
+    const data = dataDir('locked');
+    await newStack(project, 'dev', { dir: data });
+    // Another machine's update, killed half way: its lock file stays in the backend.
+    const backend = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'stacks-backend');
+    const lockDir = path.join(backend, '.pulumi', 'locks', 'organization', 'opsdeck-locked', 'dev');
+    fs.mkdirSync(lockDir, { recursive: true });
+    fs.writeFileSync(path.join(lockDir, '0b7f6c1e-lock.json'), JSON.stringify({ pid: 4242, username: 'dana', hostname: 'ci-runner-7', timestamp: '2026-11-23T10:00:00Z' }));
+    const r = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'failed');
+    assert.strictEqual(r.failure.kind, 'locked');
+    assert.match(r.failure.message, /locked by another update \(dana@ci-runner-7, pid 4242/);
+    assert.match(r.failure.remedy, /Clear Pulumi Stack Lock/);
+    assert.deepStrictEqual(fs.readdirSync(data), [], 'nothing deployed while locked');
+    assert.strictEqual(await cmd<boolean>('clearStackLock', { project, stack: 'dev', confirm: { yes: true } }), true);
+    assert.deepStrictEqual(fs.readdirSync(lockDir), []);
+    expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
+    assert.strictEqual(read(path.join(data, 'a.txt')), 'hello, world\n');
+  });
+});
