@@ -18,6 +18,8 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 let charts: uPlot[] = [];
 let state: DashboardViewState = vscode.getState() ?? { selectedWindow: '30d', scrollY: 0 };
+/** True when this document came back from saved webview state (hidden and shown again, or a reload). */
+let restored = !!state.snapshot;
 if (!state.snapshot) {
   const raw = document.body.dataset.state;
   if (raw) state.snapshot = JSON.parse(raw) as HealthSnapshot;
@@ -158,7 +160,7 @@ function render(s: HealthSnapshot): void {
   app.innerHTML = header(s) + endpointsSection(s) + latency + alarmsSection(s) + metricsSection(s) + costSection(s);
   app.setAttribute('aria-busy', 'false');
   const n = drawCharts(s);
-  vscode.postMessage({ type: 'rendered', summary: { endpoints: s.endpoints.length, charts: n, costShown: !!s.cost, theme: themeKind(), renderMs: Math.round((performance.now() - t0) * 10) / 10, sinceNavigationMs: Math.round(performance.now()), assetsLoadedMs: Math.round(Math.max(0, ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => e.responseEnd))) } });
+  vscode.postMessage({ type: 'rendered', summary: { endpoints: s.endpoints.length, charts: n, costShown: !!s.cost, theme: themeKind(), restored, renderMs: Math.round((performance.now() - t0) * 10) / 10, sinceNavigationMs: Math.round(performance.now()), assetsLoadedMs: Math.round(Math.max(0, ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => e.responseEnd))) } });
   if (state.focusedId) document.querySelector<HTMLElement>(`[data-row="${state.focusedId}"]`)?.focus({ preventScroll: true });
 }
 
@@ -195,6 +197,7 @@ function save(patch: Partial<DashboardViewState>): void {
 window.addEventListener('message', (ev: MessageEvent<ToDashboard>) => {
   const m = ev.data;
   if (m?.type === 'snapshot') {
+    restored = false;
     save({ snapshot: m.snapshot });
     render(m.snapshot);
   }

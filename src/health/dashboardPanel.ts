@@ -13,6 +13,8 @@ export class DashboardPanel implements vscode.Disposable {
   /** What the webview last reported having rendered (observable through the API). */
   lastRendered: DashboardRenderSummary | undefined;
   posted = 0;
+  /** How many times the webview rendered from its saved state (shown again after being hidden). */
+  restoredRenders = 0;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly service: HealthService, private readonly commands: { checkNow(): unknown; refreshCost(): unknown; openConfig(): unknown; mute(name: string): unknown }) {
     this.subs.push(service.onDidChange(() => this.post()));
@@ -70,7 +72,10 @@ export class DashboardPanel implements vscode.Disposable {
       case 'refreshCost': return void this.commands.refreshCost();
       case 'openConfig': return void this.commands.openConfig();
       case 'mute': return void this.commands.mute(msg.endpoint);
-      case 'rendered': this.lastRendered = msg.summary; return;
+      case 'rendered':
+        this.lastRendered = msg.summary;
+        if (msg.summary.restored) this.restoredRenders++;
+        return;
     }
   }
 

@@ -22,6 +22,8 @@ export interface DashboardRenderSummary {
   charts: number;
   costShown: boolean;
   theme: string;
+  /** Rendered from the webview's saved state (before any fresh snapshot arrived). */
+  restored: boolean;
   /** Time the webview spent rendering this snapshot (DOM and charts), ms. */
   renderMs: number;
   /** Time from the webview document's navigation start to the end of this render, ms. */

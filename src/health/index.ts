@@ -42,7 +42,7 @@ export interface HealthApi {
   snapshot(): HealthSnapshot;
   statusBar(): { text: string; background?: string; visible: boolean };
   notifications(): ReadonlyArray<{ at: number; kind: string; endpoint?: string; message: string; shown: boolean }>;
-  dashboard(): { open: boolean; posted: number; lastRendered?: unknown };
+  dashboard(): { open: boolean; posted: number; restoredRenders: number; lastRendered?: unknown };
   /** Bumps on every published change. */
   generation(): number;
   files(): { history: string; lease: string; storage: string };
@@ -163,7 +163,7 @@ export function register(ctx: OpsDeckContext): void {
     snapshot: () => service.snapshot(),
     statusBar: () => ({ text: statusBar.text, background: statusBar.background, visible: service.hasConfigFile && service.settings.showStatusBar }),
     notifications: () => service.notifications.slice(),
-    dashboard: () => ({ open: dashboard.isOpen, posted: dashboard.posted, lastRendered: dashboard.lastRendered }),
+    dashboard: () => ({ open: dashboard.isOpen, posted: dashboard.posted, restoredRenders: dashboard.restoredRenders, lastRendered: dashboard.lastRendered }),
     generation: () => service.generation,
     files: () => ({ history: service.store.file, lease: service.lease.file, storage: service.storageDir }),
     role: () => service.currentRole,

@@ -268,6 +268,13 @@ cost:
     await waitFor('cost loaded (from the shared cache)', () => api.snapshot().cost && !api.snapshot().awsProblem);
     await vscode.commands.executeCommand('opsdeck.openHealthDashboard');
     await waitFor('dashboard rendered', () => (api.dashboard().lastRendered as { costShown?: boolean } | undefined)?.costShown);
+    // Hidden behind another editor and shown again: the webview is rebuilt and restores its saved state.
+    const restoredBefore = api.dashboard().restoredRenders;
+    const doc = await vscode.workspace.openTextDocument({ content: 'hide the dashboard', language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('opsdeck.openHealthDashboard');
+    await waitFor('the dashboard restored from its saved state', () => api.dashboard().restoredRenders > restoredBefore);
+    await waitFor('then refreshed with live data', () => (api.dashboard().lastRendered as { restored?: boolean } | undefined)?.restored === false);
     const wb = vscode.workspace.getConfiguration('workbench');
     const original = wb.inspect('colorTheme')?.globalValue;
     try {
