@@ -17,7 +17,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 let charts: uPlot[] = [];
-let state: DashboardViewState = vscode.getState() ?? { selectedWindow: '30d', scrollY: 0 };
+let state: DashboardViewState = vscode.getState() ?? { scrollY: 0 };
 /** True when this document came back from saved webview state (hidden and shown again, or a reload). */
 let restored = !!state.snapshot;
 if (!state.snapshot) {

@@ -35,7 +35,6 @@ export interface DashboardRenderSummary {
 /** Webview state kept by `vscode.setState` so a hidden panel comes back as it was. */
 export interface DashboardViewState {
   snapshot?: HealthSnapshot;
-  selectedWindow: string;
   scrollY: number;
   focusedId?: string;
 }

@@ -17,11 +17,11 @@ import { AlarmSnapshot, AwsProblem, CostSnapshot, HealthSnapshot, MetricSeriesSn
 import { HealthMonitor } from './monitor';
 import { AwsSettings, CostSettings, HealthSettings } from './settings';
 import { HOUR } from './slaMath';
-import { formatDuration, overallOf, statusBarText } from './statusText';
+import { formatDuration, formatMoney, overallOf, statusBarText } from './statusText';
 
 export interface NotificationRecord {
   at: number;
-  kind: TrackerEvent['kind'] | 'aws';
+  kind: TrackerEvent['kind'] | 'aws' | 'budget';
   endpoint?: string;
   message: string;
   /** False when muted, disabled or shown by another window. */
@@ -65,6 +65,8 @@ export class HealthService implements vscode.Disposable {
   private readonly costCache: CostCache;
   private costTimer: ReturnType<typeof setInterval> | undefined;
   private costFetching: Promise<void> | undefined;
+  /** Month (YYYY-MM) for which the over-budget warning was shown: once a month, not once per refresh. */
+  private budgetWarned: string | undefined;
   private tailTimer: ReturnType<typeof setInterval> | undefined;
   private tailOffset = 0;
   private tailIno: number | undefined;
@@ -433,6 +435,7 @@ export class HealthService implements vscode.Disposable {
       await this.costCache.write(key, data);
       this.cost = costSnapshot(data, cfg.cost, now, false);
       this.costProblem = undefined;
+      this.warnBudget(this.cost);
       this.ctx.output.info(`Health: cost refreshed from Cost Explorer (${data.daily.length} days).`);
     } catch (e) {
       const p = classifyAwsError(e, this.awsProfile);
@@ -441,6 +444,18 @@ export class HealthService implements vscode.Disposable {
       this.ctx.output.warn(`Health: Cost Explorer failed: ${p.message}${cached ? ' (showing the cached report)' : ''}`);
     }
     this.changed();
+  }
+
+  private warnBudget(c: CostSnapshot): void {
+    const month = c.monthStart.slice(0, 7);
+    if (!c.budgetAtRisk || c.budget === undefined || this.budgetWarned === month) return;
+    this.budgetWarned = month;
+    const message = `AWS cost is forecast at ${formatMoney(c.forecastMonthEnd, c.currency)} this month, over the ${formatMoney(c.budget, c.currency)} budget (${formatMoney(c.monthToDate, c.currency)} so far).`;
+    this.notifications.push({ at: Date.now(), kind: 'budget', message, shown: true });
+    this.ctx.output.warn(`Health: ${message}`);
+    void vscode.window.showWarningMessage(`OpsDeck: ${message}`, 'Open Dashboard').then((choice) => {
+      if (choice === 'Open Dashboard') void vscode.commands.executeCommand('opsdeck.openHealthDashboard');
+    });
   }
 
   // ---------------------------------------------------------------- snapshot

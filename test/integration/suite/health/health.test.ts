@@ -248,6 +248,11 @@ cost:
     assert.ok(Math.abs(cost.forecastMonthEnd - 12.75 * daysInMonth) < 0.01, `forecast ${cost.forecastMonthEnd}`);
     assert.strictEqual(cost.budgetAtRisk, 12.75 * daysInMonth > 300);
     assert.deepStrictEqual(cost.byStack?.map((s) => s.stack), ['prod', 'dev']);
+    if (cost.budgetAtRisk) {
+      const warn = api.notifications().filter((n) => n.kind === 'budget');
+      assert.strictEqual(warn.length, 1, 'one budget warning');
+      assert.match(warn[0].message, /over the \$300 budget/);
+    }
     await waitFor('status bar with alarm and cost', () => api.statusBar().text.includes('1 alarm') && api.statusBar().text.includes(`${formatMoney(expectedMtd)} MTD`));
     assert.strictEqual(api.statusBar().background, 'statusBarItem.errorBackground', 'a firing alarm turns the item red');
 
