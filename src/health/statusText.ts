@@ -34,7 +34,7 @@ export function formatLatency(ms: number | undefined): string {
 /** Error budget for people: "73% (31 of 43 min)", or how far it is overspent. */
 export function formatBudget(b: { remainingRatio: number; remainingMinutes: number; totalMinutes: number }): { share: string; minutes: string } {
   const mins = (m: number) => `${Math.round(m).toLocaleString('en-US')} min`;
-  if (b.remainingRatio < 0) return { share: 'exhausted', minutes: `${mins(-b.remainingMinutes)} over ${mins(b.totalMinutes)}` };
+  if (b.remainingRatio < 0) return { share: 'exhausted', minutes: `overspent by ${mins(-b.remainingMinutes)} of ${mins(b.totalMinutes)}` };
   return { share: `${Math.floor(b.remainingRatio * 100)}%`, minutes: `${mins(b.remainingMinutes)} of ${mins(b.totalMinutes)}` };
 }
 

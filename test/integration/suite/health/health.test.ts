@@ -275,8 +275,8 @@ cost:
     await waitFor('dashboard rendered', () => (api.dashboard().lastRendered as { costShown?: boolean } | undefined)?.costShown);
     // Hidden behind another editor and shown again: the webview is rebuilt and restores its saved state.
     const restoredBefore = api.dashboard().restoredRenders;
-    const doc = await vscode.workspace.openTextDocument({ content: 'hide the dashboard', language: 'plaintext' });
-    await vscode.window.showTextDocument(doc, { preview: false });
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(folder(), 'README.md')));
+    await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Active });
     await vscode.commands.executeCommand('opsdeck.openHealthDashboard');
     await waitFor('the dashboard restored from its saved state', () => api.dashboard().restoredRenders > restoredBefore);
     await waitFor('then refreshed with live data', () => (api.dashboard().lastRendered as { restored?: boolean } | undefined)?.restored === false);
@@ -305,6 +305,7 @@ cost:
       }
     } finally {
       await wb.update('colorTheme', original, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 });
