@@ -53,6 +53,9 @@ export class Lease {
     const t = this.now();
     if (cur && cur.owner !== this.owner && cur.expires > t) return this.set(false);
     await this.write({ owner: this.owner, pid: process.pid, expires: t + this.ttlMs });
+    // Taking over (not renewing): give a window racing for the same stale lease time to write too,
+    // then whoever the file names has it; the loser reads the winner and backs off.
+    if (cur?.owner !== this.owner) await new Promise((r) => setTimeout(r, 20 + Math.random() * 60));
     const after = await this.read();
     return this.set(after?.owner === this.owner);
   }

@@ -144,9 +144,16 @@ endpoints:
 `);
     await waitFor('prober role', () => api.role() === 'prober');
     const files = api.files();
-    // Another window takes the lease (valid for a minute) ...
-    fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
-    await waitFor('reader role', () => api.role() === 'reader', 10_000);
+    // Another window takes the lease and renews it, as a real window does (a single write could be
+    // overwritten by this window's own renewal in flight; the renewals settle it) ...
+    const renew = () => fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
+    renew();
+    const renewing = setInterval(renew, 200);
+    try {
+      await waitFor('reader role', () => api.role() === 'reader', 10_000);
+    } finally {
+      clearInterval(renewing);
+    }
     const counted = ep('web')!.sla.windows[0].ok + ep('web')!.sla.windows[0].failed;
     const requests = web.requests;
     // ... and writes results, the last line torn by a crash.
