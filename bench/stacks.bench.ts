@@ -194,7 +194,7 @@ export async function run(): Promise<Result[]> {
       count = historyRows(h, new Date()).length;
       ht.push(performance.now() - t);
     }
-    results.push({ name: `History, ${count} updates (pulumi stack history + rows)`, value: Math.round(median(ht)), unit: 'ms', note: 'median of 5; target < 300 ms' });
+    results.push({ name: `History, ${count} updates (history read + rows)`, value: Math.round(median(ht)), unit: 'ms', note: 'median of 5; target < 300 ms' });
   } finally {
     fs.rmSync(T, { recursive: true, force: true });
   }

@@ -92,8 +92,8 @@ export function formatEvent(e: EngineEventLike, preview: boolean, masker?: Secre
     if (keys.length) lines.push(`  config: ${keys.map((k) => `${k}=${renderValue(e.preludeEvent!.config[k], 60)}`).join(' ')}`);
   } else if (e.policyEvent) {
     lines.push(`  policy ${e.policyEvent.enforcementLevel} [${e.policyEvent.policyName}]: ${stripColour(e.policyEvent.message)}`);
-  } else if (e.cancelEvent) {
-    lines.push('  cancelled');
   }
+  // `cancelEvent` closes every event stream (it is the engine's end-of-stream marker, not a user
+  // cancel), so it gets no line: OpsDeck logs real cancellations itself.
   return masker && masker.size ? lines.map((l) => masker.mask(l)) : lines;
 }

@@ -78,7 +78,7 @@ describe('Stacks bench: tree and memory in the real host', () => {
     const results = [
       { name: 'Resources of 2,000 resources: children returned (state read + index + items)', value: Math.round(median(rt)), unit: 'ms', note: 'median of 5, caches dropped each time; target < 300 ms' },
       { name: 'expanding a component of that stack (cached state)', value: +childMs.toFixed(1), unit: 'ms' },
-      { name: 'History of 500 updates: children returned (pulumi stack history + rows + items)', value: Math.round(median(ht)), unit: 'ms', note: 'median of 5; target < 300 ms' },
+      { name: 'History of 500 updates: children returned (history read + rows + items)', value: Math.round(median(ht)), unit: 'ms', note: 'median of 5; target < 300 ms' },
       { name: 'extension host heap with the 2,000-resource stack loaded', value: +(mem.heapUsed / 1048576).toFixed(1), unit: 'MiB', note: `rss ${(mem.rss / 1048576).toFixed(0)} MiB; heap before loading ${(heapBefore.heapUsed / 1048576).toFixed(1)} MiB (the whole host, every extension)` },
     ];
     fs.mkdirSync(path.join(outputDir(), 'bench'), { recursive: true });

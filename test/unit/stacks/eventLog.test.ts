@@ -11,6 +11,7 @@ describe('stacks: readable log from engine events', () => {
     assert.match(text, /FAILED: create pulumi-nodejs:dynamic:Resource bad/);
     assert.match(text, /error \[bad\]: quota exceeded/);
     assert.doesNotMatch(text, /RegisterResource RPC/);
+    assert.doesNotMatch(text, /cancel/, 'the end-of-stream marker is not a cancellation');
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(text, /\u001b\[|<\{%/);
   });

@@ -89,6 +89,9 @@ export async function useFileBackend(): Promise<string> {
     await cfg.update('cliPath', toolsPulumi(), vscode.ConfigurationTarget.Workspace);
   }
   await cfg.update('env', { PULUMI_BACKEND_URL: `file://${backend}` }, vscode.ConfigurationTarget.Workspace);
+  // OPSDECK_STACKS_ROUTE=inline runs the suite through the in-process route (no language host).
+  const route = process.env.OPSDECK_STACKS_ROUTE;
+  if (route === 'inline' || route === 'onDisk') await cfg.update('programRoute', route, vscode.ConfigurationTarget.Workspace);
   return backend;
 }
 
