@@ -6,6 +6,7 @@
 //     its event reduction, log formatting and masking on top.
 //  2. Resources of a 2,000-resource stack: `pulumi stack export` + the tree index, and the index alone.
 //  3. History of 500 updates: `pulumi stack history` + the rows, and the rows alone.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -62,7 +63,7 @@ function syntheticDeployment(n: number, project: string): StateDeployment {
 
 export async function run(): Promise<Result[]> {
   const toolsFile = path.join(REPO, '.tools', 'tools.json');
-  const tools = fs.existsSync(toolsFile) ? (JSON.parse(fs.readFileSync(toolsFile, 'utf8')) as { pulumi?: { binDir: string; env?: Record<string, string> } }).pulumi : undefined;
+  const tools = fs.existsSync(toolsFile) ? (JSON.parse(fs.readFileSync(toolsFile, 'utf8')) as { pulumi?: { binDir: string; languageHost?: string | null; env?: Record<string, string> } }).pulumi : undefined;
   const results: Result[] = [];
 
   // Pure parts first: they need no CLI.
@@ -145,6 +146,44 @@ export async function run(): Promise<Result[]> {
       results.push({ name: `${op}: bare Automation API (CLI)`, value: Math.round(b), unit: 'ms', note: `median of ${N}` });
       results.push({ name: `${op}: OpsDeck runner`, value: Math.round(o), unit: 'ms', note: `median of ${N}; event reduction + log + masking` });
       results.push({ name: `${op}: OpsDeck overhead`, value: +(((o - b) / b) * 100).toFixed(1), unit: '%', note: 'target < 10% (aim 5%)' });
+    }
+
+    // With a language host beside the CLI: the CLI itself (`pulumi preview`, `pulumi up`) against
+    // OpsDeck's runner on the on-disk route, same project, same stack, alternated.
+    if (tools.languageHost && fs.existsSync(tools.languageHost)) {
+      const disk = new PulumiProjectSession({ dir, name: 'opsdeck-files', runtime: 'nodejs' }, { env, route: 'onDisk', passphrase });
+      const cliEnv = { ...process.env, ...disk.env() };
+      const cli = (args: string[]) => execFileSync(path.join(tools.binDir, 'pulumi'), [...args, '--stack', 'dev', '--non-interactive'], { cwd: dir, env: cliEnv, stdio: 'pipe' });
+      const opsdeckDisk = async (op: 'preview' | 'up') => {
+        const b = new ChangeModelBuilder(op, 'dev');
+        const masker = new SecretMasker();
+        const onEvent = (e: EngineEventLike) => {
+          b.apply(e);
+          formatEvent(e, op === 'preview', masker);
+        };
+        must(await disk.run(op, 'dev', { onEvent, planFile: op === 'preview' ? path.join(T, 'plan.json') : undefined }));
+      };
+      const dt: Record<string, number[]> = { 'preview cli': [], 'preview opsdeck': [], 'up cli': [], 'up opsdeck': [] };
+      for (let i = 0; i < N; i++) {
+        for (const who of i % 2 ? ['opsdeck', 'cli'] : ['cli', 'opsdeck']) {
+          await flip();
+          let t = performance.now();
+          if (who === 'cli') cli(['preview']);
+          else await opsdeckDisk('preview');
+          dt[`preview ${who}`]!.push(performance.now() - t);
+          t = performance.now();
+          if (who === 'cli') cli(['up', '--yes', '--skip-preview']);
+          else await opsdeckDisk('up');
+          dt[`up ${who}`]!.push(performance.now() - t);
+        }
+      }
+      for (const op of ['preview', 'up']) {
+        const c = median(dt[`${op} cli`]!);
+        const o = median(dt[`${op} opsdeck`]!);
+        results.push({ name: `${op}: pulumi CLI (on disk, language host)`, value: Math.round(c), unit: 'ms', note: `median of ${N}` });
+        results.push({ name: `${op}: OpsDeck runner (on disk)`, value: Math.round(o), unit: 'ms', note: `median of ${N}${op === 'preview' ? '; also saves an update plan' : ''}` });
+        results.push({ name: `${op}: OpsDeck overhead vs CLI`, value: +(((o - c) / c) * 100).toFixed(1), unit: '%', note: 'target < 10% (aim 5%)' });
+      }
     }
 
     // 2,000 resources: import a synthetic state, then time export + index (what expanding Resources does).
