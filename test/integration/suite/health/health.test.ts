@@ -192,6 +192,27 @@ endpoints:
     await waitFor('web up again', () => ep('web')?.status === 'up');
   });
 
+  it('sends header values from SecretStorage and the environment, and says which one is missing', async () => {
+    await vscode.commands.executeCommand('opsdeck.setHealthSecret', 'api-token', 'Bearer s3cret-value');
+    process.env.OPSDECK_TEST_HEADER = 'from-env';
+    await writeConfig(`
+defaults: { interval: 200ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
+endpoints:
+  - name: web
+    url: "${web.url}"
+    headers: { Authorization: { secret: api-token }, X-Env: { env: OPSDECK_TEST_HEADER } }
+  - name: locked
+    url: "${web.url}"
+    headers: { Authorization: { secret: never-set } }
+`);
+    await waitFor('headers received', () => web.lastHeaders.authorization === 'Bearer s3cret-value' && web.lastHeaders['x-env'] === 'from-env');
+    const locked = await waitFor('the endpoint without its secret fails', () => (ep('locked')?.status === 'down' ? ep('locked') : undefined));
+    assert.match(locked.lastCheck!.error!, /secret "never-set" is not set \(run "OpsDeck: Set Health Check Secret"\)/);
+    assert.ok(!JSON.stringify(api.snapshot()).includes('s3cret-value'), 'the secret is not in the model the views render');
+    assert.ok(!JSON.stringify(api.notifications()).includes('s3cret-value'));
+    assert.ok(!fs.readFileSync(configPath(), 'utf8').includes('s3cret-value'));
+  });
+
   it('shows CloudWatch alarms, metrics with a capacity forecast, and cost from moto; one message for missing credentials', async () => {
     const cw = new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
     await cw.send(new PutMetricAlarmCommand({ AlarmName: 'prod-api-5xx', Namespace: 'OpsDeck/Test', MetricName: 'Errors', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' }));
