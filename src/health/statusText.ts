@@ -31,10 +31,14 @@ export function formatLatency(ms: number | undefined): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
-/** Error budget for people: "73% (31 of 43 min)", or how far it is overspent. */
+/**
+ * Error budget for people: "73% (31 of 43 min)", or how far it is overspent. Overspending is told as a
+ * multiple of the budget: the budget is a share of failures, so "overspent by N min" would project a short
+ * outage over the whole window and name minutes of downtime that never happened.
+ */
 export function formatBudget(b: { remainingRatio: number; remainingMinutes: number; totalMinutes: number }): { share: string; minutes: string } {
   const mins = (m: number) => `${Math.round(m).toLocaleString('en-US')} min`;
-  if (b.remainingRatio < 0) return { share: 'exhausted', minutes: `overspent by ${mins(-b.remainingMinutes)} of ${mins(b.totalMinutes)}` };
+  if (b.remainingRatio < 0) return { share: 'exhausted', minutes: `failing at ${(1 - b.remainingRatio).toFixed(1)}× the ${mins(b.totalMinutes)} budget` };
   return { share: `${Math.floor(b.remainingRatio * 100)}%`, minutes: `${mins(b.remainingMinutes)} of ${mins(b.totalMinutes)}` };
 }
 

@@ -21,7 +21,7 @@ describe('health status bar and tooltip text', () => {
     assert.strictEqual(formatMoney(1240.4), '$1,240');
     assert.strictEqual(formatMoney(12.345, 'USD', 2), '$12.35');
     assert.deepStrictEqual(formatBudget({ remainingRatio: 0.731, remainingMinutes: 31.6, totalMinutes: 43.2 }), { share: '73%', minutes: '32 min of 43 min' });
-    assert.deepStrictEqual(formatBudget({ remainingRatio: -2, remainingMinutes: -86.4, totalMinutes: 43.2 }), { share: 'exhausted', minutes: 'overspent by 86 min of 43 min' });
+    assert.deepStrictEqual(formatBudget({ remainingRatio: -2, remainingMinutes: -86.4, totalMinutes: 43.2 }), { share: 'exhausted', minutes: 'failing at 3.0× the 43 min budget' });
   });
 
   it('shows the worst availability and month-to-date cost, and turns to error when an endpoint is down', () => {
