@@ -19,7 +19,8 @@ function render(s: ChangeViewState): void {
   const root = document.getElementById('root')!;
   root.replaceChildren();
   const head = el('header');
-  head.append(el('h1', undefined, `${s.operation} · ${s.stack}`));
+  const title: Record<string, string> = { preview: 'Preview', up: 'Deploy', refresh: 'Refresh', destroy: 'Destroy' };
+  head.append(el('h1', undefined, `${title[s.operation] ?? s.operation} · ${s.stack}`));
   const status = el('p', `status status-${s.status.replace(/\s+/g, '-')}`, `${s.status} — ${s.countsLine}`);
   status.setAttribute('role', 'status');
   head.append(status);
@@ -54,7 +55,8 @@ function render(s: ChangeViewState): void {
   }
   for (const g of s.groups) {
     const sec = el('section', `group op-${g.op}`);
-    sec.append(el('h2', undefined, `${OP_SIGN[g.op] ?? ''} ${g.op} (${g.resources.length})`));
+    const verb: Record<string, string> = { create: 'Create', update: 'Update', replace: 'Replace', delete: 'Delete', read: 'Read', same: 'Unchanged' };
+    sec.append(el('h2', undefined, `${OP_SIGN[g.op] ?? ''} ${verb[g.op] ?? g.op} (${g.resources.length})`));
     for (const r of g.resources) {
       const card = el('article', `resource status-${r.status}`);
       const title = el('div', 'title');

@@ -15,13 +15,14 @@ export function toViewState(
   model: ChangeModel,
   extra: { project: string; status: string; route?: string; planNote?: string; canDeploy: boolean; failure?: { message: string; remedy: string }; hasSource: (urn: string) => boolean },
 ): ChangeViewState {
-  const preview = extra.status !== 'succeeded' && model.operation === 'preview';
+  // Future tense ("2 to create") until an operation that changes things has really finished.
+  const done = model.finished && model.operation !== 'preview' && ['succeeded', 'failed', 'cancelled'].includes(extra.status);
   return {
     stack: model.stack,
     project: extra.project,
     operation: model.operation,
     status: extra.status,
-    countsLine: countsLine(changeCounts(model), preview || !model.finished),
+    countsLine: countsLine(changeCounts(model), !done),
     groups: groupedChanges(model).map((g) => ({
       op: g.op,
       resources: g.resources.map((r) => ({
@@ -82,7 +83,7 @@ export class ChangeViews implements vscode.Disposable {
       });
       p.webview.html = this.html(p.webview, state);
     } else if (reveal) panel.reveal(undefined, true);
-    panel.title = `Changes: ${state.stack} (${state.operation})`;
+    panel.title = `Changes: ${state.project}/${state.stack} (${state.operation})`;
     if (!this.pendingPost.has(stackKey)) {
       this.pendingPost.set(stackKey, setTimeout(() => {
         this.pendingPost.delete(stackKey);

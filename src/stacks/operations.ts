@@ -147,7 +147,7 @@ export class OperationRunner {
       if (r.kind !== 'ok') return r.result;
       this.forgetPreview(key);
       this.previews.set(key, { planFile, fingerprint, model: r.model, at: Date.now() });
-      this.show(key, r.model, projectLabel, 'succeeded', route, 'Deploying from this view applies the update plan saved by this preview: nothing else.', true);
+      this.show(key, r.model, projectLabel, 'preview ready', route, 'Deploying from this view applies the update plan saved by this preview: nothing else.', true);
       return { status: 'succeeded', operation: 'preview', stack: req.stack, counts: countsLine(changeCounts(r.model)), changeSummary: r.outcome.changeSummary };
     }
 

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { hasRig, webviewText } from '../../rig';
+import { hasRig, screenshot, webviewText } from '../../rig';
 import { StacksApi, api, cmd, copyFixture, dataDir, expectStatus, labels, newStack, read, toolsHavePulumi, until, useFileBackend, OpResult } from './support';
 
 describe('Stacks: files fixture through the whole change cycle', function () {
@@ -85,6 +85,9 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     assert.deepStrictEqual(byOp.replace!.map((x) => [x.name, x.replaceReasons, x.diffs.map((d) => [d.path, d.replace])]), [['c', ['fileName'], [['fileName', true]]]]);
     assert.deepStrictEqual(byOp.delete!.map((x) => x.name), ['b']);
     if (hasRig()) {
+      await vscode.commands.executeCommand('opsdeck.stacks.focus');
+      await new Promise((r) => setTimeout(r, 3000));
+      await screenshot('stacks-change-view-preview');
       const text = await webviewText('stacks-change-view-preview');
       assert.match(text, /replaced because fileName changed/);
       assert.match(text, /Deploy exactly this preview/);
