@@ -174,6 +174,8 @@ export async function runRig(opts: RigOptions): Promise<number> {
     page.on('pageerror', (e) => browserLog.write(`[pageerror] ${e.stack ?? e.message}\n`));
 
     let suiteStarted = false;
+    // Mocha's closing counts, so the rig can end with one plain "N passed, N failed" line for CI.
+    const tally = { passing: 0, failing: 0, pending: 0 };
     let settle!: (code: number) => void;
     const exited = new Promise<number>((r) => (settle = r));
     await context.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
@@ -187,6 +189,8 @@ export async function runRig(opts: RigOptions): Promise<number> {
       hostLog.write(line + '\n');
       // The workbench's own start-up chatter arrives on the same channel: echo from the suite's banner on.
       if (line.startsWith(SUITE_BANNER)) suiteStarted = true;
+      const count = suiteStarted ? /^\s*(\d+) (passing|failing|pending)\b/.exec(line) : null;
+      if (count) tally[count[2] as keyof typeof tally] = Number(count[1]);
       if (opts.echo && suiteStarted && !NOISE.some((re) => re.test(line))) (type === 'error' ? console.error : console.log)(line);
     });
     await context.exposeFunction('codeAutomationExit', (code: number, logs?: Array<{ relativePath: string; contents: string }>) => {
@@ -227,7 +231,10 @@ export async function runRig(opts: RigOptions): Promise<number> {
     const code = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     if (!suiteStarted) rigSay('the suite never started in the extension host; see test-output/logs/extension-host-tests.log and logs/workbench/ for why');
+    // A host that failed without a mocha count (crash, timeout) still counts as a failure.
+    const failed = code !== 0 && tally.failing === 0 ? 1 : tally.failing;
     rigSay(`extension host finished with exit code ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${path.relative(REPO, dirs.results)}/, logs in ${path.relative(REPO, dirs.logs)}/`);
+    console.log(`integration: ${tally.passing} passed, ${failed} failed, ${tally.pending} skipped`);
     return code;
   } finally {
     await cleanup();
