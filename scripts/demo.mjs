@@ -89,9 +89,25 @@ function startCodeServer(port, env) {
   const userData = join(state, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   const settingsFile = join(userData, 'User', 'settings.json');
-  if (!existsSync(settingsFile)) {
-    writeFileSync(settingsFile, JSON.stringify({ 'workbench.startupEditor': 'readme', 'git.openRepositoryInParentFolders': 'never', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none' }, null, 2));
+  let settings = { 'workbench.startupEditor': 'readme', 'git.openRepositoryInParentFolders': 'never', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none' };
+  if (existsSync(settingsFile)) {
+    try {
+      settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    } catch {
+      /* a hand-broken settings file: start from the defaults */
+    }
   }
+  // code-server gives the extension host the login shell's PATH, not ours, so the demo profile names the
+  // provisioned CLI and the local backend in OpsDeck's own settings, as a user without Pulumi on PATH would.
+  if (tools.pulumi) {
+    settings['opsdeck.pulumi.cliPath'] = tools.pulumi.pulumi;
+    settings['opsdeck.pulumi.env'] = {
+      PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL,
+      PULUMI_HOME: env.PULUMI_HOME,
+      ...(tools.pulumi.env ?? {}),
+    };
+  }
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   writeFileSync(join(state, 'config.yaml'), 'auth: none\ncert: false\n');
   const args = [
     tools.codeServer.bin,
@@ -124,13 +140,42 @@ function startCodeServer(port, env) {
   });
 }
 
+/** The passphrase of the demo stacks' secrets; OpsDeck asks for it once and keeps it in SecretStorage. */
+const DEMO_PASSPHRASE = 'demo';
+
+/**
+ * Deploys the demo's `dev` stack once with the real CLI, so the Stacks view opens on resources, outputs
+ * and a history instead of an empty project. Later starts find the stack in the local backend and skip this.
+ */
+async function deployDemoStackOnce(env) {
+  if (!tools.pulumi) return say('no Pulumi CLI provisioned: the Stacks view will say so');
+  const backend = join(demoDir, '.pulumi-state');
+  if (existsSync(join(backend, '.pulumi', 'stacks', 'opsdeck-demo', 'dev.json'))) return;
+  const cwd = join(demoDir, 'infra');
+  const cliEnv = { ...env, PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE };
+  const pulumi = (args) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(tools.pulumi.pulumi, args, { cwd, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`pulumi ${args.join(' ')} exited with ${code}:\n${out.slice(-2000)}`))));
+    });
+  say('first start: deploying the demo stack "dev" with the Pulumi CLI (about 10 s)');
+  await pulumi(['stack', 'select', '--create', 'dev', '--non-interactive']);
+  await pulumi(['up', '--yes', '--skip-preview', '--non-interactive', '--message', 'Demo: first deploy']);
+}
+
 const service = await startDemoService().catch((e) => fail(e.message));
 say(`demo service on http://127.0.0.1:${servicePort} (/health, /api/orders)`);
 const port = (await portIsFree(wantedPort)) ? wantedPort : 0;
 if (port === 0) say(`port ${wantedPort} is taken: using a free one`);
 let server;
+const env = demoEnvironment();
+await deployDemoStackOnce(env).catch((e) => say(`the demo stack could not be deployed (the Stacks view will show why): ${e.message}`));
 try {
-  server = await startCodeServer(port, demoEnvironment());
+  server = await startCodeServer(port, env);
 } catch (e) {
   service.close();
   fail(e.message);
@@ -146,7 +191,8 @@ console.log(`
 
     ${open}
 
-  (open it in a browser; the OpsDeck icon is in the activity bar. Ctrl+C stops everything.)
+  (open it in a browser; the OpsDeck icon is in the activity bar. The demo stacks' passphrase is
+  "${DEMO_PASSPHRASE}": OpsDeck asks for it once. Ctrl+C stops everything.)
 `);
 
 let stopping = false;
