@@ -1,6 +1,10 @@
 // The integration rig: runs the mocha suite inside a real VS Code extension host, offline.
 //
-//   node out/test/rig/runInCodeServer.js [--suite bench] [--grep PATTERN] [--output test-output]
+//   node out/test/rig/runInCodeServer.js [--suite bench|untrusted] [--grep PATTERN] [--output test-output]
+//
+// `--suite untrusted` runs test/integration/untrusted/** in a workspace that is NOT trusted: workspace
+// trust stays enabled (no --disable-workspace-trust), the start-up prompt is off, so the folder opens in
+// restricted mode without a modal.
 //
 // 1. starts code-server (from .tools/tools.json) detached on 127.0.0.1:0 with a fresh user-data and
 //    extensions folder and quiet settings; its environment carries the tool paths the tests need
@@ -22,12 +26,24 @@ export const REPO = path.resolve(__dirname, '..', '..', '..');
 const RIG_MARKER = '__opsdeck_rig__';
 /** First line test/integration/index.ts prints from the extension host. */
 const SUITE_BANNER = '[opsdeck-tests]';
+const SUITE_LABEL: Record<Suite, string> = { suite: 'integration suite', bench: 'host benchmarks', untrusted: 'untrusted-workspace suite' };
 /** Workbench messages that are expected offline (the extension gallery is unreachable). */
 const NOISE = [/ENOTFOUND open-vsx\.org/, /open-vsx\.org/];
 
+export type Suite = 'suite' | 'bench' | 'untrusted';
+
+function suiteName(name: string | undefined): Suite {
+  if (name === undefined || name === '' || name === 'suite') return 'suite';
+  if (name === 'bench' || name === 'untrusted') return name;
+  throw new Error(`unknown suite "${name}" (suite, bench or untrusted)`);
+}
+
 export interface RigOptions {
-  /** 'suite' (test/integration/suite/**) or 'bench' (test/integration/bench/**). */
-  suite: 'suite' | 'bench';
+  /**
+   * 'suite' (test/integration/suite/**), 'bench' (test/integration/bench/**) or 'untrusted'
+   * (test/integration/untrusted/**, in a workspace opened untrusted).
+   */
+  suite: Suite;
   grep?: string;
   /** Folder (absolute or relative to the repo) for the workspace copy, results, logs; wiped first. */
   output: string;
@@ -38,6 +54,16 @@ export interface RigOptions {
   vsix?: string;
   /** Extra environment for the host (e.g. benchmark switches). */
   env?: Record<string, string>;
+  /** Set when this run is one pass of several: its closing line is then `[rig] <pass> pass: …`, not `integration: …`. */
+  pass?: string;
+  /** Receives mocha's closing counts (failed includes a host that died without counts). */
+  onTally?: (t: Tally) => void;
+}
+
+export interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
 }
 
 interface Tools {
@@ -53,9 +79,12 @@ export function readTools(): Tools {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Tools;
 }
 
-function parseArgs(argv: string[]): RigOptions {
-  const opts: RigOptions = {
-    suite: process.env.OPSDECK_SUITE === 'bench' ? 'bench' : 'suite',
+/** Command-line options; `suites` lists the passes to run one after another (`--suite suite,untrusted`). */
+function parseArgs(argv: string[]): RigOptions & { suites: Suite[] } {
+  const list = (v: string | undefined): Suite[] => (v ?? '').split(',').map((x) => suiteName(x.trim()));
+  const opts: RigOptions & { suites: Suite[] } = {
+    suites: list(process.env.OPSDECK_SUITE),
+    suite: 'suite',
     grep: process.env.OPSDECK_TEST_GREP || undefined,
     output: process.env.OPSDECK_RIG_OUTPUT || 'test-output',
     timeoutMs: Number(process.env.OPSDECK_RIG_TIMEOUT_MS) || 40 * 60_000,
@@ -63,7 +92,7 @@ function parseArgs(argv: string[]): RigOptions {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--suite') opts.suite = argv[++i] === 'bench' ? 'bench' : 'suite';
+    if (a === '--suite') opts.suites = list(argv[++i]);
     else if (a === '--grep') opts.grep = argv[++i];
     else if (a === '--output') opts.output = argv[++i];
     else if (a === '--vsix') opts.vsix = path.resolve(argv[++i]);
@@ -91,6 +120,19 @@ const SETTINGS = {
   'window.commandCenter': false,
   'files.simpleDialog.enable': true,
   'notifications.doNotDisturbMode': false,
+};
+
+/**
+ * The untrusted pass: trust on, nothing trusted yet (fresh user data), and no start-up modal asking
+ * about it, so the folder opens in restricted mode as for a user who chose "Don't Trust".
+ */
+const UNTRUSTED_SETTINGS = {
+  ...SETTINGS,
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+  'security.workspace.trust.banner': 'always',
+  'security.workspace.trust.untrustedFiles': 'open',
 };
 
 
@@ -125,7 +167,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
   fs.mkdirSync(path.join(dirs.results, '.rig'), { recursive: true });
   fs.cpSync(path.join(REPO, 'test', 'fixtures', 'workspace'), dirs.workspace, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(opts.suite === 'untrusted' ? UNTRUSTED_SETTINGS : SETTINGS, null, 2));
 
   const hostLog = fs.createWriteStream(path.join(dirs.logs, 'extension-host-tests.log'));
   const say = (line: string): void => {
@@ -155,7 +197,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
     let developmentPath = REPO;
     if (opts.vsix) developmentPath = await installVsix(tools.codeServer.bin, opts.vsix, dirs, out, rigSay);
     const t0 = Date.now();
-    const server = await startCodeServer(tools.codeServer.bin, dirs, env);
+    const server = await startCodeServer(tools.codeServer.bin, dirs, env, opts.suite !== 'untrusted');
     cleanups.push(() => server.stop());
     claim.recordServer(server.pgid);
     rigSay(`code-server ${tools.codeServer.version} on ${server.url} (${Date.now() - t0} ms)`);
@@ -218,7 +260,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
     ];
     const url = `${server.url}/?folder=${encodeURIComponent(remote(dirs.workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
-    rigSay(`workbench opened; running ${opts.suite === 'bench' ? 'host benchmarks' : 'integration suite'}${opts.grep ? ` (grep "${opts.grep}")` : ''}`);
+    rigSay(`workbench opened; running ${SUITE_LABEL[opts.suite]}${opts.grep ? ` (grep "${opts.grep}")` : ''}`);
 
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((r) => {
@@ -234,7 +276,9 @@ export async function runRig(opts: RigOptions): Promise<number> {
     // A host that failed without a mocha count (crash, timeout) still counts as a failure.
     const failed = code !== 0 && tally.failing === 0 ? 1 : tally.failing;
     rigSay(`extension host finished with exit code ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${path.relative(REPO, dirs.results)}/, logs in ${path.relative(REPO, dirs.logs)}/`);
-    console.log(`integration: ${tally.passing} passed, ${failed} failed, ${tally.pending} skipped`);
+    const counts = `${tally.passing} passed, ${failed} failed, ${tally.pending} skipped`;
+    opts.onTally?.({ passed: tally.passing, failed, skipped: tally.pending });
+    console.log(opts.pass ? `[rig] ${opts.pass} pass: ${counts}` : `integration: ${counts}`);
     return code;
   } finally {
     await cleanup();
@@ -373,7 +417,7 @@ interface CodeServer {
   stop(): Promise<void>;
 }
 
-function startCodeServer(bin: string, dirs: { userData: string; extensions: string; logs: string; workspace: string }, env: NodeJS.ProcessEnv): Promise<CodeServer> {
+function startCodeServer(bin: string, dirs: { userData: string; extensions: string; logs: string; workspace: string }, env: NodeJS.ProcessEnv, disableTrust: boolean): Promise<CodeServer> {
   const config = path.join(dirs.userData, '..', 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   const args = [
@@ -385,7 +429,7 @@ function startCodeServer(bin: string, dirs: { userData: string; extensions: stri
     '--extensions-dir', dirs.extensions,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(disableTrust ? ['--disable-workspace-trust'] : []),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ]; // prettier-ignore
@@ -545,15 +589,54 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
   }
 }
 
+/**
+ * Runs each requested pass in turn (all of them, even after a failure) and ends with one
+ * `integration: N passed, N failed, N skipped` line over all passes. The untrusted pass uses
+ * `<output>/untrusted/`, so it never wipes the main pass's workspace or artifacts.
+ */
+async function runPasses(opts: RigOptions & { suites: Suite[] }): Promise<number> {
+  const { suites, ...base } = opts;
+  if (suites.length === 1 && suites[0] !== 'untrusted') return runRig({ ...base, suite: suites[0]! });
+  const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+  let code = 0;
+  for (const suite of suites) {
+    const passCode = await runRig({
+      ...base,
+      suite,
+      // With --grep, one pass may match nothing: that is only a failure when no pass matches (below).
+      env: { ...base.env, ...(base.grep && suites.length > 1 ? { OPSDECK_EMPTY_GREP_OK: '1' } : {}) },
+      output: suite === 'untrusted' ? path.join(base.output, 'untrusted') : base.output,
+      pass: suite,
+      onTally: (t) => {
+        total.passed += t.passed;
+        total.failed += t.failed;
+        total.skipped += t.skipped;
+      },
+    }).catch((e: Error) => {
+      console.error(`[rig] ${suite} pass FAILED: ${e.message}`);
+      total.failed += 1;
+      return 1;
+    });
+    if (passCode !== 0 && code === 0) code = passCode;
+  }
+  if (base.grep && total.passed + total.failed + total.skipped === 0) {
+    console.error(`[rig] no integration test matched OPSDECK_TEST_GREP="${base.grep}" in any pass`);
+    total.failed += 1;
+    code ||= 1;
+  }
+  console.log(`integration: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return code;
+}
+
 if (require.main === module) {
-  let opts: RigOptions;
+  let opts: ReturnType<typeof parseArgs>;
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
     console.error(`[rig] ${(e as Error).message}`);
     process.exit(2);
   }
-  runRig(opts).then(
+  runPasses(opts).then(
     (code) => process.exit(code),
     (e: Error) => {
       console.error(`[rig] FAILED: ${e.message}`);
