@@ -177,9 +177,24 @@ export class StackCommands {
         const raw = st.value.byUrn.get(node.node.urn);
         if (raw) await this.openDoc(`${node.stack}/${node.node.name}.json`, resourceStateJson(raw));
       },
-      openResourceSource: async (node: StackNode) => {
-        if (node?.kind !== 'resource' || !node.node.source) return;
-        await this.openSource(node.project, node.node.source);
+      // From a tree node, or from the change view's link ({ project, stack, urn }).
+      openResourceSource: async (arg: StackNode | (StackArg & { urn?: string })) => {
+        if (arg && 'kind' in arg) {
+          if (arg.kind !== 'resource' || !arg.node.source) return false;
+          await this.openSource(arg.project, arg.node.source);
+          return true;
+        }
+        const urn = arg?.urn;
+        const r = typeof urn === 'string' ? await this.resolve(arg) : undefined;
+        if (!r || !urn) return false;
+        const st = await this.service.state({ project: r.project, stack: r.stack });
+        const src = st.ok ? [...st.value.roots, ...[...st.value.children.values()].flat()].find((n) => n.urn === urn)?.source : undefined;
+        if (!src) {
+          void vscode.window.showInformationMessage('The state records no source position for this resource (it is recorded once the resource has been deployed).');
+          return false;
+        }
+        await this.openSource(r.project, src);
+        return true;
       },
       revealOutput: (node: StackNode) => {
         if (node?.kind === 'output') this.tree.reveal(node);

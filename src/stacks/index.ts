@@ -46,7 +46,10 @@ export function register(ctx: OpsDeckContext): void {
   const tree = ctx.own(new StacksTree(discovery, service, gate, settings));
   const views = ctx.own(
     new ChangeViews(ctx.extension.extensionUri, {
-      openSource: (key, urn) => void openSourceOf(key, urn),
+      openSource: (key, urn) => {
+        const [projectDir, stack] = splitKey(key);
+        void vscode.commands.executeCommand('opsdeck.openResourceSource', { project: projectDir, stack, urn });
+      },
       deploy: (key) => {
         const [projectDir, stack] = splitKey(key);
         void vscode.commands.executeCommand('opsdeck.deployPreview', { project: projectDir, stack });
@@ -64,16 +67,6 @@ export function register(ctx: OpsDeckContext): void {
   }));
   ctx.own(vscode.workspace.registerTextDocumentContentProvider('opsdeck-pulumi', commands.docProvider));
   ctx.registerCommands(commands.table());
-
-  async function openSourceOf(key: string, urn: string): Promise<void> {
-    const [projectDir, stack] = splitKey(key);
-    const project = (await discovery.list()).find((p) => p.dir === projectDir);
-    if (!project) return;
-    const st = await service.state({ project, stack });
-    const src = st.ok ? [...st.value.roots, ...[...st.value.children.values()].flat()].find((n) => n.urn === urn)?.source : undefined;
-    if (src) await commands.openSource(project, src);
-    else void vscode.window.showInformationMessage('The state records no source position for this resource (it is recorded once the resource has been deployed).');
-  }
 
   // Empty states for the welcome view, and trust.
   const updateContext = async () => {

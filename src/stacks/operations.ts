@@ -27,6 +27,8 @@ export interface ConfirmAnswers {
   yes: boolean;
   /** Answers "type the stack name" for production stacks. */
   typedName?: string;
+  /** refresh: clear the pending creates a killed update left in the state (asked when absent). */
+  clearPendingCreates?: boolean;
 }
 
 export interface OperationRequest {
@@ -112,6 +114,8 @@ export class OperationRunner {
       );
     } finally {
       release();
+      clearTimeout(this.resourceTimers.get(key));
+      this.resourceTimers.delete(key);
       this.tree.setProgress(key, undefined);
       this.service.invalidate(req.project, req.stack);
       this.tree.refresh();
@@ -152,7 +156,9 @@ export class OperationRunner {
     }
 
     if (req.operation === 'refresh') {
-      const r = await this.engine(req, key, 'refresh', {}, signal, report, route);
+      const clearPendingCreates = await this.pendingCreatesAnswer(req, key);
+      if (clearPendingCreates === undefined) return this.refuse('Refresh not started: choose whether to clear the pending creates.', req);
+      const r = await this.engine(req, key, 'refresh', { clearPendingCreates }, signal, report, route);
       if (r.kind !== 'ok') return r.result;
       return { status: 'succeeded', operation: 'refresh', stack: req.stack, counts: countsLine(changeCounts(r.model), false), changeSummary: r.outcome.changeSummary };
     }
@@ -204,6 +210,48 @@ export class OperationRunner {
     return { status: 'succeeded', operation: req.operation, stack: req.stack, counts: countsLine(changeCounts(r.model), false), changeSummary: r.outcome.changeSummary };
   }
 
+  /**
+   * A killed update leaves "pending create" operations in the state: the engine asked the provider to
+   * create something and never heard back, so nobody knows whether it exists. `pulumi refresh` keeps
+   * them unless told to clear them (and then the next up creates them again). The user decides.
+   */
+  private async pendingCreatesAnswer(req: OperationRequest, key: string): Promise<boolean | undefined> {
+    this.service.invalidateState(req.project, req.stack);
+    const st = await this.service.state({ project: req.project, stack: req.stack });
+    const creates = st.ok ? st.value.pendingOperations.filter((p) => p.type === 'creating') : [];
+    if (!creates.length) return false;
+    const names = creates.map((p) => p.urn.split('::').pop()).join(', ');
+    let clear: boolean | undefined;
+    if (req.confirm) clear = !!req.confirm.clearPendingCreates;
+    else {
+      const pick = await vscode.window.showWarningMessage(
+        `"${req.stack}" has ${creates.length} pending create${creates.length === 1 ? '' : 's'} from an interrupted update: ${names}.`,
+        { modal: true, detail: 'Pulumi cannot tell whether they were created. Clearing drops them from the state and the next deploy creates them again; if one does exist already, delete it or import it first. Keeping them leaves them pending.' },
+        'Clear Pending Creates',
+        'Keep Them',
+      );
+      clear = pick === 'Clear Pending Creates' ? true : pick === 'Keep Them' ? false : undefined;
+    }
+    if (clear !== undefined) this.log.line(`[${key}] ${creates.length} pending create(s) (${names}): ${clear ? 'cleared from the state by this refresh' : 'kept pending (Pulumi cannot tell whether they exist)'}`);
+    return clear;
+  }
+
+  private readonly resourceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /**
+   * A resource is done: the engine checkpoints the state after each step (the file backend rewrites
+   * its checkpoint file; other backends answer `stack export` from the same snapshot), so the
+   * Resources section re-reads it, at most every 250 ms per stack.
+   */
+  private resourcesChanged(req: OperationRequest, key: string): void {
+    if (this.resourceTimers.has(key)) return;
+    this.resourceTimers.set(key, setTimeout(() => {
+      this.resourceTimers.delete(key);
+      this.service.invalidateState(req.project, req.stack);
+      this.tree.refreshResources(key);
+    }, 250));
+  }
+
   private forgetPreview(key: string): void {
     const p = this.previews.get(key);
     this.previews.delete(key);
@@ -230,7 +278,7 @@ export class OperationRunner {
     req: OperationRequest,
     key: string,
     operation: OperationKind,
-    o: { planFile?: string; previewOnly?: boolean },
+    o: { planFile?: string; previewOnly?: boolean; clearPendingCreates?: boolean },
     signal: AbortSignal,
     report: (m: string) => void,
     route: string | undefined,
@@ -251,13 +299,14 @@ export class OperationRunner {
         const name = e.resOutputsEvent.metadata.urn.split('::').pop();
         report(`${done} done — ${name}`);
         this.tree.setProgress(key, `${operation}: ${done} done`);
+        this.resourcesChanged(req, key);
       } else if (e.resourcePreEvent) {
         report(`${e.resourcePreEvent.metadata.op} ${e.resourcePreEvent.metadata.urn.split('::').pop()}`);
       }
       this.show(key, b.model, projectLabel, status, route, undefined, false);
     };
     const session = this.service.session(req.project);
-    const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, { onEvent, signal, planFile: o.planFile, previewOnly: o.previewOnly });
+    const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, { onEvent, signal, planFile: o.planFile, previewOnly: o.previewOnly, clearPendingCreates: o.clearPendingCreates });
     if (r.ok) {
       b.finish('succeeded');
       this.log.line(`[${key}] ${label} succeeded: ${countsLine(changeCounts(b.model), isPreview)}`);
@@ -282,9 +331,10 @@ export class OperationRunner {
   }
 
   private async notifyFailure(req: OperationRequest, key: string, f: Failure): Promise<void> {
-    const actions = f.kind === 'locked' ? ['Clear Lock', 'Show Log'] : f.kind === 'passphrase' ? ['Set Passphrase', 'Show Log'] : f.kind === 'cli-missing' ? ['Open Settings', 'Show Log'] : f.locations.length ? ['Open Location', 'Show Log'] : ['Show Log'];
+    const actions = f.kind === 'locked' ? ['Clear Lock', 'Show Log'] : f.kind === 'killed' ? ['Refresh Stack', 'Clear Lock', 'Show Log'] : f.kind === 'passphrase' ? ['Set Passphrase', 'Show Log'] : f.kind === 'cli-missing' ? ['Open Settings', 'Show Log'] : f.locations.length ? ['Open Location', 'Show Log'] : ['Show Log'];
     const choice = await vscode.window.showErrorMessage(`${f.message} ${f.remedy}`, ...actions);
     if (choice === 'Clear Lock') await vscode.commands.executeCommand('opsdeck.clearStackLock', { project: req.project.dir, stack: req.stack });
+    else if (choice === 'Refresh Stack') await vscode.commands.executeCommand('opsdeck.refreshStack', { project: req.project.dir, stack: req.stack });
     else if (choice === 'Set Passphrase') await vscode.commands.executeCommand('opsdeck.setPulumiPassphrase', { project: req.project.dir });
     else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'opsdeck.pulumi.cliPath');
     else if (choice === 'Open Location') {

@@ -177,6 +177,11 @@ export class StackService implements vscode.Disposable {
     for (const m of [this.stateCache, this.outputsCache, this.configCache, this.historyCache]) m.delete(k);
   }
 
+  /** Forgets only the loaded state of a stack (the next expand re-reads it), e.g. while an update runs. */
+  invalidateState(project: DiscoveredProject, stack: string): void {
+    this.stateCache.delete(stackKey(project, stack));
+  }
+
   invalidateAll(): void {
     for (const m of [this.stacksCache, this.stateCache, this.outputsCache, this.configCache, this.historyCache]) m.clear();
   }

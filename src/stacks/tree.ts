@@ -59,6 +59,15 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     this.emitter.fire(node);
   }
 
+  /** Resources section nodes handed to the view, per stack key: refreshed alone while an update runs. */
+  private readonly resourceSections = new Map<string, StackNode>();
+
+  /** Re-reads one stack's Resources (the state the engine has checkpointed so far). */
+  refreshResources(key: string): void {
+    const n = this.resourceSections.get(key);
+    if (n) this.emitter.fire(n);
+  }
+
   setProgress(key: string, text: string | undefined): void {
     if (text === undefined) this.progress.delete(key);
     else this.progress.set(key, text);
@@ -83,7 +92,11 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       case 'project':
         return this.stacksOf(node.project);
       case 'stack':
-        return (['resources', 'outputs', 'config', 'history'] as const).map((section) => ({ kind: 'section', project: node.project, stack: node.stack.name, section }));
+      {
+        const sections = (['resources', 'outputs', 'config', 'history'] as const).map((section): StackNode => ({ kind: 'section', project: node.project, stack: node.stack.name, section }));
+        this.resourceSections.set(stackKey(node.project, node.stack.name), sections[0]!);
+        return sections;
+      }
       case 'section':
         return this.sectionChildren(node);
       case 'resource': {
@@ -119,7 +132,22 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         if (!st.ok) return [this.failureNode(st.error, `${key}:res`)];
         const nodes: StackNode[] = st.value.roots.map((n) => ({ kind: 'resource', project: node.project, stack: node.stack, node: n }));
         for (const p of st.value.pendingOperations) {
-          nodes.unshift({ kind: 'message', id: `pending:${p.urn}`, label: `Pending ${p.type}: ${p.urn.split('::').pop()}`, icon: 'warning', tooltip: 'An update was interrupted while this operation was in flight. Run Refresh to reconcile the state with what really exists.', contextValue: 'pendingOperation' });
+          nodes.unshift({ kind: 'message', id: `pending:${p.urn}`, label: `Pending ${p.type}: ${p.urn.split('::').pop()} — run Refresh`, icon: 'warning', tooltip: 'An update was interrupted while this operation was in flight. Run Refresh to reconcile the state with what really exists.', contextValue: 'pendingOperation', command: { title: 'Refresh', command: 'opsdeck.refreshStack', arguments: [{ project: node.project.dir, stack: node.stack }] } });
+        }
+        // A lock with no OpsDeck operation running on the stack: another update, or a killed one.
+        if (!this.gate.get(key)) {
+          for (const l of this.service.session(node.project).locks(node.stack) ?? []) {
+            const who = [l.username && l.hostname ? `${l.username}@${l.hostname}` : (l.username ?? l.hostname), l.pid !== undefined ? `pid ${l.pid}` : undefined].filter(Boolean).join(', ');
+            nodes.unshift({
+              kind: 'message',
+              id: `lock:${l.file}`,
+              label: `Locked${who ? ` by ${who}` : ''} — Clear Lock if no update is running`,
+              icon: 'lock',
+              tooltip: `The backend holds a lock on this stack${l.timestamp ? ` since ${l.timestamp}` : ''}. If no update is really running (for example the CLI was killed), clear it; clearing the lock of a live update can corrupt the state.`,
+              contextValue: 'stackLocked',
+              command: { title: 'Clear Pulumi Stack Lock', command: 'opsdeck.clearStackLock', arguments: [{ project: node.project.dir, stack: node.stack }] },
+            });
+          }
         }
         if (!nodes.length) nodes.push({ kind: 'message', id: `nores:${key}`, label: 'No resources (deploy to create them)', icon: 'info' });
         return nodes;

@@ -13,6 +13,7 @@ export type FailureKind =
   | 'stack-missing'
   | 'resource'
   | 'cancelled'
+  | 'killed'
   | 'plan-mismatch'
   | 'unknown';
 
@@ -68,6 +69,16 @@ export function explainFailure(i: FailureInput): Failure {
 
   if (i.errorName === 'AbortError' || has(/\bcancel(l)?ed\b|update was canceled|SIGINT/i) && !has(/error TS\d+/)) {
     if (has(/canceled|cancelled|SIGINT|AbortError/)) return mk('cancelled', 'The operation was cancelled.', 'Refresh the stack to see what was applied before the cancel.');
+  }
+  // The CLI process died from a signal it cannot handle (SIGKILL: OOM killer, a killed terminal or
+  // machine): the engine had no chance to finish the steps in flight or to release its lock.
+  if (has(/was killed with SIG(KILL|TERM|HUP|SEGV|ABRT)/)) {
+    const sig = /was killed with (SIG[A-Z]+)/.exec(all)![1]!;
+    return mk(
+      'killed',
+      `The Pulumi CLI was killed (${sig}) before the operation on ${stack} finished.`,
+      'Steps in flight are recorded as pending operations and the stack may still be locked: Refresh the stack (clear the lock first if it is reported locked) to reconcile the state with what exists, then run the operation again.',
+    );
   }
   if (has(/ENOENT/) && has(/pulumi/i) && has(/spawn|not found|no such file/i)) {
     return mk(

@@ -75,3 +75,43 @@ function historyStamp(file: string): number {
   const m = /-(\d+)\.history\.json/.exec(file);
   return m ? Number(m[1]) : 0;
 }
+
+export interface BackendLock {
+  file: string;
+  username?: string;
+  hostname?: string;
+  pid?: number;
+  timestamp?: string;
+}
+
+/**
+ * The lock files a file backend holds for a stack (.pulumi/locks/…/<project>/<stack>/*.json). An
+ * update writes one when it starts and removes it when it ends, so a lock with no update running
+ * is what a killed CLI leaves behind. Undefined when the backend is not a file backend.
+ */
+export function readFileBackendLocks(url: string | undefined, project: string, stack: string): BackendLock[] | undefined {
+  const root = fileBackendRoot(url);
+  if (!root) return undefined;
+  const name = stack.split('/').pop()!;
+  const org = stack.includes('/') ? stack.split('/')[0]! : 'organization';
+  const dirs = [path.join(root, '.pulumi', 'locks', org, project, name), path.join(root, '.pulumi', 'locks', name)];
+  const out: BackendLock[] = [];
+  for (const d of dirs) {
+    let files: string[];
+    try {
+      files = fs.readdirSync(d).filter((f) => f.endsWith('.json'));
+    } catch {
+      continue;
+    }
+    for (const f of files) {
+      const file = path.join(d, f);
+      try {
+        const l = JSON.parse(fs.readFileSync(file, 'utf8')) as { username?: string; hostname?: string; pid?: number; timestamp?: string };
+        out.push({ file, username: l.username, hostname: l.hostname, pid: l.pid, timestamp: l.timestamp });
+      } catch {
+        out.push({ file });
+      }
+    }
+  }
+  return out;
+}

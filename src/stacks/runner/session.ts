@@ -13,7 +13,7 @@ import { UpdateSummaryLike } from '../model/history';
 import { Automation, loadAutomation, resolvePulumiPackageDir } from './automationLoader';
 import { CliLocation, languageHostFor, locateCli } from './cliLocator';
 import { makeInlineProgram } from './inlineProgram';
-import { readFileBackendHistory, readFileBackendState } from './fileBackend';
+import { BackendLock, readFileBackendHistory, readFileBackendLocks, readFileBackendState } from './fileBackend';
 
 export type ProgramRoute = 'on-disk' | 'inline';
 export type RouteSetting = 'auto' | 'onDisk' | 'inline';
@@ -53,6 +53,8 @@ export interface RunOptions {
   planFile?: string;
   /** refresh / destroy: only preview them (previewRefresh / previewDestroy). */
   previewOnly?: boolean;
+  /** refresh: drop pending creates left by an interrupted update (`--clear-pending-creates`). */
+  clearPendingCreates?: boolean;
 }
 
 export interface RunOutcome {
@@ -238,6 +240,11 @@ export class PulumiProjectSession {
     return this.guarded(stack, async (ws) => ((await ws.exportStack(stack)).deployment ?? {}) as StateDeployment);
   }
 
+  /** Locks a file backend holds on the stack (undefined: not a file backend, nothing known). */
+  locks(stack: string): BackendLock[] | undefined {
+    return readFileBackendLocks(this.backendUrl(), this.project.name, stack);
+  }
+
   outputs(stack: string): Promise<Result<Record<string, { value: unknown; secret: boolean }>, Failure>> {
     return this.guarded(stack, (ws) => ws.stackOutputs(stack));
   }
@@ -279,6 +286,16 @@ export class PulumiProjectSession {
       if (d && d.severity === 'error' && !d.ephemeral) this.diagnostics.push({ message: d.message, resource: d.urn ? d.urn.split('::').pop() : undefined });
       o.onEvent?.(e);
     };
+    const rt = this.route();
+    const inlineRun = rt.ok && rt.value.route === 'inline' ? trackInlineRun() : undefined;
+    try {
+      return await this.runOn(operation, stack, o, onEvent);
+    } finally {
+      inlineRun?.end();
+    }
+  }
+
+  private runOn(operation: OperationKind, stack: string, o: RunOptions, onEvent: (e: EngineEventLike) => void): Promise<Result<RunOutcome, Failure>> {
     return this.guarded(stack, async (ws, auto, route) => {
       const s = await this.stack(auto, ws, stack);
       const common = { onEvent: onEvent as never, onOutput: o.onOutput, signal: o.signal };
@@ -293,10 +310,10 @@ export class PulumiProjectSession {
         }
         case 'refresh': {
           if (o.previewOnly) {
-            const p = await s.previewRefresh({ ...common });
+            const p = await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates });
             return { operation, route: route.route, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
           }
-          const r = await s.refresh({ ...common });
+          const r = await s.refresh({ ...common, clearPendingCreates: o.clearPendingCreates });
           return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
         }
         case 'destroy': {
@@ -310,4 +327,33 @@ export class PulumiProjectSession {
       }
     });
   }
+}
+
+// The inline route runs the program in this process through the Automation API's language server,
+// whose `run` adds process-wide 'uncaughtException' / 'unhandledRejection' handlers and removes them
+// only on its success paths: when the engine ends the run early (a cancel, a killed CLI, a failed
+// shutdown handshake) the handler of that run stays, and a long-lived extension host collects one
+// per operation until Node warns about a listener leak. Once no operation is running in this
+// process, handlers added while operations ran belong to runs that are over (each only records
+// errors for its own run), so they are removed. While another run is in flight nothing is removed.
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+let inFlight = 0;
+let before: Map<string, Set<(...a: unknown[]) => void>> | undefined;
+const emitter = process as unknown as NodeJS.EventEmitter;
+
+export function trackInlineRun(): { end(): void } {
+  if (inFlight++ === 0) before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(emitter.listeners(e) as Array<(...a: unknown[]) => void>)]));
+  let ended = false;
+  return {
+    end() {
+      if (ended) return;
+      ended = true;
+      if (--inFlight > 0 || !before) return;
+      for (const e of PROCESS_EVENTS) {
+        const had = before.get(e)!;
+        for (const l of emitter.listeners(e) as Array<(...a: unknown[]) => void>) if (!had.has(l)) emitter.removeListener(e, l);
+      }
+      before = undefined;
+    },
+  };
 }

@@ -25,7 +25,7 @@ export interface ChangeViewState {
   operation: string;
   status: string;
   countsLine: string;
-  groups: Array<{ op: string; resources: Array<{ name: string; op: string; status: string; diffs: Array<{ path: string; old: string; new: string; replace: boolean }>; replaceReasons: string[]; errors: string[] }> }>;
+  groups: Array<{ op: string; resources: Array<{ urn: string; hasSource: boolean; name: string; op: string; status: string; diffs: Array<{ path: string; old: string; new: string; replace: boolean }>; replaceReasons: string[]; errors: string[] }> }>;
   diagnostics: Array<{ severity: string; resource?: string; message: string }>;
   route?: string;
   failure?: { message: string; remedy: string };
