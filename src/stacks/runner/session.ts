@@ -55,6 +55,8 @@ export interface RunOptions {
   previewOnly?: boolean;
   /** refresh: drop pending creates left by an interrupted update (`--clear-pending-creates`). */
   clearPendingCreates?: boolean;
+  /** Notes about the run worth a log line (not engine output). */
+  onNote?: (text: string) => void;
 }
 
 export interface RunOutcome {
@@ -291,7 +293,8 @@ export class PulumiProjectSession {
     try {
       return await this.runOn(operation, stack, o, onEvent);
     } finally {
-      inlineRun?.end();
+      const removed = inlineRun?.end() ?? 0;
+      if (removed) o.onNote?.(`removed ${removed} process error handler(s) the Pulumi runtime left installed by this inline run`);
     }
   }
 
@@ -341,19 +344,25 @@ let inFlight = 0;
 let before: Map<string, Set<(...a: unknown[]) => void>> | undefined;
 const emitter = process as unknown as NodeJS.EventEmitter;
 
-export function trackInlineRun(): { end(): void } {
+export function trackInlineRun(): { end(): number } {
   if (inFlight++ === 0) before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(emitter.listeners(e) as Array<(...a: unknown[]) => void>)]));
   let ended = false;
   return {
     end() {
-      if (ended) return;
+      if (ended) return 0;
       ended = true;
-      if (--inFlight > 0 || !before) return;
+      if (--inFlight > 0 || !before) return 0;
+      let removed = 0;
       for (const e of PROCESS_EVENTS) {
         const had = before.get(e)!;
-        for (const l of emitter.listeners(e) as Array<(...a: unknown[]) => void>) if (!had.has(l)) emitter.removeListener(e, l);
+        for (const l of emitter.listeners(e) as Array<(...a: unknown[]) => void>) {
+          if (had.has(l)) continue;
+          emitter.removeListener(e, l);
+          removed++;
+        }
       }
       before = undefined;
+      return removed;
     },
   };
 }

@@ -140,5 +140,9 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     assert.strictEqual(read(path.join(data, 'b.txt')), 'bee\n');
     assert.strictEqual(read(path.join(data, 'c.txt')), 'sea\n');
     assert.deepStrictEqual(labels(await stacks.children([PROJECT, 'halfway', 'Resources'])), ['c', 'site', 'default']);
+    // The inline route (OPSDECK_STACKS_ROUTE=inline) logs the Pulumi runtime's leftover handlers it removed.
+    const removed = stacks.logText().split('\n').filter((l) => /process error handler/.test(l));
+    console.log(`Stacks: ${removed.length} run(s) left process error handlers behind${removed.length ? `:\n  ${removed.join('\n  ')}` : ''}`);
+    console.log(`Stacks: uncaughtException listeners in the host now: ${process.listenerCount('uncaughtException')}`);
   });
 });
