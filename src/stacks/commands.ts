@@ -13,6 +13,8 @@ import { resourceStateJson, sourceFile } from './model/stateTree';
 import { renderValue } from './model/values';
 import { historyRows } from './model/history';
 import { Rollback } from './rollback';
+import { originalPosition } from './runner/inlineProgram';
+import { resolvePulumiPackageDir } from './runner/automationLoader';
 
 export interface StackArg {
   project?: string;
@@ -276,6 +278,16 @@ export class StackCommands {
 
   async openSource(project: DiscoveredProject, pos: { file: string; line: number; column?: number }): Promise<void> {
     const file = sourceFile(pos, project.dir);
+    // On the inline route the engine recorded positions in the transpiled code: map them back.
+    const route = this.service.session(project).route();
+    if (route.ok && route.value.route === 'inline') {
+      try {
+        const mapped = originalPosition(project.dir, resolvePulumiPackageDir(project.dir), file, pos.line, pos.column);
+        if (mapped) pos = { ...pos, ...mapped };
+      } catch {
+        /* no TypeScript to map with: open at the recorded position */
+      }
+    }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const p = new vscode.Position(Math.max(0, pos.line - 1), Math.max(0, (pos.column ?? 1) - 1));
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(p, p), preview: true });
