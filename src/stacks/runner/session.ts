@@ -293,8 +293,10 @@ export class PulumiProjectSession {
     try {
       return await this.runOn(operation, stack, o, onEvent);
     } finally {
-      const removed = inlineRun?.end() ?? 0;
-      if (removed) o.onNote?.(`removed ${removed} process error handler(s) the Pulumi runtime left installed by this inline run`);
+      const removed = inlineRun?.end() ?? {};
+      const total = Object.values(removed).reduce((a, b) => a + b, 0);
+      const which = Object.entries(removed).map(([e, n]) => `${e} ×${n}`).join(', ');
+      if (total) o.onNote?.(`removed ${total} process error handler(s) the Pulumi runtime left installed by this inline run (${which})`);
     }
   }
 
@@ -344,21 +346,21 @@ let inFlight = 0;
 let before: Map<string, Set<(...a: unknown[]) => void>> | undefined;
 const emitter = process as unknown as NodeJS.EventEmitter;
 
-export function trackInlineRun(): { end(): number } {
+export function trackInlineRun(): { end(): Record<string, number> } {
   if (inFlight++ === 0) before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(emitter.listeners(e) as Array<(...a: unknown[]) => void>)]));
   let ended = false;
   return {
     end() {
-      if (ended) return 0;
+      if (ended) return {};
       ended = true;
-      if (--inFlight > 0 || !before) return 0;
-      let removed = 0;
+      if (--inFlight > 0 || !before) return {};
+      const removed: Record<string, number> = {};
       for (const e of PROCESS_EVENTS) {
         const had = before.get(e)!;
         for (const l of emitter.listeners(e) as Array<(...a: unknown[]) => void>) {
           if (had.has(l)) continue;
           emitter.removeListener(e, l);
-          removed++;
+          removed[e] = (removed[e] ?? 0) + 1;
         }
       }
       before = undefined;

@@ -62,10 +62,10 @@ describe('stacks: process handlers left by inline runs', () => {
     const leftBySecond = () => undefined;
     process.on('uncaughtException', leftByFirst);
     process.on('unhandledRejection', leftBySecond);
-    assert.strictEqual(first.end(), 0);
+    assert.deepStrictEqual(first.end(), {});
     assert.strictEqual(process.listenerCount('uncaughtException'), before + 1, 'nothing removed while the second run is in flight');
-    assert.strictEqual(second.end(), 2, 'both handlers added during the runs are removed');
-    assert.strictEqual(second.end(), 0, 'ending twice removes nothing more');
+    assert.deepStrictEqual(second.end(), { uncaughtException: 1, unhandledRejection: 1 }, 'both handlers added during the runs are removed');
+    assert.deepStrictEqual(second.end(), {}, 'ending twice removes nothing more');
     assert.strictEqual(process.listenerCount('uncaughtException'), before);
     assert.ok(process.listeners('uncaughtException').includes(mine));
     assert.ok(!process.listeners('unhandledRejection').includes(leftBySecond));
