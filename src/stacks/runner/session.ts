@@ -334,13 +334,14 @@ export class PulumiProjectSession {
   }
 }
 
-// The inline route runs the program in this process through the Automation API's language server,
-// whose `run` adds process-wide 'uncaughtException' / 'unhandledRejection' handlers and removes them
-// only on its success paths: when the engine ends the run early (a cancel, a killed CLI, a failed
-// shutdown handshake) the handler of that run stays, and a long-lived extension host collects one
-// per operation until Node warns about a listener leak. Once no operation is running in this
-// process, handlers added while operations ran belong to runs that are over (each only records
-// errors for its own run), so they are removed. While another run is in flight nothing is removed.
+// The inline route runs the program in this process, and each run leaves process-wide error handlers
+// behind: measured in the host, 1–2 'uncaughtException' handlers per operation (not the language
+// server's own pair, which it removes on its normal paths), plus that pair when the engine ends the
+// run early (a killed CLI: the Run RPC never reaches its cleanup). A long-lived extension host
+// collected them until Node warned about a listener leak. Once no inline operation is running, every
+// handler added while operations ran belongs to a run that is over (each only records errors for its
+// own run), so they are removed; the host's own handlers, present before, stay. While another inline
+// run is in flight nothing is removed.
 const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
 let inFlight = 0;
 let before: Map<string, Set<(...a: unknown[]) => void>> | undefined;
