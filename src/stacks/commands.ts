@@ -97,6 +97,21 @@ export class StackCommands {
   }
 
   table(): Record<string, CommandHandler> {
+    const table = this.commands();
+    // These run the Pulumi CLI on the workspace's project without running its program (stack init,
+    // config, locks, outputs). The CLI still reads the folder's Pulumi.yaml and plugins, so like the
+    // operations (refused in OperationRunner) they wait for the user to trust the folder.
+    for (const name of ['selectStack', 'newStack', 'cancel', 'clearStackLock', 'revealOutput', 'copyOutput', 'setConfig', 'removeConfig'] as const) {
+      const handler = table[name]!;
+      table[name] = (...args: unknown[]) => {
+        if (!vscode.workspace.isTrusted) throw new Error('Pulumi commands are off in an untrusted workspace: they run the Pulumi CLI on this folder\'s project. Trust the folder (Manage Workspace Trust) to use them.');
+        return handler(...args);
+      };
+    }
+    return table;
+  }
+
+  private commands(): Record<string, CommandHandler> {
     return {
       refreshStacks: async () => {
         this.service.invalidateAll();
