@@ -18,17 +18,10 @@ export interface ConfigDiagnostic {
 /** Where a header's value comes from: never written in the file itself when it is a secret. */
 export type HeaderValue = { kind: 'literal'; value: string } | { kind: 'env'; name: string } | { kind: 'secret'; key: string };
 
-interface EndpointBase {
+/** An endpoint carries every check setting, resolved from defaults → group → endpoint. */
+interface EndpointBase extends Settings {
   name: string;
   group?: string;
-  intervalMs: number;
-  timeoutMs: number;
-  failureThreshold: number;
-  retries: number;
-  /** Target availability as a fraction (0.999). */
-  slo: number;
-  sloWindowDays: number;
-  latencyThresholdMs?: number;
 }
 
 export interface HttpEndpoint extends EndpointBase {
@@ -302,6 +295,7 @@ interface Settings {
   timeoutMs: number;
   failureThreshold: number;
   retries: number;
+  /** Target availability as a fraction (0.999). */
   slo: number;
   sloWindowDays: number;
   latencyThresholdMs?: number;

@@ -97,18 +97,16 @@ export class HealthMonitor {
       rt.recent = [];
       rt.tracker = new EndpointTracker(rt.cfg.name, rt.cfg.failureThreshold, flapOptionsFor(rt.cfg.intervalMs));
     }
-    this.replaying = true;
-    try {
-      for (const r of records) this.ingestRecord(r);
-    } finally {
-      this.replaying = false;
-    }
-    this.changed();
+    this.ingestQuietly(records);
   }
 
   /** Records read from another window's log (no events: that window notifies). */
   ingestForeign(records: readonly HistoryRecord[]): void {
-    if (!records.length) return;
+    if (records.length) this.ingestQuietly(records);
+  }
+
+  /** Ingests records that were already notified about (restored or another window's): state only. */
+  private ingestQuietly(records: readonly HistoryRecord[]): void {
     this.replaying = true;
     try {
       for (const r of records) this.ingestRecord(r);
