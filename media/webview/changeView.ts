@@ -1,5 +1,6 @@
 // Change view front-end: renders the state the extension posts (all data through textContent,
 // never innerHTML), and sends back typed messages (open source, deploy this preview).
+import './changeView.css';
 import type { ChangeViewState, FromWebview, ToWebview } from '../../src/stacks/changeViewProtocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; setState(s: unknown): void; getState(): unknown };

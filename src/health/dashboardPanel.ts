@@ -1,6 +1,7 @@
 // The health dashboard webview panel: strict CSP page, typed messages, state kept by the webview's
 // own state API (so a hidden panel, or one restored after a reload, comes back as it was).
 import * as vscode from 'vscode';
+import { readWebviewAssets } from '../shared/webviewAssets';
 import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
 import { DashboardRenderSummary, FromDashboard, ToDashboard, isFromDashboard } from './dashboardProtocol';
 import type { HealthService } from './healthService';
@@ -34,7 +35,8 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
+    // Scripts and styles are inlined: the page loads nothing from disk.
+    return { enableScripts: true, localResourceRoots: [] };
   }
 
   /** Takes a panel (new, or restored by the serializer after a reload). */
@@ -43,13 +45,12 @@ export class DashboardPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'opsdeck.svg');
     panel.webview.options = this.options();
     const w = panel.webview;
-    const asset = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', f)).toString();
     panel.webview.html = renderWebviewPage({
       title: 'OpsDeck Health',
       cspSource: w.cspSource,
       nonce: newNonce(),
-      scriptUris: [asset('dashboard.js')],
-      styleUris: [asset('dashboard.css')],
+      scripts: readWebviewAssets(this.extensionUri.fsPath, ['dist/webview/dashboard.js']),
+      styles: readWebviewAssets(this.extensionUri.fsPath, ['dist/webview/dashboard.css']),
       body: '<main id="app" aria-live="polite" aria-busy="true"><p>Loading health data…</p></main>',
       initialState: this.service.snapshot(),
     });

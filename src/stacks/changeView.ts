@@ -1,6 +1,7 @@
 // The change view: one webview panel per stack that fills in live while an operation runs. It is
 // rendered from the same ChangeViewState that ctx.api.stacks exposes, so tests read what users see.
 import * as vscode from 'vscode';
+import { readWebviewAssets } from '../shared/webviewAssets';
 import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
 import { ChangeViewState, ToWebview, isFromWebview } from './changeViewProtocol';
 import { ChangeModel, changeCounts, countsLine, groupedChanges, orderedDiagnostics } from './model/changeModel';
@@ -67,7 +68,7 @@ export class ChangeViews implements vscode.Disposable {
     if (!panel) {
       panel = vscode.window.createWebviewPanel('opsdeck.changeView', `Changes: ${state.stack}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
         enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media', 'webview')],
+        localResourceRoots: [], // scripts and styles are inlined
         retainContextWhenHidden: false,
       });
       this.panels.set(stackKey, panel);
@@ -103,8 +104,8 @@ export class ChangeViews implements vscode.Disposable {
       title: `Changes: ${state.stack}`,
       cspSource: webview.cspSource,
       nonce: newNonce(),
-      scriptUris: [webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'changeView.js')).toString()],
-      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'webview', 'changeView.css')).toString()],
+      scripts: readWebviewAssets(this.extensionUri.fsPath, ['dist/webview/changeView.js']),
+      styles: readWebviewAssets(this.extensionUri.fsPath, ['dist/webview/changeView.css']),
       body: '<main id="root" aria-live="polite"></main>',
       initialState: state,
     });

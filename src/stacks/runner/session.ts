@@ -14,6 +14,7 @@ import { Automation, loadAutomation, resolvePulumiPackageDir } from './automatio
 import { CliLocation, languageHostFor, locateCli } from './cliLocator';
 import { makeInlineProgram } from './inlineProgram';
 import { BackendLock, readFileBackendHistory, readFileBackendLocks, readFileBackendState } from './fileBackend';
+import { CommandListener, CommandLike, OperationEnd, observeCommand } from './operationEnd';
 
 export type ProgramRoute = 'on-disk' | 'inline';
 export type RouteSetting = 'auto' | 'onDisk' | 'inline';
@@ -63,7 +64,6 @@ export interface RunOutcome {
   operation: OperationKind;
   route: ProgramRoute;
   changeSummary?: Record<string, number>;
-  outputs?: Record<string, { value: unknown; secret: boolean }>;
   stdout: string;
   stderr: string;
 }
@@ -106,6 +106,10 @@ export class PulumiProjectSession {
   private commandPromise?: Promise<unknown>;
   /** Error diagnostics seen during the current operation, for the failure explanation. */
   private diagnostics: Array<{ message: string; resource?: string }> = [];
+  /** Hears about every CLI process the workspace's PulumiCommand ran (see operationEnd.ts). */
+  private readonly commandListeners = new Set<CommandListener>();
+  /** Per stack: the Automation API's follow-up reads of an operation that has already ended. */
+  private readonly tails = new Map<string, Promise<void>>();
 
   constructor(
     readonly project: ProjectInfo,
@@ -186,7 +190,7 @@ export class PulumiProjectSession {
       this.auto ??= loadAutomation(this.project.dir);
       const auto = this.auto;
       this.commandPromise ??= auto.PulumiCommand.get({ root: this.cli!.root });
-      const pulumiCommand = (await this.commandPromise) as import('@pulumi/pulumi/automation').PulumiCommand;
+      const pulumiCommand = observeCommand((await this.commandPromise) as CommandLike, this.commandListeners) as unknown as import('@pulumi/pulumi/automation').PulumiCommand;
       const program = r.value.route === 'inline' ? makeInlineProgram(this.project.dir, this.project.main, resolvePulumiPackageDir(this.project.dir)) : undefined;
       const ws = await auto.LocalWorkspace.create({ workDir: this.project.dir, pulumiCommand, envVars: this.env(), program });
       return ok({ auto, ws, route: r.value });
@@ -288,6 +292,8 @@ export class PulumiProjectSession {
       if (d && d.severity === 'error' && !d.ephemeral) this.diagnostics.push({ message: d.message, resource: d.urn ? d.urn.split('::').pop() : undefined });
       o.onEvent?.(e);
     };
+    // The previous operation's follow-up reads first, so two runs on one stack never overlap.
+    await this.tails.get(stack);
     const rt = this.route();
     const inlineRun = rt.ok && rt.value.route === 'inline' ? trackInlineRun() : undefined;
     try {
@@ -304,31 +310,54 @@ export class PulumiProjectSession {
     return this.guarded(stack, async (ws, auto, route) => {
       const s = await this.stack(auto, ws, stack);
       const common = { onEvent: onEvent as never, onOutput: o.onOutput, signal: o.signal };
-      switch (operation) {
-        case 'preview': {
-          const r = await s.preview({ ...common, plan: o.planFile });
-          return { operation, route: route.route, changeSummary: r.changeSummary as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
-        }
-        case 'up': {
-          const r = await s.up({ ...common, plan: o.planFile });
-          return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, outputs: r.outputs, stdout: r.stdout, stderr: r.stderr };
-        }
-        case 'refresh': {
-          if (o.previewOnly) {
-            const p = await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates });
-            return { operation, route: route.route, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
-          }
-          const r = await s.refresh({ ...common, clearPendingCreates: o.clearPendingCreates });
-          return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
-        }
-        case 'destroy': {
-          if (o.previewOnly) {
-            const p = await s.previewDestroy({ ...common });
-            return { operation, route: route.route, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
-          }
-          const r = await s.destroy({ ...common });
-          return { operation, route: route.route, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
-        }
+      const base = { operation, route: route.route, stdout: '', stderr: '' };
+      if (operation === 'preview') {
+        const r = await s.preview({ ...common, plan: o.planFile });
+        return { ...base, changeSummary: r.changeSummary as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
+      }
+      if (o.previewOnly && operation === 'refresh') {
+        const p = await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates });
+        return { ...base, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
+      }
+      if (o.previewOnly && operation === 'destroy') {
+        const p = await s.previewDestroy({ ...common });
+        return { ...base, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
+      }
+      // up / refresh / destroy: over when the engine is (operationEnd.ts), not after the reads
+      // the Automation API makes for its return value.
+      const end = new OperationEnd(operation, stack);
+      this.commandListeners.add(end.onCommand);
+      const watched = {
+        ...common,
+        onEvent: ((e: EngineEventLike) => {
+          end.see(e);
+          onEvent(e);
+        }) as never,
+      };
+      const full: Promise<RunOutcome> = (async () => {
+        const r =
+          operation === 'up'
+            ? await s.up({ ...watched, plan: o.planFile })
+            : operation === 'refresh'
+              ? await s.refresh({ ...watched, clearPendingCreates: o.clearPendingCreates })
+              : await s.destroy({ ...watched });
+        return { ...base, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
+      })();
+      try {
+        const first = await Promise.race([full, end.ended.then(() => undefined)]);
+        if (first) return first;
+        // The engine is done; the follow-up reads run on, and the next run on this stack waits for them.
+        const tail = full.then(
+          () => undefined,
+          (e: unknown) => o.onNote?.(`the Automation API's read-back after ${operation} failed (the ${operation} itself succeeded): ${(e as Error)?.message ?? String(e)}`),
+        );
+        this.tails.set(stack, tail);
+        void tail.finally(() => {
+          if (this.tails.get(stack) === tail) this.tails.delete(stack);
+        });
+        return { ...base, changeSummary: end.summary?.resourceChanges };
+      } finally {
+        this.commandListeners.delete(end.onCommand);
       }
     });
   }
