@@ -124,7 +124,9 @@ function drawCharts(s: HealthSnapshot): number {
     const xs = [...new Set(s.endpoints.flatMap((e) => e.recent.map(([t]) => Math.round(t / 1000))))].sort((a, b) => a - b);
     const idx = new Map(xs.map((x, i) => [x, i]));
     const ys = s.endpoints.map((e) => {
-      const arr: Array<number | null> = new Array(xs.length).fill(null);
+      // Another endpoint's timestamps are alignment artifacts (undefined: uPlot draws across them);
+      // a failed check is null and breaks the line, so an outage shows as a gap.
+      const arr: Array<number | null | undefined> = new Array<undefined>(xs.length).fill(undefined);
       for (const [t, v] of e.recent) arr[idx.get(Math.round(t / 1000))!] = v;
       return arr;
     });
