@@ -2,7 +2,7 @@
 // Renders the extension's HealthSnapshot; charts with uPlot; colours from VS Code's theme variables.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import '../dashboard.css';
+import './dashboard.css';
 import type { DashboardViewState, FromDashboard, ToDashboard } from '../../src/health/dashboardProtocol';
 import type { EndpointSnapshot, HealthSnapshot } from '../../src/health/model';
 import { formatBudget, formatLatency, formatMoney, formatPercent } from '../../src/health/statusText';
