@@ -306,7 +306,7 @@ export class OperationRunner {
       this.show(key, b.model, projectLabel, status, route, undefined, false);
     };
     const session = this.service.session(req.project);
-    const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, { onEvent, signal, planFile: o.planFile, previewOnly: o.previewOnly, clearPendingCreates: o.clearPendingCreates, onNote: (t) => this.log.line(`[${key}] ${label}: ${t}`) });
+    const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, { onEvent, signal, planFile: o.planFile, previewOnly: o.previewOnly, clearPendingCreates: o.clearPendingCreates, onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`) });
     if (r.ok) {
       b.finish('succeeded');
       this.log.line(`[${key}] ${label} succeeded: ${countsLine(changeCounts(b.model), isPreview)}`);

@@ -64,8 +64,6 @@ export interface RunOutcome {
   operation: OperationKind;
   route: ProgramRoute;
   changeSummary?: Record<string, number>;
-  stdout: string;
-  stderr: string;
 }
 
 export interface RouteInfo {
@@ -310,19 +308,10 @@ export class PulumiProjectSession {
     return this.guarded(stack, async (ws, auto, route) => {
       const s = await this.stack(auto, ws, stack);
       const common = { onEvent: onEvent as never, onOutput: o.onOutput, signal: o.signal };
-      const base = { operation, route: route.route, stdout: '', stderr: '' };
-      if (operation === 'preview') {
-        const r = await s.preview({ ...common, plan: o.planFile });
-        return { ...base, changeSummary: r.changeSummary as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
-      }
-      if (o.previewOnly && operation === 'refresh') {
-        const p = await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates });
-        return { ...base, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
-      }
-      if (o.previewOnly && operation === 'destroy') {
-        const p = await s.previewDestroy({ ...common });
-        return { ...base, changeSummary: p.changeSummary as Record<string, number>, stdout: p.stdout, stderr: p.stderr };
-      }
+      const outcome = (changeSummary: unknown): RunOutcome => ({ operation, route: route.route, changeSummary: changeSummary as Record<string, number> | undefined });
+      if (operation === 'preview') return outcome((await s.preview({ ...common, plan: o.planFile })).changeSummary);
+      if (o.previewOnly && operation === 'refresh') return outcome((await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates })).changeSummary);
+      if (o.previewOnly && operation === 'destroy') return outcome((await s.previewDestroy({ ...common })).changeSummary);
       // up / refresh / destroy: over when the engine is (operationEnd.ts), not after the reads
       // the Automation API makes for its return value.
       const end = new OperationEnd(operation, stack);
@@ -341,7 +330,7 @@ export class PulumiProjectSession {
             : operation === 'refresh'
               ? await s.refresh({ ...watched, clearPendingCreates: o.clearPendingCreates })
               : await s.destroy({ ...watched });
-        return { ...base, changeSummary: r.summary.resourceChanges as Record<string, number>, stdout: r.stdout, stderr: r.stderr };
+        return outcome(r.summary.resourceChanges);
       })();
       try {
         const first = await Promise.race([full, end.ended.then(() => undefined)]);
@@ -349,13 +338,13 @@ export class PulumiProjectSession {
         // The engine is done; the follow-up reads run on, and the next run on this stack waits for them.
         const tail = full.then(
           () => undefined,
-          (e: unknown) => o.onNote?.(`the Automation API's read-back after ${operation} failed (the ${operation} itself succeeded): ${(e as Error)?.message ?? String(e)}`),
+          (e: unknown) => o.onNote?.(`the Automation API's read-back after ${operation} failed (the ${operation} itself succeeded; the tree re-reads the stack): ${String((e as Error)?.message ?? e).split('\n')[0]}`),
         );
         this.tails.set(stack, tail);
         void tail.finally(() => {
           if (this.tails.get(stack) === tail) this.tails.delete(stack);
         });
-        return { ...base, changeSummary: end.summary?.resourceChanges };
+        return outcome(end.summary?.resourceChanges);
       } finally {
         this.commandListeners.delete(end.onCommand);
       }
