@@ -4,7 +4,7 @@
 // No `vscode` import.
 import { createHash } from 'crypto';
 import { promises as fsp, readFileSync } from 'fs';
-import * as path from 'path';
+import { replaceFileAtomically } from '../shared/atomicFile';
 import type { CostData } from './aws';
 import type { AwsConfig, CostConfig } from './healthConfig';
 import { budgetAtRisk, forecastMonth } from './forecast';
@@ -41,10 +41,7 @@ export class CostCache {
     all[key] = data;
     // Keep the cache small: the newest 20 entries.
     const entries = Object.entries(all).sort((a, b) => b[1].fetchedAt - a[1].fetchedAt).slice(0, 20);
-    await fsp.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await fsp.writeFile(tmp, JSON.stringify(Object.fromEntries(entries)));
-    await fsp.rename(tmp, this.file);
+    await replaceFileAtomically(this.file, JSON.stringify(Object.fromEntries(entries)));
   }
 }
 

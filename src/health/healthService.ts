@@ -4,9 +4,11 @@
 import { createHash, randomUUID } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { replaceFileAtomically } from '../shared/atomicFile';
 import * as vscode from 'vscode';
 import type { OpsDeckContext } from '../context';
 import { AwsClients, Backoff, classifyAwsError, createClients, describeAlarms, fetchCost, getMetricSeries } from './aws';
+import { CloudWatchShare, cloudWatchShareKey, shareMaxAgeMs } from './cloudWatchShare';
 import { CostCache, costCacheKey, costSnapshot, isStale } from './costCache';
 import { TrackerEvent } from './endpointState';
 import { capacityForecast } from './forecast';
@@ -41,6 +43,7 @@ export class HealthService implements vscode.Disposable {
   readonly store: HistoryStore;
   readonly lease: Lease;
   readonly storageDir: string;
+  readonly cloudWatchShare: CloudWatchShare;
   readonly notifications: NotificationRecord[] = [];
   private readonly diagnostics: vscode.DiagnosticCollection;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -82,6 +85,7 @@ export class HealthService implements vscode.Disposable {
     this.storageDir = path.join(ctx.extension.globalStorageUri.fsPath, 'health', key);
     this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000 });
     this.lease = new Lease(path.join(this.storageDir, 'lease.json'), `${process.pid}-${randomUUID()}`, this.settings.leaseSeconds * 1000);
+    this.cloudWatchShare = new CloudWatchShare(path.join(this.storageDir, 'cloudwatch.json'));
     this.costCache = new CostCache(path.join(ctx.extension.globalStorageUri.fsPath, 'cost-cache.json'));
     this.diagnostics = vscode.languages.createDiagnosticCollection('opsdeck-health');
     this.disposables.push(this.diagnostics, this.changeEmitter);
@@ -285,9 +289,7 @@ export class HealthService implements vscode.Disposable {
     await this.readAdHocMaintenance();
     const now = Date.now();
     const list = [...this.monitor.adHocMaintenance.filter((m) => m.endMs > now), { startMs: now, endMs: now + minutes * 60_000, endpoints, reason }];
-    const tmp = `${this.maintenanceFile}.tmp`;
-    await fsp.writeFile(tmp, JSON.stringify(list));
-    await fsp.rename(tmp, this.maintenanceFile);
+    await replaceFileAtomically(this.maintenanceFile, JSON.stringify(list));
     this.monitor.adHocMaintenance = list;
     this.changed();
   }
@@ -295,7 +297,7 @@ export class HealthService implements vscode.Disposable {
   async endMaintenance(): Promise<void> {
     const now = Date.now();
     const list = this.monitor.adHocMaintenance.map((m) => (m.endMs > now ? { ...m, endMs: now } : m));
-    await fsp.writeFile(this.maintenanceFile, JSON.stringify(list));
+    await replaceFileAtomically(this.maintenanceFile, JSON.stringify(list));
     this.monitor.adHocMaintenance = list;
     this.changed();
   }
@@ -334,7 +336,7 @@ export class HealthService implements vscode.Disposable {
   // ---------------------------------------------------------------- AWS: alarms and metrics
 
   private applyAws(cfg: HealthConfig, force = false): void {
-    const aws = { ...cfg.aws, profile: cfg.aws.profile ?? (this.awsSettings.profile || undefined), region: cfg.aws.region ?? (this.awsSettings.region || undefined) };
+    const aws = this.resolvedAws(cfg);
     const key = JSON.stringify(aws);
     const wantsAws = cfg.alarms.names.length + cfg.alarms.prefixes.length + cfg.metrics.length > 0 || cfg.cost.enabled;
     if (!wantsAws) {
@@ -359,11 +361,20 @@ export class HealthService implements vscode.Disposable {
     this.awsTimer = setTimeout(() => void this.pollAws(gen), 0);
   }
 
+  /** The file's AWS settings with the user settings filling what it leaves out. */
+  private resolvedAws(cfg: HealthConfig): HealthConfig['aws'] {
+    return { ...cfg.aws, profile: cfg.aws.profile ?? (this.awsSettings.profile || undefined), region: cfg.aws.region ?? (this.awsSettings.region || undefined) };
+  }
+
   private get awsProfile(): string | undefined {
     return this.config?.aws.profile ?? (this.awsSettings.profile || undefined);
   }
 
-  /** One poll of alarms and metrics; schedules the next with backoff when throttled. */
+  /**
+   * One poll of alarms and metrics; schedules the next with backoff when throttled. A reader window
+   * takes the prober window's results from the shared file (cloudWatchShare.ts) and calls AWS only
+   * when there is no fresh entry for its settings.
+   */
   async pollAws(gen = this.awsGeneration): Promise<void> {
     const cfg = this.config;
     const clients = this.clients;
@@ -372,19 +383,37 @@ export class HealthService implements vscode.Disposable {
       this.awsProblem = { kind: 'other', message: 'AWS calls are off in an untrusted workspace (the config could redirect them). Trust the folder to see alarms, metrics and cost.' };
       return this.changed();
     }
+    const shareKey = cloudWatchShareKey(this.resolvedAws(cfg), cfg, this.awsSettings.metricLookbackDays);
+    if (this.role === 'reader') {
+      const shared = await this.cloudWatchShare.read(shareKey, Date.now(), shareMaxAgeMs(cfg.alarmPollMs));
+      if (gen !== this.awsGeneration || this.disposed) return;
+      if (shared) {
+        this.alarms = shared.alarms;
+        this.alarmsAsOf = shared.alarmsAsOf;
+        this.metricPoints = new Map(shared.metrics);
+        this.setAwsProblem(shared.problem);
+        this.changed();
+        if (this.awsTimer) clearTimeout(this.awsTimer);
+        this.awsTimer = setTimeout(() => void this.pollAws(gen), Math.min(cfg.alarmPollMs, 10_000));
+        return;
+      }
+    }
     let throttled = false;
     try {
-      if (cfg.alarms.names.length || cfg.alarms.prefixes.length) {
-        this.alarms = await describeAlarms(clients.cloudWatch, cfg.alarms.names, cfg.alarms.prefixes);
-        this.alarmsAsOf = Date.now();
-      }
-      if (cfg.metrics.length) this.metricPoints = await getMetricSeries(clients.cloudWatch, cfg.metrics, Date.now(), this.awsSettings.metricLookbackDays * 24 * HOUR);
+      // Nothing asked for (config changed): nothing shown, rather than the last config's alarms.
+      this.alarms = cfg.alarms.names.length || cfg.alarms.prefixes.length ? await describeAlarms(clients.cloudWatch, cfg.alarms.names, cfg.alarms.prefixes) : [];
+      this.alarmsAsOf = Date.now();
+      this.metricPoints = cfg.metrics.length ? await getMetricSeries(clients.cloudWatch, cfg.metrics, Date.now(), this.awsSettings.metricLookbackDays * 24 * HOUR) : new Map();
       this.setAwsProblem(undefined);
     } catch (e) {
       const p = classifyAwsError(e, this.awsProfile);
       throttled = p.kind === 'throttled';
       this.setAwsProblem(p);
       this.ctx.output.warn(`Health: CloudWatch poll failed: ${p.message}`);
+    }
+    if (this.role === 'prober') {
+      const entry = { key: shareKey, at: Date.now(), alarms: this.alarms, alarmsAsOf: this.alarmsAsOf, metrics: [...this.metricPoints], problem: this.awsProblem };
+      await this.cloudWatchShare.write(entry).catch((e: Error) => this.ctx.output.warn(`Health: could not share CloudWatch results with other windows: ${e.message}`));
     }
     this.changed();
     if (gen !== this.awsGeneration || this.disposed) return;

@@ -5,6 +5,7 @@
 // No `vscode` import: the glue passes the file path (in the extension's shared global storage).
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { replaceFileAtomically } from '../shared/atomicFile';
 import { Bucket, HOUR, Sample, addSample, emptyBucket, mergeBucket } from './slaMath';
 
 export interface SampleRecord {
@@ -232,10 +233,7 @@ export class HistoryStore {
     const job = this.writing.then(async () => {
       const { records } = await this.load();
       const kept = compactRecords(records, now - this.rawRetentionMs, now - this.maxAgeMs);
-      const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-      await fsp.mkdir(path.dirname(this.file), { recursive: true });
-      await fsp.writeFile(tmp, kept.map((r) => encodeRecord(r) + '\n').join(''), 'utf8');
-      await fsp.rename(tmp, this.file);
+      await replaceFileAtomically(this.file, kept.map((r) => encodeRecord(r) + '\n').join(''));
       this.needsNewline = false;
       return kept;
     });

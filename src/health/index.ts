@@ -45,7 +45,7 @@ export interface HealthApi {
   dashboard(): { open: boolean; posted: number; restoredRenders: number; lastRendered?: unknown };
   /** Bumps on every published change. */
   generation(): number;
-  files(): { history: string; lease: string; storage: string };
+  files(): { history: string; lease: string; storage: string; cloudWatch: string };
   role(): string;
 }
 
@@ -165,7 +165,7 @@ export function register(ctx: OpsDeckContext): void {
     notifications: () => service.notifications.slice(),
     dashboard: () => ({ open: dashboard.isOpen, posted: dashboard.posted, restoredRenders: dashboard.restoredRenders, lastRendered: dashboard.lastRendered }),
     generation: () => service.generation,
-    files: () => ({ history: service.store.file, lease: service.lease.file, storage: service.storageDir }),
+    files: () => ({ history: service.store.file, lease: service.lease.file, storage: service.storageDir, cloudWatch: service.cloudWatchShare.file }),
     role: () => service.currentRole,
   };
   ctx.api.health = Object.freeze(api);

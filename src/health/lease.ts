@@ -3,7 +3,7 @@
 // or hung) is taken over. Writes are temp file + rename; after writing, the winner is whoever the
 // file names, so two windows racing for a stale lease settle on one. No `vscode` import.
 import { promises as fsp } from 'fs';
-import * as path from 'path';
+import { replaceFileAtomically } from '../shared/atomicFile';
 
 export interface LeaseInfo {
   owner: string;
@@ -13,7 +13,8 @@ export interface LeaseInfo {
 
 export class Lease {
   private timer: ReturnType<typeof setInterval> | undefined;
-  private held = false;
+  /** Undefined until the first attempt: a window that starts without the lease must hear so too. */
+  private held: boolean | undefined;
   private readonly listeners: Array<(held: boolean) => void> = [];
 
   constructor(
@@ -24,7 +25,7 @@ export class Lease {
   ) {}
 
   get isHeld(): boolean {
-    return this.held;
+    return this.held === true;
   }
 
   onChange(l: (held: boolean) => void): void {
@@ -41,10 +42,7 @@ export class Lease {
   }
 
   private async write(info: LeaseInfo): Promise<void> {
-    await fsp.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${this.owner}.tmp`;
-    await fsp.writeFile(tmp, JSON.stringify(info));
-    await fsp.rename(tmp, this.file);
+    await replaceFileAtomically(this.file, JSON.stringify(info));
   }
 
   /** Takes or renews the lease if it is free, stale, or ours. Returns whether we hold it now. */

@@ -26,4 +26,18 @@ describe('probe lease shared between windows', () => {
     await b.release();
     assert.strictEqual(await a.tryAcquire(), true, 'released lease is free at once');
   });
+
+  it('tells a window its role on the first attempt, also when another window holds the lease', async () => {
+    const file = path.join(dir, 'lease.json');
+    const a = new Lease(file, 'window-a');
+    const b = new Lease(file, 'window-b');
+    const heard: Array<[string, boolean]> = [];
+    a.onChange((held) => heard.push(['a', held]));
+    b.onChange((held) => heard.push(['b', held]));
+    await a.tryAcquire();
+    await b.tryAcquire();
+    await b.tryAcquire();
+    assert.deepStrictEqual(heard, [['a', true], ['b', false]], 'each window hears once, the one that starts as a reader included');
+    assert.strictEqual(b.isHeld, false);
+  });
 });

@@ -294,6 +294,70 @@ cost:
     assert.match(msgs[0].message, /No AWS credentials found for profile "opsdeck-missing"/);
   });
 
+  it('a reader window shows the prober window\'s CloudWatch results instead of calling AWS, and calls AWS again once it probes', async () => {
+    const cw = new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+    const setDbCpu = (StateValue: 'OK' | 'ALARM', StateReason: string) => cw.send(new SetAlarmStateCommand({ AlarmName: 'prod-db-cpu', StateValue, StateReason }));
+    const dbCpu = () => api.snapshot().alarms.find((a) => a.name === 'prod-db-cpu');
+    let renewing: ReturnType<typeof setInterval> | undefined;
+    const previousConfig = fs.readFileSync(configPath(), 'utf8'); // the next test goes on from it
+    try {
+      // A reason only this test's AWS state has: results carrying it were read from AWS with this config.
+      const marker = `fine (${Date.now()})`;
+      await setDbCpu('OK', marker);
+      await writeConfig(`
+defaults: { interval: 500ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
+endpoints:
+  - { name: web, url: "${web.url}" }
+alarms:
+  prefixes: [prod-]
+  poll: 1s
+aws:
+  region: us-east-1
+  profile: opsdeck-test
+  endpoint: ${moto.endpoint}
+`);
+      await waitFor('prober role', () => api.role() === 'prober');
+      await waitFor('alarms from moto', () => dbCpu()?.reason === marker);
+      // The prober shares what it read with the other windows.
+      const files = api.files();
+      const shared = await waitFor('the shared CloudWatch file', () => {
+        try {
+          const e = JSON.parse(fs.readFileSync(files.cloudWatch, 'utf8'));
+          return e.alarms?.length === 2 && e.alarms[1].reason === marker ? e : undefined;
+        } catch {
+          return undefined;
+        }
+      });
+      assert.deepStrictEqual(shared.alarms.map((a: { name: string; state: string }) => [a.name, a.state]), [['prod-api-5xx', 'ALARM'], ['prod-db-cpu', 'OK']]);
+
+      // Another window takes the lease ...
+      const renew = () => fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
+      renew();
+      renewing = setInterval(renew, 200);
+      await waitFor('reader role', () => api.role() === 'reader', 10_000);
+      clearInterval(renewing);
+      renewing = undefined;
+      await new Promise((r) => setTimeout(r, 1500)); // a poll of this window still in flight as it turned reader has ended
+      // ... and shares what it read; meanwhile AWS changes, which only a window calling AWS would see.
+      fs.writeFileSync(files.cloudWatch, JSON.stringify({ ...shared, at: Date.now(), alarmsAsOf: Date.now(), alarms: [{ ...shared.alarms[1], state: 'INSUFFICIENT_DATA', reason: 'read by the other window' }] }));
+      await setDbCpu('ALARM', 'only AWS knows');
+      await waitFor('the other window\'s alarms', () => api.snapshot().alarms.length === 1 && dbCpu()?.reason === 'read by the other window');
+      await new Promise((r) => setTimeout(r, 3000)); // three of this window's 1 s polls
+      assert.deepStrictEqual(api.snapshot().alarms.map((a) => [a.name, a.state, a.reason]), [['prod-db-cpu', 'INSUFFICIENT_DATA', 'read by the other window']], 'a reader does not call AWS while the prober\'s results are fresh');
+
+      // The other window goes away without releasing: this window probes again and reads AWS itself.
+      fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() - 1 }));
+      await waitFor('prober again', () => api.role() === 'prober', 10_000);
+      await waitFor('alarms from AWS again', () => dbCpu()?.reason === 'only AWS knows' && api.snapshot().alarms.length === 2);
+      assert.strictEqual(dbCpu()!.state, 'ALARM');
+    } finally {
+      if (renewing) clearInterval(renewing);
+      await setDbCpu('OK', 'fine');
+      cw.destroy();
+      await writeConfig(previousConfig);
+    }
+  });
+
   it('renders the dashboard in the real browser in light, dark and high-contrast themes', async function () {
     if (!hasRig()) this.skip();
     // A long interval keeps the figures still while the browser reads them.
