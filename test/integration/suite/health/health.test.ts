@@ -39,6 +39,27 @@ async function motoEndpoint(): Promise<{ endpoint: string; own?: MotoServer }> {
 
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/**
+ * Another window takes the probe lease and renews it, as a real window does (a single write could be
+ * overwritten by this window's own renewal in flight; the renewals settle it), until this one reads.
+ */
+async function otherWindowTakesLease(api: HealthApi): Promise<void> {
+  const renew = () => fs.writeFileSync(api.files().lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
+  renew();
+  const renewing = setInterval(renew, 200);
+  try {
+    await waitFor('reader role', () => api.role() === 'reader', 10_000);
+  } finally {
+    clearInterval(renewing);
+  }
+}
+
+/** The other window closes without releasing: its lease goes stale and this window probes again. */
+async function otherWindowGoesAway(api: HealthApi): Promise<void> {
+  fs.writeFileSync(api.files().lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() - 1 }));
+  await waitFor('prober again', () => api.role() === 'prober', 10_000);
+}
+
 describe('Health: checks, SLA, CloudWatch and cost in the extension host', function () {
   this.timeout(120_000);
   let api: HealthApi;
@@ -144,16 +165,8 @@ endpoints:
 `);
     await waitFor('prober role', () => api.role() === 'prober');
     const files = api.files();
-    // Another window takes the lease and renews it, as a real window does (a single write could be
-    // overwritten by this window's own renewal in flight; the renewals settle it) ...
-    const renew = () => fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
-    renew();
-    const renewing = setInterval(renew, 200);
-    try {
-      await waitFor('reader role', () => api.role() === 'reader', 10_000);
-    } finally {
-      clearInterval(renewing);
-    }
+    // Another window takes the lease ...
+    await otherWindowTakesLease(api);
     const counted = ep('web')!.sla.windows[0].ok + ep('web')!.sla.windows[0].failed;
     const requests = web.requests;
     // ... and writes results, the last line torn by a crash.
@@ -164,10 +177,9 @@ endpoints:
     assert.strictEqual(w.ok + w.failed, counted + 2, 'exactly the two complete lines were read');
     assert.strictEqual(web.requests, requests, 'a reader window does not hit the endpoints');
     assert.strictEqual(api.snapshot().role, 'reader');
-    // The other window closes without releasing: its lease goes stale and this window takes over,
-    // reloading the whole history (as after a restart) with the torn line skipped.
-    fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() - 1 }));
-    await waitFor('prober again', () => api.role() === 'prober', 10_000);
+    // The other window goes away: this window takes over, reloading the whole history (as after a
+    // restart) with the torn line skipped.
+    await otherWindowGoesAway(api);
     assert.ok(api.snapshot().historySkippedLines >= 1, 'the torn line is skipped, not the file');
     await waitFor('probing resumes', () => web.requests > requests && ep('web')!.status === 'up');
     const after = ep('web')!.sla.windows[0];
@@ -298,7 +310,6 @@ cost:
     const cw = new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
     const setDbCpu = (StateValue: 'OK' | 'ALARM', StateReason: string) => cw.send(new SetAlarmStateCommand({ AlarmName: 'prod-db-cpu', StateValue, StateReason }));
     const dbCpu = () => api.snapshot().alarms.find((a) => a.name === 'prod-db-cpu');
-    let renewing: ReturnType<typeof setInterval> | undefined;
     const previousConfig = fs.readFileSync(configPath(), 'utf8'); // the next test goes on from it
     try {
       // A reason only this test's AWS state has: results carrying it were read from AWS with this config.
@@ -331,12 +342,7 @@ aws:
       assert.deepStrictEqual(shared.alarms.map((a: { name: string; state: string }) => [a.name, a.state]), [['prod-api-5xx', 'ALARM'], ['prod-db-cpu', 'OK']]);
 
       // Another window takes the lease ...
-      const renew = () => fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
-      renew();
-      renewing = setInterval(renew, 200);
-      await waitFor('reader role', () => api.role() === 'reader', 10_000);
-      clearInterval(renewing);
-      renewing = undefined;
+      await otherWindowTakesLease(api);
       await new Promise((r) => setTimeout(r, 1500)); // a poll of this window still in flight as it turned reader has ended
       // ... and shares what it read; meanwhile AWS changes, which only a window calling AWS would see.
       fs.writeFileSync(files.cloudWatch, JSON.stringify({ ...shared, at: Date.now(), alarmsAsOf: Date.now(), alarms: [{ ...shared.alarms[1], state: 'INSUFFICIENT_DATA', reason: 'read by the other window' }] }));
@@ -345,13 +351,11 @@ aws:
       await new Promise((r) => setTimeout(r, 3000)); // three of this window's 1 s polls
       assert.deepStrictEqual(api.snapshot().alarms.map((a) => [a.name, a.state, a.reason]), [['prod-db-cpu', 'INSUFFICIENT_DATA', 'read by the other window']], 'a reader does not call AWS while the prober\'s results are fresh');
 
-      // The other window goes away without releasing: this window probes again and reads AWS itself.
-      fs.writeFileSync(files.lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() - 1 }));
-      await waitFor('prober again', () => api.role() === 'prober', 10_000);
+      // The other window goes away: this window probes again and reads AWS itself.
+      await otherWindowGoesAway(api);
       await waitFor('alarms from AWS again', () => dbCpu()?.reason === 'only AWS knows' && api.snapshot().alarms.length === 2);
       assert.strictEqual(dbCpu()!.state, 'ALARM');
     } finally {
-      if (renewing) clearInterval(renewing);
       await setDbCpu('OK', 'fine');
       cw.destroy();
       await writeConfig(previousConfig);
