@@ -5,38 +5,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
-export interface PlainItem {
-  label: string;
-  description?: string;
-  tooltip?: string;
-  contextValue?: string;
-  collapsible: boolean;
-}
-
-export interface StacksApi {
-  readonly selected: { project: string; projectDir: string; stack: string } | undefined;
-  children(path?: string[]): Promise<PlainItem[]>;
-  changeView(projectDir: string, stack: string): ChangeViewState | undefined;
-  logText(): string;
-  running(): Array<{ stack: string; operation: string }>;
-}
-
-export interface ChangeViewState {
-  operation: string;
-  status: string;
-  countsLine: string;
-  groups: Array<{ op: string; resources: Array<{ urn: string; hasSource: boolean; name: string; op: string; status: string; diffs: Array<{ path: string; old: string; new: string; replace: boolean }>; replaceReasons: string[]; errors: string[] }> }>;
-  diagnostics: Array<{ severity: string; resource?: string; message: string }>;
-  route?: string;
-  failure?: { message: string; remedy: string };
-}
-
-export type OpResult =
-  | { status: 'succeeded'; counts: string; changeSummary?: Record<string, number> }
-  | { status: 'no-changes' }
-  | { status: 'refused'; reason: string }
-  | { status: 'failed'; failure: { kind: string; message: string; remedy: string; locations: Array<{ file: string; line: number }> } }
-  | { status: 'cancelled' };
+// The extension's own types, so the tests read exactly what the API returns.
+import type { StacksApi } from '../../../../src/stacks';
+import type { PlainItem } from '../../../../src/stacks/tree';
+import type { ChangeViewState } from '../../../../src/stacks/changeViewProtocol';
+import type { OperationResult as OpResult } from '../../../../src/stacks/operations';
+export type { StacksApi, PlainItem, ChangeViewState, OpResult };
 
 export const PASSPHRASE = 'opsdeck integration passphrase';
 
