@@ -367,7 +367,7 @@ export class HealthService implements vscode.Disposable {
   }
 
   private get awsProfile(): string | undefined {
-    return this.config?.aws.profile ?? (this.awsSettings.profile || undefined);
+    return this.config ? this.resolvedAws(this.config).profile : this.awsSettings.profile || undefined;
   }
 
   /**

@@ -1,18 +1,15 @@
 // The manifest is what users meet first (palette, menus, settings UI): these checks keep it consistent
 // with the code and the README as the three capabilities grow.
 import * as assert from 'assert';
-import { readFileSync, readdirSync, statSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
+import { repo, tsFiles } from './repo';
 
-const repo = join(__dirname, '..', '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const contributes = pkg.contributes;
 
 function sourceText(dir: string): string {
-  return readdirSync(dir)
-    .map((f) => join(dir, f))
-    .map((p) => (statSync(p).isDirectory() ? sourceText(p) : p.endsWith('.ts') ? readFileSync(p, 'utf8') : ''))
-    .join('\n');
+  return tsFiles(dir).map((p) => readFileSync(p, 'utf8')).join('\n');
 }
 
 describe('Foundation: manifest', () => {

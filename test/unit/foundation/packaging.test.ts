@@ -4,18 +4,11 @@
 // unstyled from the VSIX.)
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { repo, tsFiles } from './repo';
 
-const repo = join(__dirname, '..', '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? sourceFiles(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
 
 /** Files the extension's code and manifest name, relative to the extension folder. */
 function filesReadAtRunTime(): string[] {
@@ -29,7 +22,7 @@ function filesReadAtRunTime(): string[] {
     ...pkg.contributes.viewsContainers.activitybar.map((c: { icon: string }) => c.icon),
   ].map(rel);
   const fromCode: string[] = [];
-  for (const f of sourceFiles(join(repo, 'src'))) {
+  for (const f of tsFiles(join(repo, 'src'))) {
     const text = readFileSync(f, 'utf8');
     for (const m of text.matchAll(/readWebviewAssets\([^,]+,\s*\[([^\]]*)\]/g)) fromCode.push(...[...m[1]!.matchAll(/'([^']+)'/g)].map((x) => x[1]!));
     for (const m of text.matchAll(/joinPath\(this\.extensionUri,\s*((?:'[^']+',?\s*)+)\)/g)) fromCode.push([...m[1]!.matchAll(/'([^']+)'/g)].map((x) => x[1]).join('/'));
