@@ -356,9 +356,13 @@ export class HealthService implements vscode.Disposable {
       this.lastAwsProblemShown = undefined;
     }
     this.awsBackoff = new Backoff(cfg.alarmPollMs);
+    this.schedulePoll(++this.awsGeneration, 0);
+  }
+
+  /** The one pending AWS poll (of generation `gen`), `delayMs` from now. */
+  private schedulePoll(gen: number, delayMs: number): void {
     if (this.awsTimer) clearTimeout(this.awsTimer);
-    const gen = ++this.awsGeneration;
-    this.awsTimer = setTimeout(() => void this.pollAws(gen), 0);
+    this.awsTimer = setTimeout(() => void this.pollAws(gen), delayMs);
   }
 
   /** The file's AWS settings with the user settings filling what it leaves out. */
@@ -393,8 +397,7 @@ export class HealthService implements vscode.Disposable {
         this.metricPoints = new Map(shared.metrics);
         this.setAwsProblem(shared.problem);
         this.changed();
-        if (this.awsTimer) clearTimeout(this.awsTimer);
-        this.awsTimer = setTimeout(() => void this.pollAws(gen), Math.min(cfg.alarmPollMs, 10_000));
+        this.schedulePoll(gen, Math.min(cfg.alarmPollMs, 10_000));
         return;
       }
     }
@@ -419,8 +422,7 @@ export class HealthService implements vscode.Disposable {
     if (gen !== this.awsGeneration || this.disposed) return;
     // Expired or missing credentials will not fix themselves quickly: poll slowly until "Refresh".
     const delay = this.awsProblem?.kind === 'credentials' ? Math.max(cfg.alarmPollMs, 5 * 60_000) : this.awsBackoff.next(throttled);
-    if (this.awsTimer) clearTimeout(this.awsTimer);
-    this.awsTimer = setTimeout(() => void this.pollAws(gen), delay);
+    this.schedulePoll(gen, delay);
   }
 
   /** Shows an AWS problem once (not once per poll); a later different problem is shown again. */
