@@ -51,9 +51,19 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
     });
     const preview = planDocument(spec, facts, ANSWERS[kind]).rendered.preview;
     const checklist = timeIt(() => checklistProgress(preview));
-    results.push({ name: `documents: render ${kind}`, value: Number(render.toFixed(1)), unit: 'µs', note: `median of 9 batches; ${preview.length} chars, ${planDocument(spec, facts, ANSWERS[kind]).rendered.tabStops} tab stops` });
+    results.push({
+      name: `documents: render ${kind}`,
+      value: Number(render.toFixed(1)),
+      unit: 'µs',
+      note: `median of 9 batches; ${preview.length} chars, ${planDocument(spec, facts, ANSWERS[kind]).rendered.tabStops} tab stops`,
+    });
     results.push({ name: `documents: parse template + render ${kind}`, value: Number(parseAndRender.toFixed(1)), unit: 'µs' });
-    results.push({ name: `documents: checklist count ${kind}`, value: Number(checklist.toFixed(1)), unit: 'µs', note: 'per keystroke in an open document' });
+    results.push({
+      name: `documents: checklist count ${kind}`,
+      value: Number(checklist.toFixed(1)),
+      unit: 'µs',
+      note: 'per keystroke in an open document',
+    });
   }
   return results;
 }

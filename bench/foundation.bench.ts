@@ -35,7 +35,12 @@ export async function run(): Promise<BenchResult[]> {
   if (!fs.existsSync(bundle)) throw new Error('dist/extension.js is missing: run `npm run build:prod`');
   const code = fs.readFileSync(bundle);
   const minified = !/\n {2}/.test(code.subarray(0, 20_000).toString());
-  results.push({ name: 'bundle.size', value: kib(code.length), unit: 'KiB', note: minified ? 'dist/extension.js, production build' : 'dist/extension.js, NOT minified: run npm run build:prod' });
+  results.push({
+    name: 'bundle.size',
+    value: kib(code.length),
+    unit: 'KiB',
+    note: minified ? 'dist/extension.js, production build' : 'dist/extension.js, NOT minified: run npm run build:prod',
+  });
   results.push({ name: 'bundle.size.gzip', value: kib(gzipSync(code).length), unit: 'KiB' });
 
   const vsix = path.join(REPO, 'dist', 'opsdeck.vsix');
@@ -43,7 +48,12 @@ export async function run(): Promise<BenchResult[]> {
     const r = spawnSync('npm', ['run', 'package'], { cwd: REPO, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run package failed');
   }
-  results.push({ name: 'vsix.size', value: Number((fs.statSync(vsix).size / 1024 / 1024).toFixed(2)), unit: 'MiB', note: 'dist/opsdeck.vsix (bundle + @pulumi/pulumi production tree)' });
+  results.push({
+    name: 'vsix.size',
+    value: Number((fs.statSync(vsix).size / 1024 / 1024).toFixed(2)),
+    unit: 'MiB',
+    note: 'dist/opsdeck.vsix (bundle + @pulumi/pulumi production tree)',
+  });
 
   const wall: number[] = [];
   const body: number[] = [];
@@ -66,9 +76,19 @@ export async function run(): Promise<BenchResult[]> {
     if (b) body.push(b.value);
     console.log(`[bench] foundation: activation sample ${i + 1}/${RUNS}: ${w?.value} ms wall, ${b?.value ?? '?'} ms in activate()`);
   }
-  results.push({ name: 'activation.wall.median', value: Number(median(wall).toFixed(1)), unit: 'ms', note: `median of ${wall.length} fresh hosts (min ${Math.min(...wall)}, max ${Math.max(...wall)}): await activate() in code-server's extension host` });
+  results.push({
+    name: 'activation.wall.median',
+    value: Number(median(wall).toFixed(1)),
+    unit: 'ms',
+    note: `median of ${wall.length} fresh hosts (min ${Math.min(...wall)}, max ${Math.max(...wall)}): await activate() in code-server's extension host`,
+  });
   if (body.length) {
-    results.push({ name: 'activation.body.median', value: Number(median(body).toFixed(1)), unit: 'ms', note: `median of ${body.length}: activate() itself, from the OpsDeck log line` });
+    results.push({
+      name: 'activation.body.median',
+      value: Number(median(body).toFixed(1)),
+      unit: 'ms',
+      note: `median of ${body.length}: activate() itself, from the OpsDeck log line`,
+    });
   }
   return results;
 }

@@ -19,9 +19,17 @@ import { probeHttp } from '../src/health/probe';
 import { DAY, HOUR, MINUTE, Sample, SlaIndex, bucketize, slaReport } from '../src/health/slaMath';
 import { statusBarText, tooltipMarkdown } from '../src/health/statusText';
 
-interface R { name: string; value: number; unit: string; note?: string }
+interface R {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 function slaBench(): R[] {
   const ENDPOINTS = 100;
@@ -30,7 +38,7 @@ function slaBench(): R[] {
   const rawFrom = Math.floor((now - 26 * HOUR) / HOUR) * HOUR; // older data is hourly, as after compaction
   const indexes: SlaIndex[] = [];
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   let samplesTotal = 0;
   let buildMs = 0;
   for (let e = 0; e < ENDPOINTS; e++) {
@@ -58,9 +66,24 @@ function slaBench(): R[] {
   // One "metric" = one figure of one window: 5 windows × 4 figures (availability, p50, p95, p99) + budget + 4 burn rules.
   const metrics = 5 * 4 + 1 + 4;
   return [
-    { name: 'SLA report, all windows (100 endpoints × 30 d of 10 s samples)', value: +perEndpoint.toFixed(2), unit: 'µs/endpoint', note: `median of ${ROUNDS} rounds; ${samplesTotal.toLocaleString('en-US')} samples in all` },
-    { name: 'SLA per metric (report ÷ 25 figures)', value: +(perEndpoint / metrics).toFixed(3), unit: 'µs/metric', note: 'target < 100 µs' },
-    { name: 'SLA index build from raw samples', value: +((buildMs * 1e6) / samplesTotal).toFixed(1), unit: 'ns/sample', note: '26 h minute buckets + hourly roll-ups' },
+    {
+      name: 'SLA report, all windows (100 endpoints × 30 d of 10 s samples)',
+      value: +perEndpoint.toFixed(2),
+      unit: 'µs/endpoint',
+      note: `median of ${ROUNDS} rounds; ${samplesTotal.toLocaleString('en-US')} samples in all`,
+    },
+    {
+      name: 'SLA per metric (report ÷ 25 figures)',
+      value: +(perEndpoint / metrics).toFixed(3),
+      unit: 'µs/metric',
+      note: 'target < 100 µs',
+    },
+    {
+      name: 'SLA index build from raw samples',
+      value: +((buildMs * 1e6) / samplesTotal).toFixed(1),
+      unit: 'ns/sample',
+      note: '26 h minute buckets + hourly roll-ups',
+    },
   ];
 }
 
@@ -76,11 +99,13 @@ function startServerProcess(): Promise<{ port: number; stop: () => void }> {
 function rawGet(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    http.get(url, { agent: false }, (res) => {
-      const first = performance.now() - t0;
-      res.resume();
-      res.on('end', () => resolve(first));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        const first = performance.now() - t0;
+        res.resume();
+        res.on('end', () => resolve(first));
+      })
+      .on('error', reject);
   });
 }
 
@@ -93,7 +118,10 @@ async function overheadBench(): Promise<R[]> {
     const ep = parseHealthConfig(`endpoints:\n  - { name: a, url: "${url}", timeout: 2s }\n`).config!.endpoints[0] as HttpEndpoint;
     const raw: number[] = [];
     const probed: number[] = [];
-    for (let i = 0; i < 50; i++) { await rawGet(url); await probeHttp(ep, {}); }
+    for (let i = 0; i < 50; i++) {
+      await rawGet(url);
+      await probeHttp(ep, {});
+    }
     let rawCpu = 0;
     let probeCpu = 0;
     for (let i = 0; i < 500; i++) {
@@ -131,9 +159,24 @@ async function overheadBench(): Promise<R[]> {
     const snap = monitor.snapshot();
     const allUp = snap.every((e) => e.status === 'up');
     return [
-      { name: 'Health checks: CPU, 200 endpoints every 10 s', value: +share.toFixed(2), unit: '% of one core', note: `${checks - checks0} checks in ${(wall / 1000).toFixed(0)} s, incl. history writes; target < 2%${allUp ? '' : ' (NOT all up!)'}` },
-      { name: 'CPU per check: probe vs bare http.get (fresh connection each)', value: +(probeCpu / 500 / 1000).toFixed(3), unit: 'ms', note: `bare http.get: ${(rawCpu / 500 / 1000).toFixed(3)} ms CPU per request — the floor for a check that opens a new connection` },
-      { name: 'Health check added latency over a bare http.get', value: +added.toFixed(3), unit: 'ms', note: `median probe ${median(probed).toFixed(3)} ms vs raw ${median(raw).toFixed(3)} ms (500 each, loopback); target < 1 ms` },
+      {
+        name: 'Health checks: CPU, 200 endpoints every 10 s',
+        value: +share.toFixed(2),
+        unit: '% of one core',
+        note: `${checks - checks0} checks in ${(wall / 1000).toFixed(0)} s, incl. history writes; target < 2%${allUp ? '' : ' (NOT all up!)'}`,
+      },
+      {
+        name: 'CPU per check: probe vs bare http.get (fresh connection each)',
+        value: +(probeCpu / 500 / 1000).toFixed(3),
+        unit: 'ms',
+        note: `bare http.get: ${(rawCpu / 500 / 1000).toFixed(3)} ms CPU per request — the floor for a check that opens a new connection`,
+      },
+      {
+        name: 'Health check added latency over a bare http.get',
+        value: +added.toFixed(3),
+        unit: 'ms',
+        note: `median probe ${median(probed).toFixed(3)} ms vs raw ${median(raw).toFixed(3)} ms (500 each, loopback); target < 1 ms`,
+      },
     ];
   } finally {
     server.stop();
@@ -164,7 +207,16 @@ async function costAndCapacityBench(): Promise<R[]> {
       const snap = costSnapshot(d, cfg.cost, now, true);
       const s = { endpoints: [], alarms: [], cost: snap, awsProblem: undefined, configProblem: undefined };
       statusBarText(s);
-      tooltipMarkdown({ ...s, generatedAt: now, role: 'prober', metrics: [], overall: 'ok', statusText: '', historySkippedLines: 0, maintenance: [] });
+      tooltipMarkdown({
+        ...s,
+        generatedAt: now,
+        role: 'prober',
+        metrics: [],
+        overall: 'ok',
+        statusText: '',
+        historySkippedLines: 0,
+        maintenance: [],
+      });
       times.push(performance.now() - t0);
     }
     const points: Array<[number, number]> = [];
@@ -177,8 +229,18 @@ async function costAndCapacityBench(): Promise<R[]> {
       cap.push(performance.now() - t0);
     }
     return [
-      { name: 'Cost report from cache (read, forecast, status text, tooltip)', value: +median(times).toFixed(3), unit: 'ms', note: '31 days × 40 services, 20 stacks; target < 1 s (webview render measured in the host benchmark)' },
-      { name: 'Capacity prediction (63 days of 1-minute points)', value: +median(cap).toFixed(3), unit: 'ms', note: `${points.length.toLocaleString('en-US')} points → "${text}"; target < 5 s` },
+      {
+        name: 'Cost report from cache (read, forecast, status text, tooltip)',
+        value: +median(times).toFixed(3),
+        unit: 'ms',
+        note: '31 days × 40 services, 20 stacks; target < 1 s (webview render measured in the host benchmark)',
+      },
+      {
+        name: 'Capacity prediction (63 days of 1-minute points)',
+        value: +median(cap).toFixed(3),
+        unit: 'ms',
+        note: `${points.length.toLocaleString('en-US')} points → "${text}"; target < 5 s`,
+      },
     ];
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });

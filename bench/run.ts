@@ -51,7 +51,10 @@ async function hostBenchmarks(results: Results): Promise<boolean> {
   const code = await runRig({ suite: 'bench', output, timeoutMs: Number(process.env.OPSDECK_RIG_TIMEOUT_MS) || 30 * 60_000, echo: true });
   const dir = path.join(REPO, output, 'results', 'bench');
   if (fs.existsSync(dir)) {
-    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const cap = `${f.replace(/\.json$/, '')} (host)`;
       try {
         results[cap] = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as BenchResult[];
@@ -73,7 +76,12 @@ function printTable(results: Results): void {
   const widths = rows[0].map((_, i) => Math.min(60, Math.max(...rows.map((row) => row[i].length))));
   console.log('');
   for (const [i, row] of rows.entries()) {
-    console.log(row.map((c, j) => (j === 2 ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd());
+    console.log(
+      row
+        .map((c, j) => (j === 2 ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+        .join('  ')
+        .trimEnd(),
+    );
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
 }
@@ -88,7 +96,13 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus.length, cpu: cpus[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version },
+    machine: {
+      cpus: cpus.length,
+      cpu: cpus[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+    },
     durationSeconds: Math.round((Date.now() - started) / 1000),
     results,
   };

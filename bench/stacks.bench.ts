@@ -63,7 +63,13 @@ function syntheticDeployment(n: number, project: string): StateDeployment {
 
 export async function run(): Promise<Result[]> {
   const toolsFile = path.join(REPO, '.tools', 'tools.json');
-  const tools = fs.existsSync(toolsFile) ? (JSON.parse(fs.readFileSync(toolsFile, 'utf8')) as { pulumi?: { binDir: string; languageHost?: string | null; env?: Record<string, string> } }).pulumi : undefined;
+  const tools = fs.existsSync(toolsFile)
+    ? (
+        JSON.parse(fs.readFileSync(toolsFile, 'utf8')) as {
+          pulumi?: { binDir: string; languageHost?: string | null; env?: Record<string, string> };
+        }
+      ).pulumi
+    : undefined;
   const results: Result[] = [];
 
   // Pure parts first: they need no CLI.
@@ -76,8 +82,21 @@ export async function run(): Promise<Result[]> {
       for (const r of idx.roots) idx.children.get(r.urn);
       times.push(performance.now() - t);
     }
-    results.push({ name: 'resources index, 2,000 resources (pure)', value: +median(times).toFixed(2), unit: 'ms', note: 'buildStateIndex + every top-level expansion; median of 7' });
-    const hist: UpdateSummaryLike[] = Array.from({ length: 500 }, (_, i) => ({ kind: 'update', startTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(), endTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000 + 42_000).toISOString(), result: i % 17 ? 'succeeded' : 'failed', version: 0, environment: { 'git.head': 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', 'git.author': 'Dana Ops' }, resourceChanges: { create: 1, update: 3, same: 40 } }));
+    results.push({
+      name: 'resources index, 2,000 resources (pure)',
+      value: +median(times).toFixed(2),
+      unit: 'ms',
+      note: 'buildStateIndex + every top-level expansion; median of 7',
+    });
+    const hist: UpdateSummaryLike[] = Array.from({ length: 500 }, (_, i) => ({
+      kind: 'update',
+      startTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(),
+      endTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000 + 42_000).toISOString(),
+      result: i % 17 ? 'succeeded' : 'failed',
+      version: 0,
+      environment: { 'git.head': 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', 'git.author': 'Dana Ops' },
+      resourceChanges: { create: 1, update: 3, same: 40 },
+    }));
     const ht: number[] = [];
     for (let i = 0; i < 7; i++) {
       const t = performance.now();
@@ -88,7 +107,12 @@ export async function run(): Promise<Result[]> {
   }
 
   if (!tools) {
-    results.push({ name: 'CLI benchmarks', value: 0, unit: 'skipped', note: 'no pulumi in .tools/tools.json (npm run setup-tools pulumi)' });
+    results.push({
+      name: 'CLI benchmarks',
+      value: 0,
+      unit: 'skipped',
+      note: 'no pulumi in .tools/tools.json (npm run setup-tools pulumi)',
+    });
     return results;
   }
 
@@ -99,7 +123,12 @@ export async function run(): Promise<Result[]> {
     const dir = path.join(T, 'files');
     const backend = path.join(T, 'backend');
     fs.mkdirSync(backend);
-    const env: Record<string, string> = { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_HOME: path.join(T, 'home'), ...(tools.env ?? {}), PATH: `${tools.binDir}${path.delimiter}${process.env.PATH}` };
+    const env: Record<string, string> = {
+      PULUMI_BACKEND_URL: `file://${backend}`,
+      PULUMI_HOME: path.join(T, 'home'),
+      ...(tools.env ?? {}),
+      PATH: `${tools.binDir}${path.delimiter}${process.env.PATH}`,
+    };
     const passphrase = 'bench';
     const session = new PulumiProjectSession({ dir, name: 'opsdeck-files', runtime: 'nodejs' }, { env, route: 'inline', passphrase });
     must(await session.createStack('dev'));
@@ -109,7 +138,12 @@ export async function run(): Promise<Result[]> {
     // Baseline: the bare Automation API with the same inline program and the same CLI.
     const auto = loadAutomation(dir);
     const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(tools.binDir) });
-    const ws = await auto.LocalWorkspace.create({ workDir: dir, pulumiCommand, envVars: session.env() /* the same environment OpsDeck gives the CLI */, program: makeInlineProgram(dir, undefined, path.join(REPO, 'node_modules', '@pulumi', 'pulumi')) });
+    const ws = await auto.LocalWorkspace.create({
+      workDir: dir,
+      pulumiCommand,
+      envVars: session.env() /* the same environment OpsDeck gives the CLI */,
+      program: makeInlineProgram(dir, undefined, path.join(REPO, 'node_modules', '@pulumi', 'pulumi')),
+    });
     const bare = await auto.Stack.select('dev', ws);
 
     const opsdeck = async (op: 'preview' | 'up') => {
@@ -144,7 +178,12 @@ export async function run(): Promise<Result[]> {
       const b = median(times[`${op} bare`]!);
       const o = median(times[`${op} opsdeck`]!);
       results.push({ name: `${op}: bare Automation API (CLI)`, value: Math.round(b), unit: 'ms', note: `median of ${N}` });
-      results.push({ name: `${op}: OpsDeck runner`, value: Math.round(o), unit: 'ms', note: `median of ${N}; event reduction + log + masking` });
+      results.push({
+        name: `${op}: OpsDeck runner`,
+        value: Math.round(o),
+        unit: 'ms',
+        note: `median of ${N}; event reduction + log + masking`,
+      });
       results.push({ name: `${op}: OpsDeck overhead`, value: +(((o - b) / b) * 100).toFixed(1), unit: '%', note: 'target < 10% (aim 5%)' });
     }
 
@@ -153,7 +192,12 @@ export async function run(): Promise<Result[]> {
     if (tools.languageHost && fs.existsSync(tools.languageHost)) {
       const disk = new PulumiProjectSession({ dir, name: 'opsdeck-files', runtime: 'nodejs' }, { env, route: 'onDisk', passphrase });
       const cliEnv = { ...process.env, ...disk.env() };
-      const cli = (args: string[]) => execFileSync(path.join(tools.binDir, 'pulumi'), [...args, '--stack', 'dev', '--non-interactive'], { cwd: dir, env: cliEnv, stdio: 'pipe' });
+      const cli = (args: string[]) =>
+        execFileSync(path.join(tools.binDir, 'pulumi'), [...args, '--stack', 'dev', '--non-interactive'], {
+          cwd: dir,
+          env: cliEnv,
+          stdio: 'pipe',
+        });
       const opsdeckDisk = async (op: 'preview' | 'up') => {
         const b = new ChangeModelBuilder(op, 'dev');
         const masker = new SecretMasker();
@@ -181,8 +225,18 @@ export async function run(): Promise<Result[]> {
         const c = median(dt[`${op} cli`]!);
         const o = median(dt[`${op} opsdeck`]!);
         results.push({ name: `${op}: pulumi CLI (on disk, language host)`, value: Math.round(c), unit: 'ms', note: `median of ${N}` });
-        results.push({ name: `${op}: OpsDeck runner (on disk)`, value: Math.round(o), unit: 'ms', note: `median of ${N}${op === 'preview' ? '; also saves an update plan' : ''}` });
-        results.push({ name: `${op}: OpsDeck overhead vs CLI`, value: +(((o - c) / c) * 100).toFixed(1), unit: '%', note: 'target < 10% (aim 5%)' });
+        results.push({
+          name: `${op}: OpsDeck runner (on disk)`,
+          value: Math.round(o),
+          unit: 'ms',
+          note: `median of ${N}${op === 'preview' ? '; also saves an update plan' : ''}`,
+        });
+        results.push({
+          name: `${op}: OpsDeck overhead vs CLI`,
+          value: +(((o - c) / c) * 100).toFixed(1),
+          unit: '%',
+          note: 'target < 10% (aim 5%)',
+        });
       }
     }
 
@@ -204,7 +258,12 @@ export async function run(): Promise<Result[]> {
       et.push(performance.now() - t);
       if (idx.count !== 2000) throw new Error(`expected 2,000 resources, got ${idx.count}`);
     }
-    results.push({ name: 'Resources expansion, 2,000 resources (state read + index)', value: Math.round(median(et)), unit: 'ms', note: 'median of 5; file backend read directly; target < 300 ms' });
+    results.push({
+      name: 'Resources expansion, 2,000 resources (state read + index)',
+      value: Math.round(median(et)),
+      unit: 'ms',
+      note: 'median of 5; file backend read directly; target < 300 ms',
+    });
     const cli: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
@@ -212,8 +271,18 @@ export async function run(): Promise<Result[]> {
       buildStateIndex(d);
       cli.push(performance.now() - t);
     }
-    results.push({ name: 'same through `pulumi stack export` (other backends)', value: Math.round(median(cli)), unit: 'ms', note: 'median of 5; the CLI process dominates' });
-    results.push({ name: 'heap held by a loaded 2,000-resource index', value: +((process.memoryUsage().heapUsed - heapBefore) / 1048576).toFixed(1), unit: 'MiB', note: 'Node heap delta, approximate (GC-dependent)' });
+    results.push({
+      name: 'same through `pulumi stack export` (other backends)',
+      value: Math.round(median(cli)),
+      unit: 'ms',
+      note: 'median of 5; the CLI process dominates',
+    });
+    results.push({
+      name: 'heap held by a loaded 2,000-resource index',
+      value: +((process.memoryUsage().heapUsed - heapBefore) / 1048576).toFixed(1),
+      unit: 'MiB',
+      note: 'Node heap delta, approximate (GC-dependent)',
+    });
     void keep;
 
     // 500 updates of history: copy one real history record 500 times into the file backend.
@@ -233,7 +302,12 @@ export async function run(): Promise<Result[]> {
       count = historyRows(h, new Date()).length;
       ht.push(performance.now() - t);
     }
-    results.push({ name: `History, ${count} updates (history read + rows)`, value: Math.round(median(ht)), unit: 'ms', note: 'median of 5; target < 300 ms' });
+    results.push({
+      name: `History, ${count} updates (history read + rows)`,
+      value: Math.round(median(ht)),
+      unit: 'ms',
+      note: 'median of 5; target < 300 ms',
+    });
   } finally {
     fs.rmSync(T, { recursive: true, force: true });
   }

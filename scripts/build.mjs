@@ -32,7 +32,9 @@ const extension = {
 // Webview front-ends: every media/webview/<name>.ts becomes dist/webview/<name>.js (browser IIFE).
 const webviewDir = 'media/webview';
 const webviewEntries = existsSync(webviewDir)
-  ? readdirSync(webviewDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => join(webviewDir, f))
+  ? readdirSync(webviewDir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      .map((f) => join(webviewDir, f))
   : [];
 /** @type {import('esbuild').BuildOptions} */
 const webviews = {

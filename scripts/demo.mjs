@@ -23,9 +23,11 @@ const fail = (m) => {
 };
 
 const toolsFile = join(root, '.tools', 'tools.json');
-if (!existsSync(toolsFile)) fail('.tools/tools.json is missing: run `npm start` (it provisions the tools) or `node scripts/setup-tools.mjs`');
+if (!existsSync(toolsFile))
+  fail('.tools/tools.json is missing: run `npm start` (it provisions the tools) or `node scripts/setup-tools.mjs`');
 const tools = JSON.parse(readFileSync(toolsFile, 'utf8'));
-if (!tools.codeServer?.bin || !existsSync(tools.codeServer.bin)) fail('code-server is not provisioned: run `node scripts/setup-tools.mjs codeServer`');
+if (!tools.codeServer?.bin || !existsSync(tools.codeServer.bin))
+  fail('code-server is not provisioned: run `node scripts/setup-tools.mjs codeServer`');
 if (!existsSync(join(root, 'dist', 'extension.js'))) fail('dist/extension.js is missing: run `npm run build`');
 
 const host = process.env.OPSDECK_DEMO_HOST || '127.0.0.1';
@@ -53,7 +55,13 @@ function startDemoService() {
   });
   return new Promise((resolve, reject) => {
     server.once('error', (e) =>
-      reject(new Error(e.code === 'EADDRINUSE' ? `port ${servicePort} is in use: stop what uses it or set OPSDECK_DEMO_SERVICE_PORT (and the URL in demo/.opsdeck/health.yaml)` : e.message)),
+      reject(
+        new Error(
+          e.code === 'EADDRINUSE'
+            ? `port ${servicePort} is in use: stop what uses it or set OPSDECK_DEMO_SERVICE_PORT (and the URL in demo/.opsdeck/health.yaml)`
+            : e.message,
+        ),
+      ),
     );
     server.listen(servicePort, '127.0.0.1', () => resolve(server));
   });
@@ -89,7 +97,13 @@ function startCodeServer(port, env) {
   const userData = join(state, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   const settingsFile = join(userData, 'User', 'settings.json');
-  let settings = { 'workbench.startupEditor': 'readme', 'git.openRepositoryInParentFolders': 'never', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none' };
+  let settings = {
+    'workbench.startupEditor': 'readme',
+    'git.openRepositoryInParentFolders': 'never',
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'update.mode': 'none',
+  };
   if (existsSync(settingsFile)) {
     try {
       settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
@@ -160,7 +174,9 @@ async function deployDemoStackOnce(env) {
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
       child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`pulumi ${args.join(' ')} exited with ${code}:\n${out.slice(-2000)}`))));
+      child.on('close', (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`pulumi ${args.join(' ')} exited with ${code}:\n${out.slice(-2000)}`)),
+      );
     });
   say('first start: deploying the demo stack "dev" with the Pulumi CLI (about 10 s)');
   await pulumi(['stack', 'select', '--create', 'dev', '--non-interactive']);
@@ -184,7 +200,10 @@ const { child, url } = server;
 const authority = new URL(url).host;
 const remote = (p) => `vscode-remote://${authority}${p}`;
 // The payload loads this checkout as the extension under development (no VSIX needed).
-const payload = JSON.stringify([['extensionDevelopmentPath', remote(root)], ['skipWelcome', 'true']]);
+const payload = JSON.stringify([
+  ['extensionDevelopmentPath', remote(root)],
+  ['skipWelcome', 'true'],
+]);
 const open = `${url}/?folder=${encodeURIComponent(remote(demoDir))}&payload=${encodeURIComponent(payload)}`;
 console.log(`
   OpsDeck is running in code-server on the demo workspace:

@@ -39,7 +39,7 @@ try {
     log(`✔ ${name} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 } catch (e) {
-  const msg = e instanceof ToolError ? e.message : e?.stack ?? String(e);
+  const msg = e instanceof ToolError ? e.message : (e?.stack ?? String(e));
   console.error(`\n[setup-tools] FAILED: ${msg}\n`);
   process.exit(1);
 }

@@ -56,7 +56,14 @@ function render(s: ChangeViewState): void {
   }
   for (const g of s.groups) {
     const sec = el('section', `group op-${g.op}`);
-    const verb: Record<string, string> = { create: 'Create', update: 'Update', replace: 'Replace', delete: 'Delete', read: 'Read', same: 'Unchanged' };
+    const verb: Record<string, string> = {
+      create: 'Create',
+      update: 'Update',
+      replace: 'Replace',
+      delete: 'Delete',
+      read: 'Read',
+      same: 'Unchanged',
+    };
     sec.append(el('h2', undefined, `${OP_SIGN[g.op] ?? ''} ${verb[g.op] ?? g.op} (${g.resources.length})`));
     for (const r of g.resources) {
       const card = el('article', `resource status-${r.status}`);

@@ -27,8 +27,20 @@ if (!state.snapshot) {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const cssVar = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-const themeKind = () => (document.body.classList.contains('vscode-high-contrast') ? 'high-contrast' : document.body.classList.contains('vscode-light') ? 'light' : 'dark');
-const PALETTE = ['--vscode-charts-blue', '--vscode-charts-green', '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const themeKind = () =>
+  document.body.classList.contains('vscode-high-contrast')
+    ? 'high-contrast'
+    : document.body.classList.contains('vscode-light')
+      ? 'light'
+      : 'dark';
+const PALETTE = [
+  '--vscode-charts-blue',
+  '--vscode-charts-green',
+  '--vscode-charts-orange',
+  '--vscode-charts-purple',
+  '--vscode-charts-red',
+  '--vscode-charts-yellow',
+];
 const color = (i: number) => cssVar(PALETTE[i % PALETTE.length], ['#3794ff', '#89d185', '#d18616', '#b180d7', '#f14c4c', '#cca700'][i % 6]);
 const WINDOW_LABEL: Record<string, string> = { '1h': '1 h', '24h': '24 h', '7d': '7 d', '30d': '30 d', month: 'Month' };
 
@@ -39,10 +51,16 @@ function stateBadge(e: EndpointSnapshot): string {
 }
 
 function endpointsSection(s: HealthSnapshot): string {
-  if (!s.endpoints.length) return '<section aria-labelledby="h-endpoints"><h2 id="h-endpoints">Endpoints</h2><p>No endpoints configured. Add some under <code>endpoints:</code> in the health configuration.</p></section>';
+  if (!s.endpoints.length)
+    return '<section aria-labelledby="h-endpoints"><h2 id="h-endpoints">Endpoints</h2><p>No endpoints configured. Add some under <code>endpoints:</code> in the health configuration.</p></section>';
   const windows = s.endpoints[0].sla.windows.map((w) => w.window);
   const rows = s.endpoints.map((e, i) => {
-    const cells = e.sla.windows.map((w) => `<td class="num" data-window="${w.window}" title="${w.ok} ok, ${w.failed} failed, ${w.excluded} in maintenance, ${w.retries} retries">${formatPercent(w.availability)}</td>`).join('');
+    const cells = e.sla.windows
+      .map(
+        (w) =>
+          `<td class="num" data-window="${w.window}" title="${w.ok} ok, ${w.failed} failed, ${w.excluded} in maintenance, ${w.retries} retries">${formatPercent(w.availability)}</td>`,
+      )
+      .join('');
     const w24 = e.sla.windows.find((w) => w.window === '24h');
     const b = e.sla.budget;
     const burn = e.sla.burn.find((x) => x.firing);
@@ -69,19 +87,28 @@ function endpointsSection(s: HealthSnapshot): string {
 
 function alarmsSection(s: HealthSnapshot): string {
   if (!s.alarms.length && !s.awsProblem) return '';
-  const items = s.alarms.map((a) => `<li class="alarm alarm-${a.state}" tabindex="0"><strong>${esc(a.name)}</strong> <span class="state">${esc(a.state)}</span>${a.since ? ` <span class="muted small">since ${esc(new Date(a.since).toISOString().slice(0, 16).replace('T', ' '))} UTC</span>` : ''}${a.reason ? `<br><span class="small">${esc(a.reason)}</span>` : ''}</li>`);
+  const items = s.alarms.map(
+    (a) =>
+      `<li class="alarm alarm-${a.state}" tabindex="0"><strong>${esc(a.name)}</strong> <span class="state">${esc(a.state)}</span>${a.since ? ` <span class="muted small">since ${esc(new Date(a.since).toISOString().slice(0, 16).replace('T', ' '))} UTC</span>` : ''}${a.reason ? `<br><span class="small">${esc(a.reason)}</span>` : ''}</li>`,
+  );
   return `<section aria-labelledby="h-alarms"><h2 id="h-alarms">CloudWatch alarms</h2>${s.awsProblem ? `<p class="notice" role="alert">${esc(s.awsProblem.message)}</p>` : ''}<ul class="alarms">${items.join('')}</ul></section>`;
 }
 
 function metricsSection(s: HealthSnapshot): string {
   if (!s.metrics.length) return '';
-  const parts = s.metrics.map((m, i) => `<figure class="metric"><figcaption><strong>${esc(m.label)}</strong>${m.forecast ? ` — <span class="forecast ${m.forecast.alreadyAbove ? 'bad' : m.forecast.daysToThreshold !== undefined && m.forecast.daysToThreshold < 14 ? 'warn' : ''}">${esc(m.forecast.text)}</span>` : ''}</figcaption><div class="chart" id="metric-${i}" role="img" aria-label="${esc(m.label)}: ${m.points.length} points${m.points.length ? `, latest ${m.points[m.points.length - 1][1].toFixed(2)}` : ''}"></div></figure>`);
+  const parts = s.metrics.map(
+    (m, i) =>
+      `<figure class="metric"><figcaption><strong>${esc(m.label)}</strong>${m.forecast ? ` — <span class="forecast ${m.forecast.alreadyAbove ? 'bad' : m.forecast.daysToThreshold !== undefined && m.forecast.daysToThreshold < 14 ? 'warn' : ''}">${esc(m.forecast.text)}</span>` : ''}</figcaption><div class="chart" id="metric-${i}" role="img" aria-label="${esc(m.label)}: ${m.points.length} points${m.points.length ? `, latest ${m.points[m.points.length - 1][1].toFixed(2)}` : ''}"></div></figure>`,
+  );
   return `<section aria-labelledby="h-metrics"><h2 id="h-metrics">Metrics and capacity</h2>${parts.join('')}</section>`;
 }
 
 function costSection(s: HealthSnapshot): string {
   const c = s.cost;
-  if (!c) return s.costProblem ? `<section aria-labelledby="h-cost"><h2 id="h-cost">Cost</h2><p class="notice" role="alert">${esc(s.costProblem)}</p></section>` : '';
+  if (!c)
+    return s.costProblem
+      ? `<section aria-labelledby="h-cost"><h2 id="h-cost">Cost</h2><p class="notice" role="alert">${esc(s.costProblem)}</p></section>`
+      : '';
   const money = (v: number) => formatMoney(v, c.currency, 2);
   return `<section aria-labelledby="h-cost"><h2 id="h-cost">Cost</h2>
     <dl class="kpis">
@@ -111,7 +138,15 @@ function chartOpts(title: string, width: number, series: uPlot.Series[], yLabel:
   const fg = cssVar('--vscode-foreground', '#ccc');
   const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
   const axis: uPlot.Axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
-  return { title, width, height: 220, series: [{}, ...series], axes: [axis, { ...axis, label: yLabel }], legend: { live: false }, cursor: { drag: { x: false, y: false } } };
+  return {
+    title,
+    width,
+    height: 220,
+    series: [{}, ...series],
+    axes: [axis, { ...axis, label: yLabel }],
+    legend: { live: false },
+    cursor: { drag: { x: false, y: false } },
+  };
 }
 
 function drawCharts(s: HealthSnapshot): number {
@@ -130,7 +165,18 @@ function drawCharts(s: HealthSnapshot): number {
       for (const [t, v] of e.recent) arr[idx.get(Math.round(t / 1000))!] = v;
       return arr;
     });
-    charts.push(new uPlot(chartOpts('Latency, last hour (ms)', width, s.endpoints.map((e, i) => ({ label: e.name, stroke: color(i), width: 2, spanGaps: false, points: { show: xs.length < 60 } })), 'ms'), [xs, ...ys] as uPlot.AlignedData, lat));
+    charts.push(
+      new uPlot(
+        chartOpts(
+          'Latency, last hour (ms)',
+          width,
+          s.endpoints.map((e, i) => ({ label: e.name, stroke: color(i), width: 2, spanGaps: false, points: { show: xs.length < 60 } })),
+          'ms',
+        ),
+        [xs, ...ys] as uPlot.AlignedData,
+        lat,
+      ),
+    );
   }
   s.metrics.forEach((m, i) => {
     const el = document.getElementById(`metric-${i}`);
@@ -151,18 +197,48 @@ function drawCharts(s: HealthSnapshot): number {
     const xs = days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
     const actual = days.map((d) => c.daily.find((x) => x.date === d)?.amount ?? null);
     const fc = days.map((d) => c.forecastDaily.find((x) => x.date === d)?.amount ?? null);
-    charts.push(new uPlot(chartOpts(`Daily cost (${c.currency})`, width, [{ label: 'actual', stroke: color(0), width: 2 }, { label: 'forecast', stroke: color(2), dash: [5, 5], width: 2 }], c.currency), [xs, actual, fc] as uPlot.AlignedData, costEl));
+    charts.push(
+      new uPlot(
+        chartOpts(
+          `Daily cost (${c.currency})`,
+          width,
+          [
+            { label: 'actual', stroke: color(0), width: 2 },
+            { label: 'forecast', stroke: color(2), dash: [5, 5], width: 2 },
+          ],
+          c.currency,
+        ),
+        [xs, actual, fc] as uPlot.AlignedData,
+        costEl,
+      ),
+    );
   }
   return charts.length;
 }
 
 function render(s: HealthSnapshot): void {
   const t0 = performance.now();
-  const latency = s.endpoints.length ? `<section aria-labelledby="h-latency"><h2 id="h-latency">Latency</h2><div class="chart" id="latency-chart" role="img" aria-label="Latency of each endpoint over the last hour"></div></section>` : '';
+  const latency = s.endpoints.length
+    ? `<section aria-labelledby="h-latency"><h2 id="h-latency">Latency</h2><div class="chart" id="latency-chart" role="img" aria-label="Latency of each endpoint over the last hour"></div></section>`
+    : '';
   app.innerHTML = header(s) + endpointsSection(s) + latency + alarmsSection(s) + metricsSection(s) + costSection(s);
   app.setAttribute('aria-busy', 'false');
   const n = drawCharts(s);
-  vscode.postMessage({ type: 'rendered', summary: { endpoints: s.endpoints.length, charts: n, costShown: !!s.cost, theme: themeKind(), restored, renderMs: Math.round((performance.now() - t0) * 10) / 10, sinceNavigationMs: Math.round(performance.now()), assetsLoadedMs: Math.round(Math.max(0, ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => e.responseEnd))) } });
+  vscode.postMessage({
+    type: 'rendered',
+    summary: {
+      endpoints: s.endpoints.length,
+      charts: n,
+      costShown: !!s.cost,
+      theme: themeKind(),
+      restored,
+      renderMs: Math.round((performance.now() - t0) * 10) / 10,
+      sinceNavigationMs: Math.round(performance.now()),
+      assetsLoadedMs: Math.round(
+        Math.max(0, ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => e.responseEnd)),
+      ),
+    },
+  });
   if (state.focusedId) document.querySelector<HTMLElement>(`[data-row="${state.focusedId}"]`)?.focus({ preventScroll: true });
 }
 
@@ -180,7 +256,16 @@ app.addEventListener('keydown', (ev) => {
   if (!row) return;
   const rows = Array.from(row.parentElement!.querySelectorAll<HTMLElement>('tr[tabindex]'));
   const i = rows.indexOf(row);
-  const next = ev.key === 'ArrowDown' ? rows[i + 1] : ev.key === 'ArrowUp' ? rows[i - 1] : ev.key === 'Home' ? rows[0] : ev.key === 'End' ? rows[rows.length - 1] : undefined;
+  const next =
+    ev.key === 'ArrowDown'
+      ? rows[i + 1]
+      : ev.key === 'ArrowUp'
+        ? rows[i - 1]
+        : ev.key === 'Home'
+          ? rows[0]
+          : ev.key === 'End'
+            ? rows[rows.length - 1]
+            : undefined;
   if (next) {
     ev.preventDefault();
     next.focus();
@@ -215,7 +300,10 @@ window.addEventListener('resize', () => {
   resizeTimer = setTimeout(() => state.snapshot && drawCharts(state.snapshot), 150);
 });
 // Theme switches change body classes: redraw so chart colours follow.
-new MutationObserver(() => state.snapshot && render(state.snapshot)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(() => state.snapshot && render(state.snapshot)).observe(document.body, {
+  attributes: true,
+  attributeFilter: ['class'],
+});
 
 if (state.snapshot) {
   render(state.snapshot);

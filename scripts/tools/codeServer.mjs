@@ -42,9 +42,12 @@ export async function ensureCodeServer({ cache }) {
   // Native modules compile against local Node headers; node-gyp would otherwise download them (offline: fails).
   const nodedir = process.env.npm_config_nodedir || join(process.execPath, '..', '..');
   if (!existsSync(join(nodedir, 'include', 'node', 'node.h'))) {
-    throw new ToolError(`code-server's native modules need the Node.js headers, not found in ${nodedir}/include/node (the NodeSource "nodejs" package ships them; or point npm_config_nodedir at a Node install that has them)`);
+    throw new ToolError(
+      `code-server's native modules need the Node.js headers, not found in ${nodedir}/include/node (the NodeSource "nodejs" package ships them; or point npm_config_nodedir at a Node install that has them)`,
+    );
   }
-  if (!existsSync('/usr/bin/rg')) throw new ToolError('code-server needs ripgrep at /usr/bin/rg (Debian package "ripgrep"); run the debian step first');
+  if (!existsSync('/usr/bin/rg'))
+    throw new ToolError('code-server needs ripgrep at /usr/bin/rg (Debian package "ripgrep"); run the debian step first');
 
   // Install beside the final folder and rename at the end, so an interrupted install never looks finished.
   const partial = `${dir}.partial`;
@@ -104,7 +107,21 @@ function smokeStart(entry, dir) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [entry, '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--user-data-dir', join(data, 'user'), '--extensions-dir', join(data, 'ext'), '--disable-telemetry', '--disable-update-check', '--config', join(data, 'config.yaml')],
+      [
+        entry,
+        '--auth',
+        'none',
+        '--bind-addr',
+        '127.0.0.1:0',
+        '--user-data-dir',
+        join(data, 'user'),
+        '--extensions-dir',
+        join(data, 'ext'),
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--config',
+        join(data, 'config.yaml'),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     let out = '';

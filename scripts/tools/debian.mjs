@@ -3,7 +3,16 @@
 import { existsSync } from 'node:fs';
 import { sh, probe, log, ToolError } from './common.mjs';
 
-export const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev', 'python3-venv', 'git'];
+export const DEBIAN_PACKAGES = [
+  'chromium',
+  'ripgrep',
+  'libkrb5-dev',
+  'libxkbfile-dev',
+  'libsecret-1-dev',
+  'libx11-dev',
+  'python3-venv',
+  'git',
+];
 
 export async function ensureDebianPackages() {
   const missing = [];

@@ -65,7 +65,9 @@ export async function ensureMoto({ cache }) {
 
   found = await installedVersions(python);
   if (found?.moto !== MOTO_VERSION || !existsSync(bin)) {
-    throw new ToolError(`moto ${MOTO_VERSION} did not install cleanly into ${venv} (found ${found?.moto ?? 'nothing'}; moto_server ${existsSync(bin) ? 'present' : 'missing'})`);
+    throw new ToolError(
+      `moto ${MOTO_VERSION} did not install cleanly into ${venv} (found ${found?.moto ?? 'nothing'}; moto_server ${existsSync(bin) ? 'present' : 'missing'})`,
+    );
   }
   const freeze = await probe(python, ['-m', 'pip', 'freeze', '--disable-pip-version-check']);
   if (freeze) writeFileSync(join(dir, 'requirements.lock.txt'), freeze);

@@ -39,7 +39,18 @@
 //     env: { PULUMI_SKIP_UPDATE_CHECK: 'true', PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true' } }
 // Tests add PULUMI_BACKEND_URL=file://<dir>, PULUMI_CONFIG_PASSPHRASE and PULUMI_HOME=<dir> themselves.
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { sh, probe, log, ToolError } from './common.mjs';
 
@@ -93,7 +104,8 @@ function checkNpmPackage(root) {
   if (installed !== PULUMI_VERSION) {
     throw new ToolError(`node_modules has @pulumi/pulumi ${installed}, expected ${PULUMI_VERSION}: run \`npm install\``);
   }
-  if (!existsSync(join(pkgDir, DYNAMIC_PROVIDER))) throw new ToolError(`@pulumi/pulumi ${installed} lacks its dynamic-provider plugin ${DYNAMIC_PROVIDER}`);
+  if (!existsSync(join(pkgDir, DYNAMIC_PROVIDER)))
+    throw new ToolError(`@pulumi/pulumi ${installed} lacks its dynamic-provider plugin ${DYNAMIC_PROVIDER}`);
   return pkgDir;
 }
 

@@ -103,7 +103,11 @@ export class TemplateCatalog implements vscode.Disposable {
     this.diagnostics.clear();
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const p of problems) {
-      const d = new vscode.Diagnostic(new vscode.Range(p.line - 1, 0, p.line - 1, 1000), `OpsDeck template skipped: ${p.message}`, vscode.DiagnosticSeverity.Error);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(p.line - 1, 0, p.line - 1, 1000),
+        `OpsDeck template skipped: ${p.message}`,
+        vscode.DiagnosticSeverity.Error,
+      );
       d.source = 'OpsDeck';
       byFile.set(p.file, [...(byFile.get(p.file) ?? []), d]);
     }
@@ -115,9 +119,12 @@ export class TemplateCatalog implements vscode.Disposable {
       const rel = this.ctx.workspaceFolder ? path.relative(this.ctx.workspaceFolder.uri.fsPath, p.file) : p.file;
       this.ctx.output.warn(`Team template ${rel}:${p.line} skipped: ${p.message}`);
       if (notify) {
-        void vscode.window.showWarningMessage(`OpsDeck skipped the team template ${rel}:${p.line}: ${p.message}`, 'Open Template').then((choice) => {
-          if (choice) void vscode.window.showTextDocument(vscode.Uri.file(p.file), { selection: new vscode.Range(p.line - 1, 0, p.line - 1, 0) });
-        });
+        void vscode.window
+          .showWarningMessage(`OpsDeck skipped the team template ${rel}:${p.line}: ${p.message}`, 'Open Template')
+          .then((choice) => {
+            if (choice)
+              void vscode.window.showTextDocument(vscode.Uri.file(p.file), { selection: new vscode.Range(p.line - 1, 0, p.line - 1, 0) });
+          });
       }
     }
   }

@@ -89,7 +89,8 @@ export class ChecklistView implements vscode.CodeLensProvider, vscode.Disposable
     const pct = Math.round((100 * p.total.done) / p.total.total);
     this.item.text = `$(checklist) ${p.total.done}/${p.total.total}`;
     const tip = new vscode.MarkdownString(`**Checklist progress** — ${p.total.done} of ${p.total.total} ticked (${pct}%)\n\n`);
-    for (const s of p.sections.filter((x) => x.heading.level <= 2)) tip.appendMarkdown(`- ${s.heading.title.replace(/[\\`*_[\]]/g, '\\$&')}: ${s.done}/${s.total}\n`);
+    for (const s of p.sections.filter((x) => x.heading.level <= 2))
+      tip.appendMarkdown(`- ${s.heading.title.replace(/[\\`*_[\]]/g, '\\$&')}: ${s.done}/${s.total}\n`);
     this.item.tooltip = tip;
     this.item.accessibilityInformation = { label: `Checklist progress: ${p.total.done} of ${p.total.total} checkboxes ticked` };
     this.item.show();

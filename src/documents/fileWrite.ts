@@ -11,7 +11,12 @@ import { nameCandidates } from './naming';
  * Creates `dir/<first free variant of fileName>` holding `content`, never replacing an existing
  * file. Returns the path. On failure nothing is left behind (no temp file, no empty folder).
  */
-export async function writeExclusive(dir: string, fileName: string, content: string, root: string): Promise<Result<string, UserFacingError>> {
+export async function writeExclusive(
+  dir: string,
+  fileName: string,
+  content: string,
+  root: string,
+): Promise<Result<string, UserFacingError>> {
   const rel = (p: string) => path.relative(root, p) || '.';
   let createdDir: string | undefined;
   const tmp = path.join(dir, `.${fileName}.${randomBytes(6).toString('hex')}.opsdeck-tmp`);

@@ -44,7 +44,11 @@ export function register(ctx: OpsDeckContext): void {
       return kind ? scaffolder.create(kind, args) : undefined;
     },
     listDocumentKinds: async () => {
-      const kind = await pickKind(catalog, 'OpsDeck: Document Kinds', 'Kinds of document in this workspace and where each comes from (pick one to create it)');
+      const kind = await pickKind(
+        catalog,
+        'OpsDeck: Document Kinds',
+        'Kinds of document in this workspace and where each comes from (pick one to create it)',
+      );
       return kind ? scaffolder.create(kind) : undefined;
     },
     addProgressLogEntry: (args?: { phase?: string }) => addProgressLogEntry(args),
@@ -54,7 +58,14 @@ export function register(ctx: OpsDeckContext): void {
   const api: DocumentsApi = {
     kinds: async () => {
       const { kinds } = await catalog.load(false);
-      return kinds.map((k) => ({ kind: k.spec.kind, title: k.spec.title, origin: k.origin, source: k.spec.source, folder: k.folder, overrides: k.overrides }));
+      return kinds.map((k) => ({
+        kind: k.spec.kind,
+        title: k.spec.title,
+        origin: k.origin,
+        source: k.spec.source,
+        folder: k.folder,
+        overrides: k.overrides,
+      }));
     },
     get checklist() {
       return checklist.current;
@@ -69,19 +80,28 @@ async function pickKind(catalog: TemplateCatalog, title: string, placeHolder: st
   type Item = vscode.QuickPickItem & { docKind?: string; problem?: { file: string; line: number } };
   const items: Item[] = kinds.map((k) => ({
     label: `$(${k.origin === 'team' ? 'organization' : 'file-text'}) ${k.spec.title}`,
-    description: k.origin === 'built-in' ? `${k.spec.kind} · built-in` : `${k.spec.kind} · ${path.relative(root, k.spec.source)}${k.overrides ? ' (overrides the built-in)' : ''}`,
+    description:
+      k.origin === 'built-in'
+        ? `${k.spec.kind} · built-in`
+        : `${k.spec.kind} · ${path.relative(root, k.spec.source)}${k.overrides ? ' (overrides the built-in)' : ''}`,
     detail: `${k.spec.description ? `${k.spec.description} ` : ''}→ ${k.folder}/`,
     docKind: k.spec.kind,
   }));
   if (problems.length) {
     items.push({ label: 'Skipped team templates (pick one to see why)', kind: vscode.QuickPickItemKind.Separator });
     for (const p of problems) {
-      items.push({ label: `$(warning) ${path.relative(root, p.file)}:${p.line}`, description: p.message, problem: { file: p.file, line: p.line } });
+      items.push({
+        label: `$(warning) ${path.relative(root, p.file)}:${p.line}`,
+        description: p.message,
+        problem: { file: p.file, line: p.line },
+      });
     }
   }
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
   if (picked?.problem) {
-    await vscode.window.showTextDocument(vscode.Uri.file(picked.problem.file), { selection: new vscode.Range(picked.problem.line - 1, 0, picked.problem.line - 1, 0) });
+    await vscode.window.showTextDocument(vscode.Uri.file(picked.problem.file), {
+      selection: new vscode.Range(picked.problem.line - 1, 0, picked.problem.line - 1, 0),
+    });
     return undefined;
   }
   return picked?.docKind;

@@ -49,7 +49,9 @@ function headingOf(l: Line): Heading | undefined {
 }
 
 export function headings(text: string): Heading[] {
-  return lines(text).map(headingOf).filter((h): h is Heading => h !== undefined);
+  return lines(text)
+    .map(headingOf)
+    .filter((h): h is Heading => h !== undefined);
 }
 
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {

@@ -64,12 +64,18 @@ export function* nameCandidates(fileName: string): Generator<string> {
 export function resolveFolder(root: string, folder: string): Result<string, UserFacingError> {
   const trimmed = folder.trim();
   if (path.isAbsolute(trimmed) || /^[A-Za-z]:/.test(trimmed)) {
-    return err({ message: `The document folder "${folder}" is absolute.`, remedy: 'Use a path relative to the workspace folder, such as docs/operations.' });
+    return err({
+      message: `The document folder "${folder}" is absolute.`,
+      remedy: 'Use a path relative to the workspace folder, such as docs/operations.',
+    });
   }
   const target = path.resolve(root, trimmed || '.');
   const rel = path.relative(root, target);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    return err({ message: `The document folder "${folder}" points outside the workspace.`, remedy: 'Use a path inside the workspace folder, such as docs/operations.' });
+    return err({
+      message: `The document folder "${folder}" points outside the workspace.`,
+      remedy: 'Use a path inside the workspace folder, such as docs/operations.',
+    });
   }
   return ok(target);
 }

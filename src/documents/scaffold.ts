@@ -36,7 +36,9 @@ export class UserError extends Error {
 function selectedStack(api: Record<string, unknown>): SelectedStack | undefined {
   const stacks = api.stacks as { selected?: unknown } | undefined;
   const s = stacks?.selected as { project?: unknown; stack?: unknown } | undefined;
-  return s && typeof s.project === 'string' && typeof s.stack === 'string' && s.project && s.stack ? { project: s.project, stack: s.stack } : undefined;
+  return s && typeof s.project === 'string' && typeof s.stack === 'string' && s.project && s.stack
+    ? { project: s.project, stack: s.stack }
+    : undefined;
 }
 
 export class Scaffolder {
@@ -59,13 +61,19 @@ export class Scaffolder {
   async create(kind: string, args: NewDocumentArgs = {}): Promise<vscode.Uri | undefined> {
     const folder = this.ctx.workspaceFolder;
     if (!folder || folder.uri.scheme !== 'file') {
-      throw new UserError({ message: 'No folder is open, so there is nowhere to put the document.', remedy: 'Open a folder (File → Open Folder…) and run the command again.' });
+      throw new UserError({
+        message: 'No folder is open, so there is nowhere to put the document.',
+        remedy: 'Open a folder (File → Open Folder…) and run the command again.',
+      });
     }
     const t0 = performance.now();
     const { kinds } = await this.catalog.load();
     const entry = kinds.find((k) => k.spec.kind === kind);
     if (!entry) {
-      throw new UserError({ message: `There is no document kind "${kind}".`, remedy: `Known kinds: ${kinds.map((k) => k.spec.kind).join(', ')}.` });
+      throw new UserError({
+        message: `There is no document kind "${kind}".`,
+        remedy: `Known kinds: ${kinds.map((k) => k.spec.kind).join(', ')}.`,
+      });
     }
     const root = folder.uri.fsPath;
     const target = resolveFolder(root, entry.folder);
@@ -79,7 +87,11 @@ export class Scaffolder {
 
     const plan = planDocument(entry.spec, facts, answers);
     const fmProblem = frontMatterProblem(plan.rendered.preview);
-    if (fmProblem) throw new UserError({ message: `The document was not created: ${fmProblem}.`, remedy: 'Leave out characters such as ":" and quotes in the name.' });
+    if (fmProblem)
+      throw new UserError({
+        message: `The document was not created: ${fmProblem}.`,
+        remedy: 'Leave out characters such as ":" and quotes in the name.',
+      });
 
     const written = await writeExclusive(target.value, plan.fileName, plan.rendered.preview, root);
     if (!written.ok) throw new UserError(written.error);
@@ -90,8 +102,13 @@ export class Scaffolder {
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const tShown = performance.now();
     const whole = doc.validateRange(new vscode.Range(0, 0, doc.lineCount + 1, 0));
-    const inserted = await editor.insertSnippet(new vscode.SnippetString(plan.rendered.snippet), whole, { undoStopBefore: false, undoStopAfter: false, keepWhitespace: true });
-    if (!inserted) this.ctx.output.warn(`Could not start the snippet in ${file}; the document is written with its fields at their defaults.`);
+    const inserted = await editor.insertSnippet(new vscode.SnippetString(plan.rendered.snippet), whole, {
+      undoStopBefore: false,
+      undoStopAfter: false,
+      keepWhitespace: true,
+    });
+    if (!inserted)
+      this.ctx.output.warn(`Could not start the snippet in ${file}; the document is written with its fields at their defaults.`);
     const tSnippet = performance.now();
     // The disk already holds this exact text; saving only clears the editor's dirty mark, so it
     // need not hold up the user (it costs 100 ms to over a second on a busy machine).
@@ -116,11 +133,13 @@ export class Scaffolder {
     for (const v of asked) {
       step++;
       const title = `OpsDeck: New ${entry.spec.title}${asked.length > 1 ? ` (${step}/${asked.length})` : ''}`;
-      const value = v.choices ? await pick(v, title) : await input(v, title, (candidate) => {
-        const plan = planDocument(entry.spec, facts, { ...answers, [v.name]: candidate });
-        const problem = frontMatterProblem(plan.rendered.preview);
-        return problem ? `This name would break the template: ${problem}.` : undefined;
-      });
+      const value = v.choices
+        ? await pick(v, title)
+        : await input(v, title, (candidate) => {
+            const plan = planDocument(entry.spec, facts, { ...answers, [v.name]: candidate });
+            const problem = frontMatterProblem(plan.rendered.preview);
+            return problem ? `This name would break the template: ${problem}.` : undefined;
+          });
       if (value === undefined) return undefined;
       answers[v.name] = value;
     }

@@ -58,9 +58,30 @@ export interface TemplateProblem {
 
 /** Facts OpsDeck fills in itself; a template may use them without declaring them. */
 export const FACT_NAMES = [
-  'date', 'time', 'hhmm', 'tz', 'datetime', 'stamp', 'isoWeek', 'year',
-  'operator', 'workspace', 'project', 'pulumiProject', 'pulumiStack', 'stackRef', 'iacTool',
-  'title', 'slug', 'operationId', 'days', 'day1', 'day2', 'day3', 'day4', 'day5',
+  'date',
+  'time',
+  'hhmm',
+  'tz',
+  'datetime',
+  'stamp',
+  'isoWeek',
+  'year',
+  'operator',
+  'workspace',
+  'project',
+  'pulumiProject',
+  'pulumiStack',
+  'stackRef',
+  'iacTool',
+  'title',
+  'slug',
+  'operationId',
+  'days',
+  'day1',
+  'day2',
+  'day3',
+  'day4',
+  'day5',
 ] as const;
 
 const IDENT = /^[A-Za-z][\w]*$/;
@@ -91,7 +112,8 @@ export function parseTemplate(text: string, file: string): Result<TemplateSpec, 
     return lineOf(node?.range?.[0]);
   };
   const data = doc.toJS() as Record<string, unknown>;
-  const str = (key: string): string | undefined => (typeof data[key] === 'string' ? (data[key] as string) : data[key] === undefined ? undefined : String(data[key]));
+  const str = (key: string): string | undefined =>
+    typeof data[key] === 'string' ? (data[key] as string) : data[key] === undefined ? undefined : String(data[key]);
 
   const kind = str('kind');
   if (!kind) return problem(file, 2, 'Front matter needs "kind:" (a short id such as operation or postmortem).');
@@ -110,7 +132,8 @@ export function parseTemplate(text: string, file: string): Result<TemplateSpec, 
       const at = nodeLine(['variables', name]);
       if (!IDENT.test(name)) return problem(file, at, `Variable name "${name}" must start with a letter and use letters, digits or _.`);
       const spec = (raw ?? {}) as Record<string, unknown>;
-      if (typeof spec !== 'object' || Array.isArray(spec)) return problem(file, at, `Variable "${name}" must be a mapping (prompt, default, choices, ask).`);
+      if (typeof spec !== 'object' || Array.isArray(spec))
+        return problem(file, at, `Variable "${name}" must be a mapping (prompt, default, choices, ask).`);
       let choices: string[] | undefined;
       if (spec.choices !== undefined) {
         if (!Array.isArray(spec.choices) || spec.choices.length === 0 || spec.choices.some((c) => typeof c === 'object' || c === null)) {
@@ -159,7 +182,7 @@ export function tokenize(body: string, firstLine = 1): Result<Token[], { line: n
   const ownFm = /^---\n[\s\S]*?\n---[ \t]*\n/.exec(body);
   const literalBracketsUntil = ownFm ? ownFm[0].length : 0;
 
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const c = body[i];
     if (c === '\\' && i + 1 < body.length && '[]{}\\'.includes(body[i + 1])) {
       text += body[i + 1];
@@ -169,7 +192,8 @@ export function tokenize(body: string, firstLine = 1): Result<Token[], { line: n
     if (c === '{' && body[i + 1] === '{') {
       const end = body.indexOf('}}', i + 2);
       const nl = body.indexOf('\n', i);
-      if (end < 0 || (nl >= 0 && nl < end)) return err({ line, message: 'Unclosed "{{": a variable mark must close with "}}" on the same line.' });
+      if (end < 0 || (nl >= 0 && nl < end))
+        return err({ line, message: 'Unclosed "{{": a variable mark must close with "}}" on the same line.' });
       const inner = body.slice(i + 2, end);
       flush();
       if (inner.startsWith(':')) {
@@ -247,7 +271,8 @@ export function render(spec: Pick<TemplateSpec, 'tokens' | 'variables'>, values:
       const v = vars.get(tok.name);
       const index = next++;
       if (v?.choices && v.choices.length > 0) {
-        const options = v.default && v.choices.includes(v.default) ? [v.default, ...v.choices.filter((c) => c !== v.default)] : [...v.choices];
+        const options =
+          v.default && v.choices.includes(v.default) ? [v.default, ...v.choices.filter((c) => c !== v.default)] : [...v.choices];
         snippet += choice(index, options);
         stopOf.set(tok.name, { index, preview: options[0] });
         preview += options[0];

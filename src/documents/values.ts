@@ -25,7 +25,11 @@ export function sprintDays(week: number): number[] {
   return [0, 1, 2, 3, 4].map((d) => first + d);
 }
 
-export function documentValues(template: Pick<TemplateSpec, 'title' | 'variables'>, facts: KnownFacts, answers: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+export function documentValues(
+  template: Pick<TemplateSpec, 'title' | 'variables'>,
+  facts: KnownFacts,
+  answers: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
   const title = answers.title?.trim() || template.variables.find((v) => v.name === 'title')?.default || template.title;
   const values: Record<string, string | undefined> = {
     ...facts.clock,
@@ -56,7 +60,11 @@ export interface DocumentPlan {
   readonly values: Readonly<Record<string, string | undefined>>;
 }
 
-export function planDocument(template: TemplateSpec, facts: KnownFacts, answers: Readonly<Record<string, string | undefined>>): DocumentPlan {
+export function planDocument(
+  template: TemplateSpec,
+  facts: KnownFacts,
+  answers: Readonly<Record<string, string | undefined>>,
+): DocumentPlan {
   const values = documentValues(template, facts, answers);
   const fileValues: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(values)) fileValues[k] = v === undefined ? undefined : slugify(v, '');

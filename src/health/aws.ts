@@ -21,13 +21,35 @@ export function createClients(aws: AwsConfig, fallbackRegion = 'us-east-1'): Aws
   const cloudWatch = new CloudWatchClient(common);
   // Cost Explorer is served from us-east-1 whatever the workload's region.
   const costExplorer = new CostExplorerClient({ ...common, region: aws.endpoint ? region : 'us-east-1' });
-  return { cloudWatch, costExplorer, dispose: () => { cloudWatch.destroy(); costExplorer.destroy(); } };
+  return {
+    cloudWatch,
+    costExplorer,
+    dispose: () => {
+      cloudWatch.destroy();
+      costExplorer.destroy();
+    },
+  };
 }
 
 const CREDENTIAL_MISSING = ['CredentialsProviderError', 'ProviderError'];
 const CREDENTIAL_EXPIRED = ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired', 'InvalidGrantException'];
-const CREDENTIAL_REJECTED = ['InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'AccessDenied', 'AccessDeniedException', 'AuthFailure'];
-const THROTTLED = ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'LimitExceededException', 'RequestThrottled'];
+const CREDENTIAL_REJECTED = [
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'AccessDenied',
+  'AccessDeniedException',
+  'AuthFailure',
+];
+const THROTTLED = [
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'RequestThrottled',
+];
 
 /** Turns an SDK error into a problem a person can act on. */
 export function classifyAwsError(e: unknown, profile?: string): AwsProblem {
@@ -36,20 +58,44 @@ export function classifyAwsError(e: unknown, profile?: string): AwsProblem {
   const msg = err?.message ?? String(e);
   const who = profile ? `profile "${profile}"` : 'the default credential chain';
   if (CREDENTIAL_MISSING.includes(name) || /could not load credentials|no credentials|token is expired|sso session/i.test(msg)) {
-    if (/expired/i.test(msg)) return { kind: 'credentials', message: `AWS credentials from ${who} have expired. Sign in again (e.g. \`aws sso login${profile ? ` --profile ${profile}` : ''}\`), then run "OpsDeck: Refresh Health".` };
-    return { kind: 'credentials', message: `No AWS credentials found for ${who}. Set aws.profile in .opsdeck/health.yaml, or configure ~/.aws/credentials or AWS_PROFILE, then run "OpsDeck: Refresh Health".` };
+    if (/expired/i.test(msg))
+      return {
+        kind: 'credentials',
+        message: `AWS credentials from ${who} have expired. Sign in again (e.g. \`aws sso login${profile ? ` --profile ${profile}` : ''}\`), then run "OpsDeck: Refresh Health".`,
+      };
+    return {
+      kind: 'credentials',
+      message: `No AWS credentials found for ${who}. Set aws.profile in .opsdeck/health.yaml, or configure ~/.aws/credentials or AWS_PROFILE, then run "OpsDeck: Refresh Health".`,
+    };
   }
-  if (CREDENTIAL_EXPIRED.includes(name)) return { kind: 'credentials', message: `AWS credentials from ${who} have expired. Sign in again (e.g. \`aws sso login${profile ? ` --profile ${profile}` : ''}\`), then run "OpsDeck: Refresh Health".` };
-  if (CREDENTIAL_REJECTED.includes(name)) return { kind: 'credentials', message: `AWS rejected the credentials from ${who} (${name}). Check the profile and its permissions (cloudwatch:DescribeAlarms, cloudwatch:GetMetricData, ce:GetCostAndUsage).` };
-  if (THROTTLED.includes(name) || err?.$metadata?.httpStatusCode === 429) return { kind: 'throttled', message: `AWS is throttling requests (${name || 'HTTP 429'}); OpsDeck is backing off.` };
-  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket hang up|TimeoutError/i.test(`${name} ${msg}`)) return { kind: 'unreachable', message: `Cannot reach the AWS API (${msg}). Check the network or aws.endpoint in .opsdeck/health.yaml.` };
+  if (CREDENTIAL_EXPIRED.includes(name))
+    return {
+      kind: 'credentials',
+      message: `AWS credentials from ${who} have expired. Sign in again (e.g. \`aws sso login${profile ? ` --profile ${profile}` : ''}\`), then run "OpsDeck: Refresh Health".`,
+    };
+  if (CREDENTIAL_REJECTED.includes(name))
+    return {
+      kind: 'credentials',
+      message: `AWS rejected the credentials from ${who} (${name}). Check the profile and its permissions (cloudwatch:DescribeAlarms, cloudwatch:GetMetricData, ce:GetCostAndUsage).`,
+    };
+  if (THROTTLED.includes(name) || err?.$metadata?.httpStatusCode === 429)
+    return { kind: 'throttled', message: `AWS is throttling requests (${name || 'HTTP 429'}); OpsDeck is backing off.` };
+  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket hang up|TimeoutError/i.test(`${name} ${msg}`))
+    return {
+      kind: 'unreachable',
+      message: `Cannot reach the AWS API (${msg}). Check the network or aws.endpoint in .opsdeck/health.yaml.`,
+    };
   return { kind: 'other', message: `${name ? `${name}: ` : ''}${msg}` };
 }
 
 /** Exponential backoff with jitter for polls answered with throttling. */
 export class Backoff {
   private failures = 0;
-  constructor(readonly baseMs: number, readonly maxMs = 30 * 60_000, private readonly random: () => number = Math.random) {}
+  constructor(
+    readonly baseMs: number,
+    readonly maxMs = 30 * 60_000,
+    private readonly random: () => number = Math.random,
+  ) {}
   /** Delay before the next poll: the base after a success, doubling (with ±20% jitter) after throttling. */
   next(throttled: boolean): number {
     this.failures = throttled ? this.failures + 1 : 0;
@@ -59,11 +105,21 @@ export class Backoff {
   }
 }
 
-export async function describeAlarms(cw: CloudWatchClient, names: readonly string[], prefixes: readonly string[]): Promise<AlarmSnapshot[]> {
+export async function describeAlarms(
+  cw: CloudWatchClient,
+  names: readonly string[],
+  prefixes: readonly string[],
+): Promise<AlarmSnapshot[]> {
   const out = new Map<string, AlarmSnapshot>();
   const add = (a: MetricAlarm) => {
     if (!a.AlarmName) return;
-    out.set(a.AlarmName, { name: a.AlarmName, state: a.StateValue ?? 'INSUFFICIENT_DATA', reason: a.StateReason, since: a.StateUpdatedTimestamp?.getTime(), metric: a.MetricName ? `${a.Namespace ?? ''} ${a.MetricName}`.trim() : undefined });
+    out.set(a.AlarmName, {
+      name: a.AlarmName,
+      state: a.StateValue ?? 'INSUFFICIENT_DATA',
+      reason: a.StateReason,
+      since: a.StateUpdatedTimestamp?.getTime(),
+      metric: a.MetricName ? `${a.Namespace ?? ''} ${a.MetricName}`.trim() : undefined,
+    });
   };
   const page = async (input: { AlarmNames?: string[]; AlarmNamePrefix?: string }) => {
     let token: string | undefined;
@@ -79,14 +135,23 @@ export async function describeAlarms(cw: CloudWatchClient, names: readonly strin
   return [...out.values()].sort((a, b) => (order[a.state] ?? 3) - (order[b.state] ?? 3) || a.name.localeCompare(b.name));
 }
 
-export async function getMetricSeries(cw: CloudWatchClient, metrics: readonly MetricConfig[], now: number, lookbackMs = 7 * DAY): Promise<Map<string, Array<[number, number]>>> {
+export async function getMetricSeries(
+  cw: CloudWatchClient,
+  metrics: readonly MetricConfig[],
+  now: number,
+  lookbackMs = 7 * DAY,
+): Promise<Map<string, Array<[number, number]>>> {
   const out = new Map<string, Array<[number, number]>>();
   if (!metrics.length) return out;
   const queries: MetricDataQuery[] = metrics.map((m) => ({
     Id: m.id,
     Label: m.label,
     MetricStat: {
-      Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+      Metric: {
+        Namespace: m.namespace,
+        MetricName: m.name,
+        Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      },
       Period: m.periodSec,
       Stat: m.stat,
     },
@@ -96,7 +161,15 @@ export async function getMetricSeries(cw: CloudWatchClient, metrics: readonly Me
   for (let i = 0; i < queries.length; i += 500) {
     let token: string | undefined;
     do {
-      const r = await cw.send(new GetMetricDataCommand({ MetricDataQueries: queries.slice(i, i + 500), StartTime: new Date(now - lookbackMs), EndTime: new Date(now), ScanBy: 'TimestampAscending', NextToken: token }));
+      const r = await cw.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: queries.slice(i, i + 500),
+          StartTime: new Date(now - lookbackMs),
+          EndTime: new Date(now),
+          ScanBy: 'TimestampAscending',
+          NextToken: token,
+        }),
+      );
       for (const res of r.MetricDataResults ?? []) {
         const pts = out.get(res.Id ?? '');
         if (!pts) continue;
@@ -151,7 +224,12 @@ export async function fetchCost(ce: CostExplorerClient, cost: CostConfig, now: n
   const monthFirst = `${today.slice(0, 8)}01`;
   const start = ymd(Math.min(Date.parse(`${monthFirst}T00:00:00Z`), now - 30 * DAY));
   const end = ymd(now + DAY);
-  const results = await allResults(ce, { TimePeriod: { Start: start, End: end }, Granularity: 'DAILY', Metrics: [METRIC], GroupBy: [{ Type: 'DIMENSION', Key: cost.groupBy }] });
+  const results = await allResults(ce, {
+    TimePeriod: { Start: start, End: end },
+    Granularity: 'DAILY',
+    Metrics: [METRIC],
+    GroupBy: [{ Type: 'DIMENSION', Key: cost.groupBy }],
+  });
   let currency = cost.currency;
   const daily: DailyCost[] = [];
   const groups = new Map<string, number>();
@@ -179,7 +257,12 @@ export async function fetchCost(ce: CostExplorerClient, cost: CostConfig, now: n
   const byGroup = [...groups.entries()].map(([name, amount]) => ({ name, amount })).sort((a, b) => b.amount - a.amount);
   let byStack: CostData['byStack'];
   if (cost.stackTag) {
-    const tagResults = await allResults(ce, { TimePeriod: { Start: monthFirst, End: end }, Granularity: 'MONTHLY', Metrics: [METRIC], GroupBy: [{ Type: 'TAG', Key: cost.stackTag }] });
+    const tagResults = await allResults(ce, {
+      TimePeriod: { Start: monthFirst, End: end },
+      Granularity: 'MONTHLY',
+      Metrics: [METRIC],
+      GroupBy: [{ Type: 'TAG', Key: cost.stackTag }],
+    });
     const stacks = new Map<string, number>();
     for (const r of tagResults)
       for (const g of r.Groups ?? []) {

@@ -14,7 +14,10 @@ type CacheFile = Record<string, CostData>;
 
 export function costCacheKey(aws: AwsConfig, cost: CostConfig, now: number): string {
   const month = new Date(now).toISOString().slice(0, 7);
-  return createHash('sha256').update(JSON.stringify([aws.profile ?? '', aws.region ?? '', aws.endpoint ?? '', cost.groupBy, cost.stackTag ?? '', month])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([aws.profile ?? '', aws.region ?? '', aws.endpoint ?? '', cost.groupBy, cost.stackTag ?? '', month]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export class CostCache {
@@ -40,13 +43,19 @@ export class CostCache {
     }
     all[key] = data;
     // Keep the cache small: the newest 20 entries.
-    const entries = Object.entries(all).sort((a, b) => b[1].fetchedAt - a[1].fetchedAt).slice(0, 20);
+    const entries = Object.entries(all)
+      .sort((a, b) => b[1].fetchedAt - a[1].fetchedAt)
+      .slice(0, 20);
     await replaceFileAtomically(this.file, JSON.stringify(Object.fromEntries(entries)));
   }
 }
 
 export function isStale(data: CostData | undefined, now: number, minIntervalMs: number): boolean {
-  return !data || now - data.fetchedAt >= minIntervalMs || new Date(data.fetchedAt).toISOString().slice(0, 7) !== new Date(now).toISOString().slice(0, 7);
+  return (
+    !data ||
+    now - data.fetchedAt >= minIntervalMs ||
+    new Date(data.fetchedAt).toISOString().slice(0, 7) !== new Date(now).toISOString().slice(0, 7)
+  );
 }
 
 export function costSnapshot(data: CostData, cost: CostConfig, now: number, fromCache: boolean): CostSnapshot {

@@ -17,7 +17,11 @@ export class DashboardPanel implements vscode.Disposable {
   /** How many times the webview rendered from its saved state (shown again after being hidden). */
   restoredRenders = 0;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly service: HealthService, private readonly commands: { checkNow(): unknown; refreshCost(): unknown; openConfig(): unknown; mute(name: string): unknown }) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly service: HealthService,
+    private readonly commands: { checkNow(): unknown; refreshCost(): unknown; openConfig(): unknown; mute(name: string): unknown },
+  ) {
     this.subs.push(service.onDidChange(() => this.post()));
   }
 
@@ -56,7 +60,11 @@ export class DashboardPanel implements vscode.Disposable {
     });
     const local: vscode.Disposable[] = [];
     local.push(w.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
-    local.push(panel.onDidChangeViewState(() => { if (panel.visible) this.post(); }));
+    local.push(
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) this.post();
+      }),
+    );
     panel.onDidDispose(() => {
       this.panel = undefined;
       this.lastRendered = undefined;
@@ -68,11 +76,16 @@ export class DashboardPanel implements vscode.Disposable {
     if (!isFromDashboard(m)) return;
     const msg: FromDashboard = m;
     switch (msg.type) {
-      case 'ready': return this.post();
-      case 'checkNow': return void this.commands.checkNow();
-      case 'refreshCost': return void this.commands.refreshCost();
-      case 'openConfig': return void this.commands.openConfig();
-      case 'mute': return void this.commands.mute(msg.endpoint);
+      case 'ready':
+        return this.post();
+      case 'checkNow':
+        return void this.commands.checkNow();
+      case 'refreshCost':
+        return void this.commands.refreshCost();
+      case 'openConfig':
+        return void this.commands.openConfig();
+      case 'mute':
+        return void this.commands.mute(msg.endpoint);
       case 'rendered':
         this.lastRendered = msg.summary;
         if (msg.summary.restored) this.restoredRenders++;

@@ -3,9 +3,7 @@
 import type { HealthSnapshot } from './model';
 
 /** Extension → webview. */
-export type ToDashboard =
-  | { type: 'snapshot'; snapshot: HealthSnapshot }
-  | { type: 'busy'; what: 'cost' | 'checks'; busy: boolean };
+export type ToDashboard = { type: 'snapshot'; snapshot: HealthSnapshot } | { type: 'busy'; what: 'cost' | 'checks'; busy: boolean };
 
 /** Webview → extension. */
 export type FromDashboard =
@@ -43,9 +41,16 @@ export function isFromDashboard(m: unknown): m is FromDashboard {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
   switch (t) {
-    case 'ready': case 'checkNow': case 'refreshCost': case 'openConfig': return true;
-    case 'mute': return typeof (m as { endpoint?: unknown }).endpoint === 'string';
-    case 'rendered': return typeof (m as { summary?: unknown }).summary === 'object';
-    default: return false;
+    case 'ready':
+    case 'checkNow':
+    case 'refreshCost':
+    case 'openConfig':
+      return true;
+    case 'mute':
+      return typeof (m as { endpoint?: unknown }).endpoint === 'string';
+    case 'rendered':
+      return typeof (m as { summary?: unknown }).summary === 'object';
+    default:
+      return false;
   }
 }

@@ -241,11 +241,23 @@ class Checker {
   }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 export const TOP_KEYS = ['version', 'defaults', 'groups', 'endpoints', 'maintenance', 'alarms', 'metrics', 'aws', 'cost'] as const;
 export const SETTINGS_KEYS = ['interval', 'timeout', 'failureThreshold', 'retries', 'slo', 'sloWindow', 'latencyThreshold'] as const;
-export const ENDPOINT_KEYS = [...SETTINGS_KEYS, 'name', 'group', 'url', 'method', 'expectStatus', 'bodyMatch', 'headers', 'insecureTls', 'tcp'] as const;
+export const ENDPOINT_KEYS = [
+  ...SETTINGS_KEYS,
+  'name',
+  'group',
+  'url',
+  'method',
+  'expectStatus',
+  'bodyMatch',
+  'headers',
+  'insecureTls',
+  'tcp',
+] as const;
 
 function parseStatus(c: Checker, v: unknown, path: Path): Array<[number, number]> {
   if (v === undefined || v === null) return [[200, 399]];
@@ -277,7 +289,11 @@ function parseHeaders(c: Checker, v: unknown, path: Path): Record<string, Header
     if (typeof raw === 'string' || typeof raw === 'number') {
       out[name] = { kind: 'literal', value: String(raw) };
       if (/^(authorization|x-api-key|api-key|cookie|proxy-authorization)$/i.test(name)) {
-        c.report(p, `"${name}" looks like a credential written in clear. Use { env: VAR } or { secret: key } (stored with "OpsDeck: Set Health Check Secret").`, 'warning');
+        c.report(
+          p,
+          `"${name}" looks like a credential written in clear. Use { env: VAR } or { secret: key } (stored with "OpsDeck: Set Health Check Secret").`,
+          'warning',
+        );
       }
     } else if (isObj(raw) && typeof raw.env === 'string' && Object.keys(raw).length === 1) {
       out[name] = { kind: 'env', name: raw.env };
@@ -302,7 +318,8 @@ interface Settings {
 }
 
 function parseSettings(c: Checker, v: Record<string, unknown>, path: Path, base: Settings): Settings {
-  const latency = v.latencyThreshold === undefined ? base.latencyThresholdMs : c.duration(v.latencyThreshold, [...path, 'latencyThreshold'], 0);
+  const latency =
+    v.latencyThreshold === undefined ? base.latencyThresholdMs : c.duration(v.latencyThreshold, [...path, 'latencyThreshold'], 0);
   const s: Settings = {
     intervalMs: c.duration(v.interval, [...path, 'interval'], base.intervalMs, 50),
     timeoutMs: c.duration(v.timeout, [...path, 'timeout'], base.timeoutMs, 10),
@@ -334,7 +351,12 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
     else c.report([...path, 'group'], `Group "${group}" is not declared under "groups"; using the defaults.`, 'warning');
   }
   const s = parseSettings(c, v, path, inherited);
-  if (s.timeoutMs > s.intervalMs) c.report([...path, v.timeout !== undefined ? 'timeout' : 'interval'], `The timeout (${s.timeoutMs} ms) is longer than the interval (${s.intervalMs} ms); checks would overlap.`, 'warning');
+  if (s.timeoutMs > s.intervalMs)
+    c.report(
+      [...path, v.timeout !== undefined ? 'timeout' : 'interval'],
+      `The timeout (${s.timeoutMs} ms) is longer than the interval (${s.intervalMs} ms); checks would overlap.`,
+      'warning',
+    );
   if (v.url !== undefined && v.tcp !== undefined) {
     c.report([...path, 'tcp'], 'An endpoint has either "url" (HTTP/HTTPS) or "tcp" (host:port), not both.');
     return undefined;
@@ -364,7 +386,8 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
     }
   }
   const method = (c.str(v.method, [...path, 'method'], false) ?? 'GET').toUpperCase();
-  if (!['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS', 'PATCH', 'DELETE'].includes(method)) c.report([...path, 'method'], `Unsupported method "${method}".`);
+  if (!['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS', 'PATCH', 'DELETE'].includes(method))
+    c.report([...path, 'method'], `Unsupported method "${method}".`);
   const bodyMatch = c.str(v.bodyMatch, [...path, 'bodyMatch'], false);
   if (bodyMatch) {
     try {
@@ -391,7 +414,8 @@ function parseMetric(c: Checker, v: unknown, i: number): MetricConfig | undefine
   const name = c.str(v.name, [...path, 'name'], true);
   const stat = c.str(v.stat, [...path, 'stat'], false) ?? 'Average';
   const periodSec = Math.round(c.duration(v.period, [...path, 'period'], 300_000, 1000) / 1000);
-  if (periodSec % 60 !== 0 && ![1, 5, 10, 30].includes(periodSec)) c.report([...path, 'period'], 'CloudWatch periods are 1, 5, 10, 30 s or a multiple of 60 s.');
+  if (periodSec % 60 !== 0 && ![1, 5, 10, 30].includes(periodSec))
+    c.report([...path, 'period'], 'CloudWatch periods are 1, 5, 10, 30 s or a multiple of 60 s.');
   const dims: Record<string, string> = {};
   if (v.dimensions !== undefined) {
     if (!isObj(v.dimensions)) c.report([...path, 'dimensions'], 'dimensions is a map of name to value.');
@@ -399,13 +423,24 @@ function parseMetric(c: Checker, v: unknown, i: number): MetricConfig | undefine
   }
   let threshold: number | undefined;
   if (v.threshold !== undefined) {
-    if (typeof v.threshold !== 'number') c.report([...path, 'threshold'], 'threshold is a number in the metric\'s unit.');
+    if (typeof v.threshold !== 'number') c.report([...path, 'threshold'], "threshold is a number in the metric's unit.");
     else threshold = v.threshold;
   }
   const id = c.str(v.id, [...path, 'id'], false) ?? `m${i}`;
-  if (!/^[a-z][a-zA-Z0-9_]*$/.test(id)) c.report([...path, 'id'], 'A metric id starts with a lower-case letter and has only letters, digits and _ (CloudWatch rule).');
+  if (!/^[a-z][a-zA-Z0-9_]*$/.test(id))
+    c.report([...path, 'id'], 'A metric id starts with a lower-case letter and has only letters, digits and _ (CloudWatch rule).');
   if (!namespace || !name) return undefined;
-  return { id, label: c.str(v.label, [...path, 'label'], false) ?? `${namespace} ${name}`, namespace, name, dimensions: dims, stat, periodSec, threshold, unit: typeof v.unit === 'string' ? v.unit : undefined };
+  return {
+    id,
+    label: c.str(v.label, [...path, 'label'], false) ?? `${namespace} ${name}`,
+    namespace,
+    name,
+    dimensions: dims,
+    stat,
+    periodSec,
+    threshold,
+    unit: typeof v.unit === 'string' ? v.unit : undefined,
+  };
 }
 
 export function parseHealthConfig(text: string): ParseResult {
@@ -415,13 +450,24 @@ export function parseHealthConfig(text: string): ParseResult {
   const syntax: ConfigDiagnostic[] = [...doc.errors, ...doc.warnings].map((e) => {
     const a = lines.linePos(e.pos[0]);
     const b = lines.linePos(Math.max(e.pos[0], e.pos[1]));
-    return { severity: doc.errors.includes(e) ? 'error' : 'warning', message: e.message.split('\n')[0], line: a.line - 1, column: a.col - 1, endLine: b.line - 1, endColumn: b.col - 1 } as ConfigDiagnostic;
+    return {
+      severity: doc.errors.includes(e) ? 'error' : 'warning',
+      message: e.message.split('\n')[0],
+      line: a.line - 1,
+      column: a.col - 1,
+      endLine: b.line - 1,
+      endColumn: b.col - 1,
+    } as ConfigDiagnostic;
   });
   if (doc.errors.length) return { diagnostics: syntax };
   c.diagnostics.push(...syntax);
   const root: unknown = doc.toJS({ maxAliasCount: 100 });
   if (root === null || root === undefined) {
-    return { diagnostics: [{ severity: 'error', message: 'The file is empty. Declare at least "endpoints:".', line: 0, column: 0, endLine: 0, endColumn: 0 }] };
+    return {
+      diagnostics: [
+        { severity: 'error', message: 'The file is empty. Declare at least "endpoints:".', line: 0, column: 0, endLine: 0, endColumn: 0 },
+      ],
+    };
   }
   if (!isObj(root) || !isMap(doc.contents)) {
     c.report([], 'The file must be a map with keys such as endpoints, alarms, metrics, aws and cost.');
@@ -432,7 +478,9 @@ export function parseHealthConfig(text: string): ParseResult {
 
   const defaultsNode = root.defaults ?? {};
   if (!isObj(defaultsNode)) c.report(['defaults'], '"defaults" is a map of interval, timeout, failureThreshold, retries, slo, sloWindow.');
-  const defaults = isObj(defaultsNode) ? (c.unknownKeys(defaultsNode, ['defaults'], SETTINGS_KEYS), parseSettings(c, defaultsNode, ['defaults'], DEFAULTS)) : DEFAULTS;
+  const defaults = isObj(defaultsNode)
+    ? (c.unknownKeys(defaultsNode, ['defaults'], SETTINGS_KEYS), parseSettings(c, defaultsNode, ['defaults'], DEFAULTS))
+    : DEFAULTS;
 
   const groups: Record<string, Settings> = {};
   if (root.groups !== undefined) {
@@ -448,7 +496,8 @@ export function parseHealthConfig(text: string): ParseResult {
   }
 
   const endpoints: EndpointConfig[] = [];
-  if (root.endpoints !== undefined && !(Array.isArray(root.endpoints) && isSeq(doc.get('endpoints', true)))) c.report(['endpoints'], '"endpoints" must be a list.');
+  if (root.endpoints !== undefined && !(Array.isArray(root.endpoints) && isSeq(doc.get('endpoints', true))))
+    c.report(['endpoints'], '"endpoints" must be a list.');
   else if (Array.isArray(root.endpoints)) {
     const seen = new Set<string>();
     root.endpoints.forEach((e, i) => {
@@ -472,8 +521,10 @@ export function parseHealthConfig(text: string): ParseResult {
         const endMs = c.time(m.end, [...p, 'end']);
         if (startMs !== undefined && endMs !== undefined && endMs <= startMs) c.report([...p, 'end'], 'end must be after start.');
         const eps = m.endpoints === undefined ? undefined : c.strList(m.endpoints, [...p, 'endpoints']);
-        for (const [j, n] of (eps ?? []).entries()) if (!endpoints.some((e) => e.name === n)) c.report([...p, 'endpoints', j], `No endpoint named "${n}".`, 'warning');
-        if (startMs !== undefined && endMs !== undefined) maintenance.push({ startMs, endMs, endpoints: eps, reason: typeof m.reason === 'string' ? m.reason : undefined });
+        for (const [j, n] of (eps ?? []).entries())
+          if (!endpoints.some((e) => e.name === n)) c.report([...p, 'endpoints', j], `No endpoint named "${n}".`, 'warning');
+        if (startMs !== undefined && endMs !== undefined)
+          maintenance.push({ startMs, endMs, endpoints: eps, reason: typeof m.reason === 'string' ? m.reason : undefined });
       });
   }
 
@@ -486,12 +537,18 @@ export function parseHealthConfig(text: string): ParseResult {
       alarms.prefixes = c.strList(root.alarms.prefixes, ['alarms', 'prefixes']);
     }
   }
-  const alarmPollMs = isObj(root.alarms) ? c.duration(root.alarms.poll, ['alarms', 'poll'], DEFAULTS.alarmPollMs, 1000) : DEFAULTS.alarmPollMs;
+  const alarmPollMs = isObj(root.alarms)
+    ? c.duration(root.alarms.poll, ['alarms', 'poll'], DEFAULTS.alarmPollMs, 1000)
+    : DEFAULTS.alarmPollMs;
 
   const metrics: MetricConfig[] = [];
   if (root.metrics !== undefined) {
     if (!Array.isArray(root.metrics)) c.report(['metrics'], '"metrics" must be a list.');
-    else root.metrics.forEach((m, i) => { const x = parseMetric(c, m, i); if (x) metrics.push(x); });
+    else
+      root.metrics.forEach((m, i) => {
+        const x = parseMetric(c, m, i);
+        if (x) metrics.push(x);
+      });
   }
 
   const aws: AwsConfig = {};
@@ -502,8 +559,10 @@ export function parseHealthConfig(text: string): ParseResult {
       aws.region = c.str(root.aws.region, ['aws', 'region'], false);
       aws.profile = c.str(root.aws.profile, ['aws', 'profile'], false);
       aws.endpoint = c.str(root.aws.endpoint, ['aws', 'endpoint'], false);
-      if (aws.endpoint && !/^https?:\/\/[^\s]+$/.test(aws.endpoint)) c.report(['aws', 'endpoint'], 'endpoint is a URL such as http://127.0.0.1:5000.');
-      if (aws.region && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(aws.region)) c.report(['aws', 'region'], `"${aws.region}" does not look like an AWS region (e.g. eu-west-1).`, 'warning');
+      if (aws.endpoint && !/^https?:\/\/[^\s]+$/.test(aws.endpoint))
+        c.report(['aws', 'endpoint'], 'endpoint is a URL such as http://127.0.0.1:5000.');
+      if (aws.region && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(aws.region))
+        c.report(['aws', 'region'], `"${aws.region}" does not look like an AWS region (e.g. eu-west-1).`, 'warning');
     }
   }
 
@@ -514,12 +573,14 @@ export function parseHealthConfig(text: string): ParseResult {
       c.unknownKeys(root.cost, ['cost'], ['enabled', 'budget', 'currency', 'groupBy', 'stackTag']);
       cost.enabled = root.cost.enabled !== false;
       if (root.cost.budget !== undefined) {
-        if (typeof root.cost.budget !== 'number' || root.cost.budget <= 0) c.report(['cost', 'budget'], 'budget is a positive monthly amount, e.g. 1500.');
+        if (typeof root.cost.budget !== 'number' || root.cost.budget <= 0)
+          c.report(['cost', 'budget'], 'budget is a positive monthly amount, e.g. 1500.');
         else cost.monthlyBudget = root.cost.budget;
       }
       cost.currency = c.str(root.cost.currency, ['cost', 'currency'], false) ?? 'USD';
       const g = root.cost.groupBy ?? 'SERVICE';
-      if (!['SERVICE', 'LINKED_ACCOUNT', 'REGION', 'USAGE_TYPE'].includes(String(g))) c.report(['cost', 'groupBy'], 'groupBy is one of SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE.');
+      if (!['SERVICE', 'LINKED_ACCOUNT', 'REGION', 'USAGE_TYPE'].includes(String(g)))
+        c.report(['cost', 'groupBy'], 'groupBy is one of SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE.');
       else cost.groupBy = g as CostConfig['groupBy'];
       cost.stackTag = c.str(root.cost.stackTag, ['cost', 'stackTag'], false);
     }

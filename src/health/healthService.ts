@@ -31,8 +31,13 @@ export interface NotificationRecord {
 }
 
 const EMPTY_CONFIG: HealthConfig = {
-  endpoints: [], maintenance: [], alarms: { names: [], prefixes: [] }, metrics: [], aws: {},
-  cost: { enabled: false, currency: 'USD', groupBy: 'SERVICE' }, alarmPollMs: 60_000,
+  endpoints: [],
+  maintenance: [],
+  alarms: { names: [], prefixes: [] },
+  metrics: [],
+  aws: {},
+  cost: { enabled: false, currency: 'USD', groupBy: 'SERVICE' },
+  alarmPollMs: 60_000,
 };
 
 export class HealthService implements vscode.Disposable {
@@ -79,9 +84,15 @@ export class HealthService implements vscode.Disposable {
   /** Incremented on every published change: lets tests wait for "something new". */
   generation = 0;
 
-  constructor(private readonly ctx: OpsDeckContext, private readonly folder: vscode.WorkspaceFolder | undefined) {
+  constructor(
+    private readonly ctx: OpsDeckContext,
+    private readonly folder: vscode.WorkspaceFolder | undefined,
+  ) {
     // History and lease live in global storage (shared by all windows), keyed by the workspace folder.
-    const key = createHash('sha256').update(folder?.uri.toString() ?? 'no-folder').digest('hex').slice(0, 16);
+    const key = createHash('sha256')
+      .update(folder?.uri.toString() ?? 'no-folder')
+      .digest('hex')
+      .slice(0, 16);
     this.storageDir = path.join(ctx.extension.globalStorageUri.fsPath, 'health', key);
     this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000 });
     this.lease = new Lease(path.join(this.storageDir, 'lease.json'), `${process.pid}-${randomUUID()}`, this.settings.leaseSeconds * 1000);
@@ -113,19 +124,32 @@ export class HealthService implements vscode.Disposable {
       watcher.onDidDelete(reload);
       this.disposables.push(watcher);
       // Unsaved edits are validated as you type; only saved content is applied.
-      this.disposables.push(vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() === uri.toString()) this.setDiagnostics(e.document.uri, parseHealthConfig(e.document.getText()).diagnostics);
-      }));
-      this.disposables.push(vscode.workspace.onDidSaveTextDocument((d) => { if (d.uri.toString() === uri.toString()) reload(); }));
+      this.disposables.push(
+        vscode.workspace.onDidChangeTextDocument((e) => {
+          if (e.document.uri.toString() === uri.toString())
+            this.setDiagnostics(e.document.uri, parseHealthConfig(e.document.getText()).diagnostics);
+        }),
+      );
+      this.disposables.push(
+        vscode.workspace.onDidSaveTextDocument((d) => {
+          if (d.uri.toString() === uri.toString()) reload();
+        }),
+      );
     }
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (this.settings.affects(e)) {
-        this.lease.setTtl(this.settings.leaseSeconds * 1000);
-        void this.reloadConfig();
-      }
-      if (this.awsSettings.affects(e) && this.config) this.applyAws(this.config, true);
-    }));
-    this.disposables.push(vscode.workspace.onDidGrantWorkspaceTrust(() => { if (this.config) this.applyAws(this.config, true); }));
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.settings.affects(e)) {
+          this.lease.setTtl(this.settings.leaseSeconds * 1000);
+          void this.reloadConfig();
+        }
+        if (this.awsSettings.affects(e) && this.config) this.applyAws(this.config, true);
+      }),
+    );
+    this.disposables.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (this.config) this.applyAws(this.config, true);
+      }),
+    );
     await this.reloadConfig();
     await this.loadHistory();
     await this.readAdHocMaintenance();
@@ -169,17 +193,26 @@ export class HealthService implements vscode.Disposable {
     this.config = result.config;
     this.monitor.setConfig(result.config);
     this.applyAws(result.config);
-    this.ctx.output.info(`Health: configuration loaded (${result.config.endpoints.length} endpoint(s), ${result.config.metrics.length} metric(s)).`);
+    this.ctx.output.info(
+      `Health: configuration loaded (${result.config.endpoints.length} endpoint(s), ${result.config.metrics.length} metric(s)).`,
+    );
     void this.refreshCost(false);
     this.changed();
   }
 
   private setDiagnostics(uri: vscode.Uri, diags: ReturnType<typeof parseHealthConfig>['diagnostics']): void {
-    this.diagnostics.set(uri, diags.map((d) => {
-      const diag = new vscode.Diagnostic(new vscode.Range(d.line, d.column, d.endLine, Math.max(d.endColumn, d.line === d.endLine ? d.column + 1 : d.endColumn)), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-      diag.source = 'OpsDeck health';
-      return diag;
-    }));
+    this.diagnostics.set(
+      uri,
+      diags.map((d) => {
+        const diag = new vscode.Diagnostic(
+          new vscode.Range(d.line, d.column, d.endLine, Math.max(d.endColumn, d.line === d.endLine ? d.column + 1 : d.endColumn)),
+          d.message,
+          d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        );
+        diag.source = 'OpsDeck health';
+        return diag;
+      }),
+    );
   }
 
   private async resolveHeaders(ep: EndpointConfig): Promise<Record<string, string>> {
@@ -187,7 +220,8 @@ export class HealthService implements vscode.Disposable {
     const out: Record<string, string> = {};
     for (const [name, v] of Object.entries(ep.headers)) {
       if (v.kind === 'literal') out[name] = v.value;
-      else if (!vscode.workspace.isTrusted) throw new Error(`header ${name} is not sent: secrets and environment values are only used in a trusted workspace`);
+      else if (!vscode.workspace.isTrusted)
+        throw new Error(`header ${name} is not sent: secrets and environment values are only used in a trusted workspace`);
       else if (v.kind === 'env') {
         const val = process.env[v.name];
         if (val === undefined) throw new Error(`header ${name}: environment variable ${v.name} is not set`);
@@ -212,7 +246,10 @@ export class HealthService implements vscode.Disposable {
     } catch {
       this.tailIno = undefined;
     }
-    if (skipped) this.ctx.output.warn(`Health: skipped ${skipped} unreadable line(s) in ${this.store.file} (an interrupted write); the rest of the history is intact.`);
+    if (skipped)
+      this.ctx.output.warn(
+        `Health: skipped ${skipped} unreadable line(s) in ${this.store.file} (an interrupted write); the rest of the history is intact.`,
+      );
   }
 
   private async onLease(held: boolean): Promise<void> {
@@ -288,7 +325,10 @@ export class HealthService implements vscode.Disposable {
   async startMaintenance(minutes: number, endpoints: string[] | undefined, reason?: string): Promise<void> {
     await this.readAdHocMaintenance();
     const now = Date.now();
-    const list = [...this.monitor.adHocMaintenance.filter((m) => m.endMs > now), { startMs: now, endMs: now + minutes * 60_000, endpoints, reason }];
+    const list = [
+      ...this.monitor.adHocMaintenance.filter((m) => m.endMs > now),
+      { startMs: now, endMs: now + minutes * 60_000, endpoints, reason },
+    ];
     await replaceFileAtomically(this.maintenanceFile, JSON.stringify(list));
     this.monitor.adHocMaintenance = list;
     this.changed();
@@ -316,17 +356,25 @@ export class HealthService implements vscode.Disposable {
   private onTrackerEvent(e: TrackerEvent): void {
     const last = this.monitor.snapshot().find((x) => x.name === e.endpoint);
     const message =
-      e.kind === 'down' ? `${e.endpoint} is DOWN${e.error ? `: ${e.error}` : ''}`
-      : e.kind === 'recovered' ? `${e.endpoint} recovered after ${formatDuration(e.downForMs)} down`
-      : e.kind === 'flapping' ? `${e.endpoint} is flapping (${e.transitions} state changes); notifications for it pause until it settles`
-      : `${e.endpoint} stopped flapping and is ${e.status}`;
+      e.kind === 'down'
+        ? `${e.endpoint} is DOWN${e.error ? `: ${e.error}` : ''}`
+        : e.kind === 'recovered'
+          ? `${e.endpoint} recovered after ${formatDuration(e.downForMs)} down`
+          : e.kind === 'flapping'
+            ? `${e.endpoint} is flapping (${e.transitions} state changes); notifications for it pause until it settles`
+            : `${e.endpoint} stopped flapping and is ${e.status}`;
     const shown = this.role === 'prober' && this.settings.notifications && !(last?.muted ?? false);
     this.notifications.push({ at: e.at, kind: e.kind, endpoint: e.endpoint, message, shown });
     if (this.notifications.length > 200) this.notifications.splice(0, this.notifications.length - 200);
     (e.kind === 'down' || e.kind === 'flapping' ? this.ctx.output.warn : this.ctx.output.info).call(this.ctx.output, `Health: ${message}`);
     if (!shown) return;
     const actions = e.kind === 'recovered' || e.kind === 'stable' ? ['Open Dashboard'] : ['Open Dashboard', 'Mute'];
-    const show = e.kind === 'down' ? vscode.window.showErrorMessage : e.kind === 'flapping' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const show =
+      e.kind === 'down'
+        ? vscode.window.showErrorMessage
+        : e.kind === 'flapping'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     void show(`OpsDeck: ${message}`, ...actions).then((choice) => {
       if (choice === 'Open Dashboard') void vscode.commands.executeCommand('opsdeck.openHealthDashboard');
       if (choice === 'Mute') this.mute(e.endpoint);
@@ -367,7 +415,11 @@ export class HealthService implements vscode.Disposable {
 
   /** The file's AWS settings with the user settings filling what it leaves out. */
   private resolvedAws(cfg: HealthConfig): HealthConfig['aws'] {
-    return { ...cfg.aws, profile: cfg.aws.profile ?? (this.awsSettings.profile || undefined), region: cfg.aws.region ?? (this.awsSettings.region || undefined) };
+    return {
+      ...cfg.aws,
+      profile: cfg.aws.profile ?? (this.awsSettings.profile || undefined),
+      region: cfg.aws.region ?? (this.awsSettings.region || undefined),
+    };
   }
 
   private get awsProfile(): string | undefined {
@@ -384,7 +436,11 @@ export class HealthService implements vscode.Disposable {
     const clients = this.clients;
     if (!cfg || !clients || gen !== this.awsGeneration || this.disposed) return;
     if (!vscode.workspace.isTrusted) {
-      this.awsProblem = { kind: 'other', message: 'AWS calls are off in an untrusted workspace (the config could redirect them). Trust the folder to see alarms, metrics and cost.' };
+      this.awsProblem = {
+        kind: 'other',
+        message:
+          'AWS calls are off in an untrusted workspace (the config could redirect them). Trust the folder to see alarms, metrics and cost.',
+      };
       return this.changed();
     }
     const shareKey = cloudWatchShareKey(this.resolvedAws(cfg), cfg, this.awsSettings.metricLookbackDays);
@@ -404,9 +460,14 @@ export class HealthService implements vscode.Disposable {
     let throttled = false;
     try {
       // Nothing asked for (config changed): nothing shown, rather than the last config's alarms.
-      this.alarms = cfg.alarms.names.length || cfg.alarms.prefixes.length ? await describeAlarms(clients.cloudWatch, cfg.alarms.names, cfg.alarms.prefixes) : [];
+      this.alarms =
+        cfg.alarms.names.length || cfg.alarms.prefixes.length
+          ? await describeAlarms(clients.cloudWatch, cfg.alarms.names, cfg.alarms.prefixes)
+          : [];
       this.alarmsAsOf = Date.now();
-      this.metricPoints = cfg.metrics.length ? await getMetricSeries(clients.cloudWatch, cfg.metrics, Date.now(), this.awsSettings.metricLookbackDays * 24 * HOUR) : new Map();
+      this.metricPoints = cfg.metrics.length
+        ? await getMetricSeries(clients.cloudWatch, cfg.metrics, Date.now(), this.awsSettings.metricLookbackDays * 24 * HOUR)
+        : new Map();
       this.setAwsProblem(undefined);
     } catch (e) {
       const p = classifyAwsError(e, this.awsProfile);
@@ -415,8 +476,17 @@ export class HealthService implements vscode.Disposable {
       this.ctx.output.warn(`Health: CloudWatch poll failed: ${p.message}`);
     }
     if (this.role === 'prober') {
-      const entry = { key: shareKey, at: Date.now(), alarms: this.alarms, alarmsAsOf: this.alarmsAsOf, metrics: [...this.metricPoints], problem: this.awsProblem };
-      await this.cloudWatchShare.write(entry).catch((e: Error) => this.ctx.output.warn(`Health: could not share CloudWatch results with other windows: ${e.message}`));
+      const entry = {
+        key: shareKey,
+        at: Date.now(),
+        alarms: this.alarms,
+        alarmsAsOf: this.alarmsAsOf,
+        metrics: [...this.metricPoints],
+        problem: this.awsProblem,
+      };
+      await this.cloudWatchShare
+        .write(entry)
+        .catch((e: Error) => this.ctx.output.warn(`Health: could not share CloudWatch results with other windows: ${e.message}`));
     }
     this.changed();
     if (gen !== this.awsGeneration || this.disposed) return;
@@ -435,7 +505,9 @@ export class HealthService implements vscode.Disposable {
     if (p.kind === 'throttled' || this.lastAwsProblemShown === p.message) return;
     this.lastAwsProblemShown = p.message;
     this.notifications.push({ at: Date.now(), kind: 'aws', message: p.message, shown: true });
-    void vscode.window.showWarningMessage(`OpsDeck: ${p.message}`, 'Show Log').then((c) => { if (c === 'Show Log') this.ctx.output.show(true); });
+    void vscode.window.showWarningMessage(`OpsDeck: ${p.message}`, 'Show Log').then((c) => {
+      if (c === 'Show Log') this.ctx.output.show(true);
+    });
   }
 
   // ---------------------------------------------------------------- cost
@@ -443,7 +515,9 @@ export class HealthService implements vscode.Disposable {
   /** Loads cost from the shared cache; asks Cost Explorer only when stale (or forced) and this window probes. */
   refreshCost(force: boolean): Promise<void> {
     if (this.costFetching) return this.costFetching;
-    this.costFetching = this.doRefreshCost(force).finally(() => { this.costFetching = undefined; });
+    this.costFetching = this.doRefreshCost(force).finally(() => {
+      this.costFetching = undefined;
+    });
     return this.costFetching;
   }
 
@@ -506,7 +580,14 @@ export class HealthService implements vscode.Disposable {
     const endpoints = this.monitor.snapshot(now, withRecent);
     const metrics: MetricSeriesSnapshot[] = (this.config?.metrics ?? []).map((m) => {
       const points = this.metricPoints.get(m.id) ?? [];
-      return { id: m.id, label: m.label, unit: m.unit, threshold: m.threshold, points, forecast: m.threshold !== undefined ? capacityForecast(m.id, m.label, points, m.threshold, m.unit) : undefined };
+      return {
+        id: m.id,
+        label: m.label,
+        unit: m.unit,
+        threshold: m.threshold,
+        points,
+        forecast: m.threshold !== undefined ? capacityForecast(m.id, m.label, points, m.threshold, m.unit) : undefined,
+      };
     });
     const base = { endpoints, alarms: this.alarms, cost: this.cost, awsProblem: this.awsProblem, configProblem: this.configProblem };
     return {

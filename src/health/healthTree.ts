@@ -47,8 +47,22 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
     if (n.kind === 'cost' && n.s.cost) {
       const c = n.s.cost;
       return [
-        ...c.byService.slice(0, 10).map((g): Node => ({ kind: 'detail', id: `cost:${g.name}`, label: g.name, description: formatMoney(g.amount, c.currency, 2), icon: 'symbol-method' })),
-        ...(c.byStack ?? []).map((g): Node => ({ kind: 'detail', id: `stack:${g.stack}`, label: `stack ${g.stack}`, description: formatMoney(g.amount, c.currency, 2), icon: 'layers' })),
+        ...c.byService
+          .slice(0, 10)
+          .map((g): Node => ({
+            kind: 'detail',
+            id: `cost:${g.name}`,
+            label: g.name,
+            description: formatMoney(g.amount, c.currency, 2),
+            icon: 'symbol-method',
+          })),
+        ...(c.byStack ?? []).map((g): Node => ({
+          kind: 'detail',
+          id: `stack:${g.stack}`,
+          label: `stack ${g.stack}`,
+          description: formatMoney(g.amount, c.currency, 2),
+          icon: 'layers',
+        })),
       ];
     }
     return [];
@@ -72,7 +86,9 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
         it.iconPath = new vscode.ThemeIcon(e.flapping ? 'pulse' : icon, new vscode.ThemeColor(color));
         const w24 = e.sla.windows.find((w) => w.window === '24h');
         it.description = `${e.status}${e.flapping ? ' (flapping)' : ''}${e.muted ? ' (muted)' : ''} · ${formatPercent(e.sla.sloAvailability)} · ${formatLatency(w24?.p95)}`;
-        it.tooltip = new vscode.MarkdownString(`**${e.name}** — ${e.target}\n\n${e.lastCheck?.error ? `Last error: ${e.lastCheck.error}` : 'Last check passed'}`);
+        it.tooltip = new vscode.MarkdownString(
+          `**${e.name}** — ${e.target}\n\n${e.lastCheck?.error ? `Last error: ${e.lastCheck.error}` : 'Last check passed'}`,
+        );
         it.contextValue = e.muted ? 'healthEndpoint.muted' : 'healthEndpoint';
         it.accessibilityInformation = { label: `${e.name}, ${e.status}, availability ${formatPercent(e.sla.sloAvailability)}` };
         return it;
@@ -99,7 +115,12 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
         const it = new vscode.TreeItem(a.name);
         it.id = `alarm:${a.name}`;
         it.description = `${a.state}${a.since ? ` · ${formatDuration(Date.now() - a.since)} ago` : ''}`;
-        it.iconPath = a.state === 'ALARM' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')) : a.state === 'OK' ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('question');
+        it.iconPath =
+          a.state === 'ALARM'
+            ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+            : a.state === 'OK'
+              ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+              : new vscode.ThemeIcon('question');
         it.tooltip = a.reason ?? a.state;
         it.contextValue = 'healthAlarm';
         return it;
@@ -122,11 +143,37 @@ function endpointDetails(e: EndpointSnapshot): Node[] {
   const id = (k: string) => `endpoint:${e.name}:${k}`;
   const out: Node[] = [{ kind: 'detail', id: id('target'), label: e.target, icon: e.kind === 'http' ? 'globe' : 'plug' }];
   if (e.lastCheck) {
-    out.push({ kind: 'detail', id: id('last'), label: e.lastCheck.ok ? 'Last check passed' : `Last check failed: ${e.lastCheck.error ?? 'error'}`, description: `${formatLatency(e.lastCheck.latencyMs)}${e.lastCheck.retries ? ` after ${e.lastCheck.retries} retr${e.lastCheck.retries === 1 ? 'y' : 'ies'}` : ''}`, icon: 'history' });
+    out.push({
+      kind: 'detail',
+      id: id('last'),
+      label: e.lastCheck.ok ? 'Last check passed' : `Last check failed: ${e.lastCheck.error ?? 'error'}`,
+      description: `${formatLatency(e.lastCheck.latencyMs)}${e.lastCheck.retries ? ` after ${e.lastCheck.retries} retr${e.lastCheck.retries === 1 ? 'y' : 'ies'}` : ''}`,
+      icon: 'history',
+    });
   }
-  for (const w of e.sla.windows) out.push({ kind: 'detail', id: id(w.window), label: `Availability ${w.window}`, description: `${formatPercent(w.availability)}${w.excluded ? ` (${w.excluded} in maintenance, not counted)` : ''}`, icon: 'graph' });
-  out.push({ kind: 'detail', id: id('budget'), label: `Error budget (${formatPercent(e.slo)} over ${e.sloWindowDays} d)`, description: `${formatBudget(e.sla.budget).share} left · ${formatBudget(e.sla.budget).minutes}`, icon: 'flame' });
+  for (const w of e.sla.windows)
+    out.push({
+      kind: 'detail',
+      id: id(w.window),
+      label: `Availability ${w.window}`,
+      description: `${formatPercent(w.availability)}${w.excluded ? ` (${w.excluded} in maintenance, not counted)` : ''}`,
+      icon: 'graph',
+    });
+  out.push({
+    kind: 'detail',
+    id: id('budget'),
+    label: `Error budget (${formatPercent(e.slo)} over ${e.sloWindowDays} d)`,
+    description: `${formatBudget(e.sla.budget).share} left · ${formatBudget(e.sla.budget).minutes}`,
+    icon: 'flame',
+  });
   const firing = e.sla.burn.filter((b) => b.firing);
-  if (firing.length) out.push({ kind: 'detail', id: id('burn'), label: `Burn-rate alert (${firing[0].severity})`, description: `${firing[0].longBurn.toFixed(1)}× over ${formatDuration(firing[0].longMs)}`, icon: 'alert' });
+  if (firing.length)
+    out.push({
+      kind: 'detail',
+      id: id('burn'),
+      label: `Burn-rate alert (${firing[0].severity})`,
+      description: `${firing[0].longBurn.toFixed(1)}× over ${formatDuration(firing[0].longMs)}`,
+      icon: 'alert',
+    });
   return out;
 }

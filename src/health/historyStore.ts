@@ -125,7 +125,11 @@ export function compactRecords(records: readonly HistoryRecord[], rawBefore: num
       addSample(b, r.sample);
     } else raw.push(r);
   }
-  const out: HistoryRecord[] = [...rollups.entries()].map(([k, bucket]) => ({ kind: 'rollup' as const, endpoint: k.split('\u0000')[0], bucket }));
+  const out: HistoryRecord[] = [...rollups.entries()].map(([k, bucket]) => ({
+    kind: 'rollup' as const,
+    endpoint: k.split('\u0000')[0],
+    bucket,
+  }));
   out.sort((a, b) => (a as RollupRecord).bucket.start - (b as RollupRecord).bucket.start);
   raw.sort((a, b) => a.sample.t - b.sample.t);
   return [...out, ...raw];
@@ -143,7 +147,10 @@ export class HistoryStore {
   private flushed: Promise<void> | undefined;
   private readonly flushDelayMs: number;
 
-  constructor(readonly file: string, opts: StoreOptions = {}) {
+  constructor(
+    readonly file: string,
+    opts: StoreOptions = {},
+  ) {
     this.flushDelayMs = opts.flushDelayMs ?? 0;
     // Raw samples give the 1 h and 24 h windows minute resolution; older windows are fine with hours.
     this.rawRetentionMs = opts.rawRetentionMs ?? 26 * HOUR;
@@ -237,7 +244,10 @@ export class HistoryStore {
       this.needsNewline = false;
       return kept;
     });
-    this.writing = job.then(() => undefined, () => undefined);
+    this.writing = job.then(
+      () => undefined,
+      () => undefined,
+    );
     return job;
   }
 }

@@ -80,7 +80,9 @@ export function register(ctx: OpsDeckContext): void {
     }),
   );
   const refreshCost = () =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'OpsDeck: refreshing cost from Cost Explorer' }, () => service.refreshCost(true));
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'OpsDeck: refreshing cost from Cost Explorer' }, () =>
+      service.refreshCost(true),
+    );
 
   let treeStale = false;
   const render = () => {
@@ -94,12 +96,14 @@ export function register(ctx: OpsDeckContext): void {
     view.message = s.role === 'reader' ? 'Another window runs the checks; showing its results.' : undefined;
   };
   ctx.own(service.onDidChange(render));
-  ctx.own(view.onDidChangeVisibility(() => {
-    if (view.visible && treeStale) {
-      treeStale = false;
-      tree.update(service.snapshot(false));
-    }
-  }));
+  ctx.own(
+    view.onDidChangeVisibility(() => {
+      if (view.visible && treeStale) {
+        treeStale = false;
+        tree.update(service.snapshot(false));
+      }
+    }),
+  );
 
   const endpointName = async (arg: unknown): Promise<string | undefined> => {
     const fromTree = (arg as { e?: { name?: string } } | undefined)?.e?.name;
@@ -111,7 +115,10 @@ export function register(ctx: OpsDeckContext): void {
 
   ctx.registerCommands({
     openHealthDashboard: () => dashboard.show(),
-    checkHealthNow: () => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'OpsDeck: checking endpoints' }, () => service.checkNow()),
+    checkHealthNow: () =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'OpsDeck: checking endpoints' }, () =>
+        service.checkNow(),
+      ),
     refreshHealth: async () => {
       await service.reloadConfig();
       await service.checkNow();
@@ -130,7 +137,12 @@ export function register(ctx: OpsDeckContext): void {
     startMaintenance: async (minutesArg?: number, endpointsArg?: string[]) => {
       let minutes = minutesArg;
       if (minutes === undefined) {
-        const v = await vscode.window.showInputBox({ title: 'OpsDeck: start a maintenance window', prompt: 'Minutes (checks inside it do not count against the SLA)', value: '30', validateInput: (s) => (/^\d+$/.test(s) && +s > 0 && +s <= 24 * 60 ? undefined : 'A whole number of minutes, 1 to 1440') });
+        const v = await vscode.window.showInputBox({
+          title: 'OpsDeck: start a maintenance window',
+          prompt: 'Minutes (checks inside it do not count against the SLA)',
+          value: '30',
+          validateInput: (s) => (/^\d+$/.test(s) && +s > 0 && +s <= 24 * 60 ? undefined : 'A whole number of minutes, 1 to 1440'),
+        });
         if (!v) return;
         minutes = +v;
       }
@@ -142,30 +154,59 @@ export function register(ctx: OpsDeckContext): void {
         endpoints = picked.length === all.length ? undefined : picked.map((p) => p.label);
       }
       await service.startMaintenance(minutes, endpoints, 'started from the command palette');
-      void vscode.window.showInformationMessage(`OpsDeck: maintenance for ${minutes} min on ${endpoints?.join(', ') ?? 'all endpoints'}; checks are still run and shown, but not counted against the SLA.`);
+      void vscode.window.showInformationMessage(
+        `OpsDeck: maintenance for ${minutes} min on ${endpoints?.join(', ') ?? 'all endpoints'}; checks are still run and shown, but not counted against the SLA.`,
+      );
     },
     endMaintenance: () => service.endMaintenance(),
     setHealthSecret: async (keyArg?: string, valueArg?: string) => {
-      const key = keyArg ?? (await vscode.window.showInputBox({ title: 'OpsDeck: health check secret', prompt: 'Secret key, as written in { secret: key } in .opsdeck/health.yaml' }));
+      const key =
+        keyArg ??
+        (await vscode.window.showInputBox({
+          title: 'OpsDeck: health check secret',
+          prompt: 'Secret key, as written in { secret: key } in .opsdeck/health.yaml',
+        }));
       if (!key) return;
-      const value = valueArg ?? (await vscode.window.showInputBox({ title: `Value for "${key}"`, password: true, prompt: 'Stored in VS Code SecretStorage, never in the workspace' }));
+      const value =
+        valueArg ??
+        (await vscode.window.showInputBox({
+          title: `Value for "${key}"`,
+          password: true,
+          prompt: 'Stored in VS Code SecretStorage, never in the workspace',
+        }));
       if (value === undefined) return;
       await ctx.extension.secrets.store(secretKey(key), value);
       void vscode.window.showInformationMessage(`OpsDeck: secret "${key}" stored.`);
     },
   });
 
-  ctx.own(vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-    deserializeWebviewPanel: async (panel) => dashboard.attach(panel),
-  }));
+  ctx.own(
+    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => dashboard.attach(panel),
+    }),
+  );
 
   const api: HealthApi = {
     snapshot: () => service.snapshot(),
-    statusBar: () => ({ text: statusBar.text, background: statusBar.background, visible: service.hasConfigFile && service.settings.showStatusBar }),
+    statusBar: () => ({
+      text: statusBar.text,
+      background: statusBar.background,
+      visible: service.hasConfigFile && service.settings.showStatusBar,
+    }),
     notifications: () => service.notifications.slice(),
-    dashboard: () => ({ open: dashboard.isOpen, posted: dashboard.posted, restoredRenders: dashboard.restoredRenders, lastRendered: dashboard.lastRendered }),
+    dashboard: () => ({
+      open: dashboard.isOpen,
+      posted: dashboard.posted,
+      restoredRenders: dashboard.restoredRenders,
+      lastRendered: dashboard.lastRendered,
+    }),
     generation: () => service.generation,
-    files: () => ({ history: service.store.file, lease: service.lease.file, storage: service.storageDir, cloudWatch: service.cloudWatchShare.file }),
+    files: () => ({
+      history: service.store.file,
+      lease: service.lease.file,
+      storage: service.storageDir,
+      cloudWatch: service.cloudWatchShare.file,
+    }),
     role: () => service.currentRole,
   };
   ctx.api.health = Object.freeze(api);

@@ -81,7 +81,14 @@ export class HealthMonitor {
           this.schedule(rt, 0);
         }
       } else {
-        const nrt: Runtime = { cfg: ep, tracker: new EndpointTracker(ep.name, ep.failureThreshold, flapOptionsFor(ep.intervalMs)), index: new SlaIndex(), recent: [], lastRetries: 0, running: false };
+        const nrt: Runtime = {
+          cfg: ep,
+          tracker: new EndpointTracker(ep.name, ep.failureThreshold, flapOptionsFor(ep.intervalMs)),
+          index: new SlaIndex(),
+          recent: [],
+          lastRetries: 0,
+          running: false,
+        };
         this.runtimes.set(ep.name, nrt);
         if (this.probing) this.schedule(nrt, this.jitter(nrt));
       }
@@ -209,7 +216,12 @@ export class HealthMonitor {
     try {
       headers = (await this.opts.resolveHeaders?.(ep)) ?? {};
     } catch (e) {
-      return { kind: 'sample', endpoint: ep.name, sample: { t, ok: false, latencyMs: 0, excluded: this.inMaintenance(ep.name, t) }, error: (e as Error).message };
+      return {
+        kind: 'sample',
+        endpoint: ep.name,
+        sample: { t, ok: false, latencyMs: 0, excluded: this.inMaintenance(ep.name, t) },
+        error: (e as Error).message,
+      };
     }
     const run = this.opts.probeFn ?? probe;
     let result = await run(ep, headers);
@@ -241,11 +253,13 @@ export class HealthMonitor {
   /** Runs every endpoint's check now (command "Check Now"); only the probing window does. */
   async checkAllNow(): Promise<void> {
     if (!this.probing) return;
-    await Promise.all([...this.runtimes.values()].map(async (rt) => {
-      if (rt.running) return;
-      if (rt.timer) clearTimeout(rt.timer);
-      await this.runCheck(rt);
-    }));
+    await Promise.all(
+      [...this.runtimes.values()].map(async (rt) => {
+        if (rt.running) return;
+        if (rt.timer) clearTimeout(rt.timer);
+        await this.runCheck(rt);
+      }),
+    );
   }
 
   private changed(): void {
@@ -270,7 +284,14 @@ export class HealthMonitor {
         consecutiveFailures: t.consecutiveFailures,
         failureThreshold: rt.cfg.failureThreshold,
         intervalMs: rt.cfg.intervalMs,
-        lastCheck: ls && { t: ls.t, ok: ls.ok, latencyMs: ls.latencyMs, error: t.lastError, status: t.lastStatusCode, retries: ls.retries ?? 0 },
+        lastCheck: ls && {
+          t: ls.t,
+          ok: ls.ok,
+          latencyMs: ls.latencyMs,
+          error: t.lastError,
+          status: t.lastStatusCode,
+          retries: ls.retries ?? 0,
+        },
         slo: rt.cfg.slo,
         sloWindowDays: rt.cfg.sloWindowDays,
         sla: slaReport(rt.index, now, rt.cfg.slo, rt.cfg.sloWindowDays * DAY),

@@ -17,13 +17,22 @@ const MAX_BODY = 1024 * 1024;
 
 function describeNetError(e: NodeJS.ErrnoException, target: string): string {
   switch (e.code) {
-    case 'ECONNREFUSED': return `connection refused by ${target}`;
-    case 'ENOTFOUND': return `host not found (${target})`;
-    case 'ECONNRESET': return `connection reset by ${target}`;
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return `${target} is unreachable`;
-    case 'CERT_HAS_EXPIRED': return `TLS certificate of ${target} has expired`;
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'SELF_SIGNED_CERT_IN_CHAIN': return `TLS certificate of ${target} is self-signed (set insecureTls: true to accept it)`;
-    default: return `${e.code ?? 'error'}: ${e.message}`;
+    case 'ECONNREFUSED':
+      return `connection refused by ${target}`;
+    case 'ENOTFOUND':
+      return `host not found (${target})`;
+    case 'ECONNRESET':
+      return `connection reset by ${target}`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${target} is unreachable`;
+    case 'CERT_HAS_EXPIRED':
+      return `TLS certificate of ${target} has expired`;
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return `TLS certificate of ${target} is self-signed (set insecureTls: true to accept it)`;
+    default:
+      return `${e.code ?? 'error'}: ${e.message}`;
   }
 }
 
@@ -41,7 +50,12 @@ export function probeHttp(ep: HttpEndpoint, headers: Record<string, string>, tim
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(
       url,
-      { method: ep.method, headers: { 'user-agent': 'OpsDeck-HealthCheck/1', ...headers }, agent: false, rejectUnauthorized: !ep.insecureTls },
+      {
+        method: ep.method,
+        headers: { 'user-agent': 'OpsDeck-HealthCheck/1', ...headers },
+        agent: false,
+        rejectUnauthorized: !ep.insecureTls,
+      },
       (res) => {
         const status = res.statusCode ?? 0;
         const firstByte = performance.now() - started;
@@ -56,7 +70,15 @@ export function probeHttp(ep: HttpEndpoint, headers: Record<string, string>, tim
         res.on('error', (e) => finish({ ok: false, status, error: describeNetError(e, url.host) }));
         res.on('end', () => {
           const latency = ep.bodyMatch ? performance.now() - started : firstByte;
-          if (!statusOk) return finish({ ok: false, status, error: `HTTP ${status} (expected ${ep.expectStatus.map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(', ')})` }, latency);
+          if (!statusOk)
+            return finish(
+              {
+                ok: false,
+                status,
+                error: `HTTP ${status} (expected ${ep.expectStatus.map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(', ')})`,
+              },
+              latency,
+            );
           if (ep.bodyMatch && !new RegExp(ep.bodyMatch).test(Buffer.concat(chunks).toString('utf8'))) {
             return finish({ ok: false, status, error: `body does not match /${ep.bodyMatch}/` }, latency);
           }
@@ -92,7 +114,8 @@ export function probeTcp(ep: TcpEndpoint, timeoutMs = ep.timeoutMs): Promise<Pro
     const timer = setTimeout(() => finish({ ok: false, error: `timed out after ${timeoutMs} ms connecting to ${target}` }), timeoutMs);
     sock.once('connect', () => {
       const latency = performance.now() - started;
-      if (ep.latencyThresholdMs !== undefined && latency > ep.latencyThresholdMs) finish({ ok: false, error: `slow: ${Math.round(latency)} ms > ${ep.latencyThresholdMs} ms threshold` });
+      if (ep.latencyThresholdMs !== undefined && latency > ep.latencyThresholdMs)
+        finish({ ok: false, error: `slow: ${Math.round(latency)} ms > ${ep.latencyThresholdMs} ms threshold` });
       else finish({ ok: true });
     });
     sock.once('error', (e) => finish({ ok: false, error: describeNetError(e, target) }));

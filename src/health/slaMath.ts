@@ -258,7 +258,15 @@ export function burnAlerts(index: SlaIndex, now: number, slo: number, sloWindowM
     const longBurn = burnRate(index.counts(now - r.longMs, now), slo);
     const shortBurn = burnRate(index.counts(now - r.shortMs, now), slo);
     const threshold = r.threshold * scale;
-    return { severity: r.severity, longMs: r.longMs, shortMs: r.shortMs, threshold, longBurn, shortBurn, firing: longBurn > threshold && shortBurn > threshold };
+    return {
+      severity: r.severity,
+      longMs: r.longMs,
+      shortMs: r.shortMs,
+      threshold,
+      longBurn,
+      shortBurn,
+      firing: longBurn > threshold && shortBurn > threshold,
+    };
   });
 }
 
@@ -273,11 +281,16 @@ export function monthStart(now: number): number {
 
 export function windowStart(w: WindowName, now: number): number {
   switch (w) {
-    case '1h': return now - HOUR;
-    case '24h': return now - DAY;
-    case '7d': return now - 7 * DAY;
-    case '30d': return now - 30 * DAY;
-    case 'month': return monthStart(now);
+    case '1h':
+      return now - HOUR;
+    case '24h':
+      return now - DAY;
+    case '7d':
+      return now - 7 * DAY;
+    case '30d':
+      return now - 30 * DAY;
+    case 'month':
+      return monthStart(now);
   }
 }
 
@@ -307,5 +320,10 @@ export function slaReport(index: SlaIndex, now: number, slo: number, sloWindowMs
     return { window: w, ...c, availability: availability(c), p50, p95, p99 };
   });
   const sc = index.counts(now - sloWindowMs, end);
-  return { windows, budget: errorBudget(sc, slo, sloWindowMs), sloAvailability: availability(sc), burn: burnAlerts(index, end, slo, sloWindowMs) };
+  return {
+    windows,
+    budget: errorBudget(sc, slo, sloWindowMs),
+    sloAvailability: availability(sc),
+    burn: burnAlerts(index, end, slo, sloWindowMs),
+  };
 }

@@ -30,12 +30,19 @@ export class HealthStatusBar implements vscode.Disposable {
     }
     this.item.text = s.statusText;
     this.item.backgroundColor =
-      s.overall === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : s.overall === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      s.overall === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : s.overall === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     const md = new vscode.MarkdownString(tooltipMarkdown(s), true);
     md.isTrusted = { enabledCommands: LINK_COMMANDS };
     this.item.tooltip = md;
     const down = s.endpoints.filter((e) => e.status === 'down').map((e) => e.name);
-    this.item.accessibilityInformation = { label: `OpsDeck health: ${s.overall}${down.length ? `, down: ${down.join(', ')}` : ''}. ${s.statusText.replace(/\$\([^)]+\)\s*/g, '')}`, role: 'button' };
+    this.item.accessibilityInformation = {
+      label: `OpsDeck health: ${s.overall}${down.length ? `, down: ${down.join(', ')}` : ''}. ${s.statusText.replace(/\$\([^)]+\)\s*/g, '')}`,
+      role: 'button',
+    };
     this.item.show();
   }
 

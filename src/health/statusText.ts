@@ -11,7 +11,12 @@ export function formatPercent(ratio: number | undefined): string {
 
 export function formatMoney(amount: number, currency = 'USD', decimals = 0): string {
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: decimals, minimumFractionDigits: decimals }).format(amount);
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: decimals,
+      minimumFractionDigits: decimals,
+    }).format(amount);
   } catch {
     return `${amount.toFixed(decimals)} ${currency}`;
   }
@@ -36,9 +41,13 @@ export function formatLatency(ms: number | undefined): string {
  * multiple of the budget: the budget is a share of failures, so "overspent by N min" would project a short
  * outage over the whole window and name minutes of downtime that never happened.
  */
-export function formatBudget(b: { remainingRatio: number; remainingMinutes: number; totalMinutes: number }): { share: string; minutes: string } {
+export function formatBudget(b: { remainingRatio: number; remainingMinutes: number; totalMinutes: number }): {
+  share: string;
+  minutes: string;
+} {
   const mins = (m: number) => `${Math.round(m).toLocaleString('en-US')} min`;
-  if (b.remainingRatio < 0) return { share: 'exhausted', minutes: `failing at ${(1 - b.remainingRatio).toFixed(1)}× the ${mins(b.totalMinutes)} budget` };
+  if (b.remainingRatio < 0)
+    return { share: 'exhausted', minutes: `failing at ${(1 - b.remainingRatio).toFixed(1)}× the ${mins(b.totalMinutes)} budget` };
   return { share: `${Math.floor(b.remainingRatio * 100)}%`, minutes: `${mins(b.remainingMinutes)} of ${mins(b.totalMinutes)}` };
 }
 
@@ -110,6 +119,8 @@ export function tooltipMarkdown(s: HealthSnapshot): string {
   }
   if (s.awsProblem) lines.push(`$(warning) AWS: ${md(s.awsProblem.message)}`, '');
   if (s.role === 'reader') lines.push('_Another window runs the checks; this one shows its results._', '');
-  lines.push('[$(dashboard) Open dashboard](command:opsdeck.openHealthDashboard) · [$(refresh) Check now](command:opsdeck.checkHealthNow) · [$(credit-card) Refresh cost](command:opsdeck.refreshCost) · [$(gear) Edit config](command:opsdeck.openHealthConfig)');
+  lines.push(
+    '[$(dashboard) Open dashboard](command:opsdeck.openHealthDashboard) · [$(refresh) Check now](command:opsdeck.checkHealthNow) · [$(credit-card) Refresh cost](command:opsdeck.refreshCost) · [$(gear) Edit config](command:opsdeck.openHealthConfig)',
+  );
   return lines.join('\n');
 }

@@ -87,11 +87,21 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
     });
     child.on('close', (code) => {
       if (reason === 'cancelled') return finish(err({ kind: 'cancelled', command, message: `${command} was cancelled.` }));
-      if (reason === 'timeout') return finish(err({ kind: 'timeout', command, message: `${command} did not finish in ${opts.timeoutMs} ms.` }));
+      if (reason === 'timeout')
+        return finish(err({ kind: 'timeout', command, message: `${command} did not finish in ${opts.timeoutMs} ms.` }));
       const exitCode = code ?? -1;
       if (exitCode !== 0) {
         const last = stderr.trim().split('\n').slice(-3).join(' ');
-        return finish(err({ kind: 'exit', command, exitCode, stderr, stdout, message: `${command} exited with code ${exitCode}${last ? `: ${last}` : ''}` }));
+        return finish(
+          err({
+            kind: 'exit',
+            command,
+            exitCode,
+            stderr,
+            stdout,
+            message: `${command} exited with code ${exitCode}${last ? `: ${last}` : ''}`,
+          }),
+        );
       }
       finish(ok({ stdout, stderr, exitCode }));
     });

@@ -10,7 +10,10 @@ export function readWebviewAssets(extensionPath: string, relativePaths: string[]
     try {
       return fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new Error(`OpsDeck's webview file ${file} could not be read (${(e as NodeJS.ErrnoException).code ?? String(e)}): the extension is incompletely built or installed. Rebuild it (npm run build) or reinstall the VSIX.`, { cause: e });
+      throw new Error(
+        `OpsDeck's webview file ${file} could not be read (${(e as NodeJS.ErrnoException).code ?? String(e)}): the extension is incompletely built or installed. Rebuild it (npm run build) or reinstall the VSIX.`,
+        { cause: e },
+      );
     }
   });
 }

@@ -14,7 +14,15 @@ export interface ChangeViewHandlers {
 
 export function toViewState(
   model: ChangeModel,
-  extra: { project: string; status: string; route?: string; planNote?: string; canDeploy: boolean; failure?: { message: string; remedy: string }; hasSource: (urn: string) => boolean },
+  extra: {
+    project: string;
+    status: string;
+    route?: string;
+    planNote?: string;
+    canDeploy: boolean;
+    failure?: { message: string; remedy: string };
+    hasSource: (urn: string) => boolean;
+  },
 ): ChangeViewState {
   // Future tense ("2 to create") until an operation that changes things has really finished.
   const done = model.finished && model.operation !== 'preview' && ['succeeded', 'failed', 'cancelled'].includes(extra.status);
@@ -38,7 +46,11 @@ export function toViewState(
         hasSource: extra.hasSource(r.urn),
       })),
     })),
-    diagnostics: orderedDiagnostics(model).map((d) => ({ severity: d.severity, resource: d.urn ? parseUrn(d.urn).name : undefined, message: d.message })),
+    diagnostics: orderedDiagnostics(model).map((d) => ({
+      severity: d.severity,
+      resource: d.urn ? parseUrn(d.urn).name : undefined,
+      message: d.message,
+    })),
     route: extra.route,
     planNote: extra.planNote,
     canDeploy: extra.canDeploy,
@@ -66,11 +78,16 @@ export class ChangeViews implements vscode.Disposable {
     this.states.set(stackKey, state);
     let panel = this.panels.get(stackKey);
     if (!panel) {
-      panel = vscode.window.createWebviewPanel('opsdeck.changeView', `Changes: ${state.stack}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
-        enableScripts: true,
-        localResourceRoots: [], // scripts and styles are inlined
-        retainContextWhenHidden: false,
-      });
+      panel = vscode.window.createWebviewPanel(
+        'opsdeck.changeView',
+        `Changes: ${state.stack}`,
+        { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
+        {
+          enableScripts: true,
+          localResourceRoots: [], // scripts and styles are inlined
+          retainContextWhenHidden: false,
+        },
+      );
       this.panels.set(stackKey, panel);
       const p = panel;
       p.onDidDispose(() => {
@@ -86,10 +103,13 @@ export class ChangeViews implements vscode.Disposable {
     } else if (reveal) panel.reveal(undefined, true);
     panel.title = `Changes: ${state.project}/${state.stack} (${state.operation})`;
     if (!this.pendingPost.has(stackKey)) {
-      this.pendingPost.set(stackKey, setTimeout(() => {
-        this.pendingPost.delete(stackKey);
-        this.post(stackKey);
-      }, 100));
+      this.pendingPost.set(
+        stackKey,
+        setTimeout(() => {
+          this.pendingPost.delete(stackKey);
+          this.post(stackKey);
+        }, 100),
+      );
     }
   }
 

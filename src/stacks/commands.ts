@@ -48,7 +48,14 @@ export class StackCommands {
     if (p === undefined) {
       if (this.selected) return all.find((x) => x.dir === this.selected!.projectDir);
       if (all.length === 1) return all[0];
-      const pick = await vscode.window.showQuickPick(all.map((x) => ({ label: x.parsed.ok ? x.parsed.value.name : path.basename(x.dir), description: vscode.workspace.asRelativePath(x.dir), x })), { title: 'Pulumi project' });
+      const pick = await vscode.window.showQuickPick(
+        all.map((x) => ({
+          label: x.parsed.ok ? x.parsed.value.name : path.basename(x.dir),
+          description: vscode.workspace.asRelativePath(x.dir),
+          x,
+        })),
+        { title: 'Pulumi project' },
+      );
       return pick?.x;
     }
     return all.find((x) => x.dir === p || path.resolve(p) === x.dir || (x.parsed.ok && x.parsed.value.name === p));
@@ -59,7 +66,8 @@ export class StackCommands {
     const node = arg as StackNode | undefined;
     if (node && typeof node === 'object' && 'kind' in node) {
       if (node.kind === 'stack') return { project: node.project, stack: node.stack.name, opts: {} };
-      if ('stack' in node && 'project' in node && typeof node.stack === 'string') return { project: node.project, stack: node.stack, opts: {} };
+      if ('stack' in node && 'project' in node && typeof node.stack === 'string')
+        return { project: node.project, stack: node.stack, opts: {} };
     }
     const opts = (arg && typeof arg === 'object' ? arg : {}) as StackArg;
     const project = await this.findProject(opts.project);
@@ -72,12 +80,21 @@ export class StackCommands {
       const r = await this.service.stacks(project);
       if (!r.ok) throw new Error(`${r.error.message} ${r.error.remedy}`);
       const current = r.value.find((s) => s.current);
-      stack = current?.name ?? (await vscode.window.showQuickPick(r.value.map((s) => s.name), { title: 'Stack' }));
+      stack =
+        current?.name ??
+        (await vscode.window.showQuickPick(
+          r.value.map((s) => s.name),
+          { title: 'Stack' },
+        ));
     }
     return stack ? { project, stack, opts } : undefined;
   }
 
-  private async operation(operation: OperationKind, arg: unknown, extra: Partial<OperationRequest> = {}): Promise<OperationResult | undefined> {
+  private async operation(
+    operation: OperationKind,
+    arg: unknown,
+    extra: Partial<OperationRequest> = {},
+  ): Promise<OperationResult | undefined> {
     const r = await this.resolve(arg);
     if (!r) return undefined;
     this.select(r.project, r.stack);
@@ -101,10 +118,22 @@ export class StackCommands {
     // These run the Pulumi CLI on the workspace's project without running its program (stack init,
     // config, locks, outputs). The CLI still reads the folder's Pulumi.yaml and plugins, so like the
     // operations (refused in OperationRunner) they wait for the user to trust the folder.
-    for (const name of ['selectStack', 'newStack', 'cancel', 'clearStackLock', 'revealOutput', 'copyOutput', 'setConfig', 'removeConfig'] as const) {
+    for (const name of [
+      'selectStack',
+      'newStack',
+      'cancel',
+      'clearStackLock',
+      'revealOutput',
+      'copyOutput',
+      'setConfig',
+      'removeConfig',
+    ] as const) {
       const handler = table[name]!;
       table[name] = (...args: unknown[]) => {
-        if (!vscode.workspace.isTrusted) throw new Error('Pulumi commands are off in an untrusted workspace: they run the Pulumi CLI on this folder\'s project. Trust the folder (Manage Workspace Trust) to use them.');
+        if (!vscode.workspace.isTrusted)
+          throw new Error(
+            "Pulumi commands are off in an untrusted workspace: they run the Pulumi CLI on this folder's project. Trust the folder (Manage Workspace Trust) to use them.",
+          );
         return handler(...args);
       };
     }
@@ -132,9 +161,16 @@ export class StackCommands {
         const a = (arg ?? {}) as StackNode | (StackArg & { name?: string });
         const project = 'kind' in a && a.kind === 'project' ? a.project : await this.findProject((a as StackArg).project);
         if (!project) return;
-        const name = (a as { name?: string }).name ?? (await vscode.window.showInputBox({ title: 'New stack name', prompt: 'e.g. dev, staging, prod', validateInput: (v) => (/^[A-Za-z0-9_.\-/]+$/.test(v) ? undefined : 'Letters, digits, - _ . / only') }));
+        const name =
+          (a as { name?: string }).name ??
+          (await vscode.window.showInputBox({
+            title: 'New stack name',
+            prompt: 'e.g. dev, staging, prod',
+            validateInput: (v) => (/^[A-Za-z0-9_.\-/]+$/.test(v) ? undefined : 'Letters, digits, - _ . / only'),
+          }));
         if (!name) return;
-        if (!(await this.service.ensurePassphrase(project, !(a as { name?: string }).name))) throw new Error('This backend needs a passphrase for the new stack. Run "OpsDeck: Set Pulumi Passphrase" first.');
+        if (!(await this.service.ensurePassphrase(project, !(a as { name?: string }).name)))
+          throw new Error('This backend needs a passphrase for the new stack. Run "OpsDeck: Set Pulumi Passphrase" first.');
         const r = await this.service.session(project).createStack(name);
         if (!r.ok) throw new Error(`${r.error.message} ${r.error.remedy}`);
         this.select(project, name);
@@ -153,15 +189,32 @@ export class StackCommands {
         if (this.runner.cancel(stackKey(r.project, r.stack))) return true;
         const choice = r.opts.confirm
           ? 'Clear Lock'
-          : await vscode.window.showInformationMessage(`Nothing is running on "${r.stack}" from OpsDeck. If an update was killed and left the stack locked, you can clear the lock.`, { modal: true }, 'Clear Lock');
-        if (choice === 'Clear Lock') return vscode.commands.executeCommand('opsdeck.clearStackLock', { project: r.project.dir, stack: r.stack, confirm: r.opts.confirm });
+          : await vscode.window.showInformationMessage(
+              `Nothing is running on "${r.stack}" from OpsDeck. If an update was killed and left the stack locked, you can clear the lock.`,
+              { modal: true },
+              'Clear Lock',
+            );
+        if (choice === 'Clear Lock')
+          return vscode.commands.executeCommand('opsdeck.clearStackLock', {
+            project: r.project.dir,
+            stack: r.stack,
+            confirm: r.opts.confirm,
+          });
         return false;
       },
       clearStackLock: async (arg: unknown) => {
         const r = await this.resolve(arg);
         if (!r) return false;
         if (!r.opts.confirm) {
-          const ok = await vscode.window.showWarningMessage(`Clear the lock on "${r.stack}"?`, { modal: true, detail: 'Only do this when no update is really running (for example after a killed process): clearing the lock of a live update can corrupt the state.' }, 'Clear Lock');
+          const ok = await vscode.window.showWarningMessage(
+            `Clear the lock on "${r.stack}"?`,
+            {
+              modal: true,
+              detail:
+                'Only do this when no update is really running (for example after a killed process): clearing the lock of a live update can corrupt the state.',
+            },
+            'Clear Lock',
+          );
           if (ok !== 'Clear Lock') return false;
         }
         const res = await this.service.session(r.project).clearLock(r.stack);
@@ -176,7 +229,9 @@ export class StackCommands {
         const project = node && 'project' in node ? node.project : await this.findProject((arg as StackArg | undefined)?.project);
         if (!project) return;
         const main = project.parsed.ok ? project.parsed.value.main : undefined;
-        const candidates = [main, 'index.ts', 'index.js', 'Pulumi.yaml'].filter((x): x is string => !!x).map((f) => vscode.Uri.file(path.join(project.dir, f)));
+        const candidates = [main, 'index.ts', 'index.js', 'Pulumi.yaml']
+          .filter((x): x is string => !!x)
+          .map((f) => vscode.Uri.file(path.join(project.dir, f)));
         for (const c of candidates) {
           try {
             await vscode.workspace.fs.stat(c);
@@ -207,7 +262,9 @@ export class StackCommands {
         const st = await this.service.state({ project: r.project, stack: r.stack });
         const src = st.ok ? [...st.value.roots, ...[...st.value.children.values()].flat()].find((n) => n.urn === urn)?.source : undefined;
         if (!src) {
-          void vscode.window.showInformationMessage('The state records no source position for this resource (it is recorded once the resource has been deployed).');
+          void vscode.window.showInformationMessage(
+            'The state records no source position for this resource (it is recorded once the resource has been deployed).',
+          );
           return false;
         }
         await this.openSource(r.project, src);
@@ -227,13 +284,23 @@ export class StackCommands {
         if (!r) return;
         const given = 'kind' in a ? undefined : a;
         const existingKey = 'kind' in a && a.kind === 'config' ? a.key : undefined;
-        const key = given?.key ?? existingKey ?? (await vscode.window.showInputBox({ title: `Config key for ${r.stack}`, placeHolder: 'e.g. region or myproject:setting' }));
+        const key =
+          given?.key ??
+          existingKey ??
+          (await vscode.window.showInputBox({ title: `Config key for ${r.stack}`, placeHolder: 'e.g. region or myproject:setting' }));
         if (!key) return;
-        const secret = given?.secret ?? ('kind' in a && a.kind === 'config' ? a.secret : (await vscode.window.showQuickPick(['Plain value', 'Secret (encrypted)'], { title: `Is ${key} a secret?` })) === 'Secret (encrypted)');
-        const value = given?.value ?? (await vscode.window.showInputBox({ title: `Value for ${key}`, password: secret, ignoreFocusOut: true }));
+        const secret =
+          given?.secret ??
+          ('kind' in a && a.kind === 'config'
+            ? a.secret
+            : (await vscode.window.showQuickPick(['Plain value', 'Secret (encrypted)'], { title: `Is ${key} a secret?` })) ===
+              'Secret (encrypted)');
+        const value =
+          given?.value ?? (await vscode.window.showInputBox({ title: `Value for ${key}`, password: secret, ignoreFocusOut: true }));
         if (value === undefined) return;
         if (secret) this.service.masker.add(value);
-        if (!(await this.service.ensurePassphrase(r.project, !given))) throw new Error('Setting config needs the stack passphrase. Run "OpsDeck: Set Pulumi Passphrase".');
+        if (!(await this.service.ensurePassphrase(r.project, !given)))
+          throw new Error('Setting config needs the stack passphrase. Run "OpsDeck: Set Pulumi Passphrase".');
         const res = await this.service.session(r.project).setConfig(r.stack, key, value, secret);
         if (!res.ok) throw new Error(`${res.error.message} ${res.error.remedy}`);
         this.service.invalidate(r.project, r.stack);
@@ -256,7 +323,11 @@ export class StackCommands {
       },
       showUpdateRecord: async (node: StackNode) => {
         if (node?.kind !== 'history') return;
-        const redacted = JSON.parse(JSON.stringify(node.raw, (_k, v) => (typeof v === 'object' && v && 'secret' in v && (v as { secret: boolean }).secret ? { ...v, value: '[secret]' } : v))) as unknown;
+        const redacted = JSON.parse(
+          JSON.stringify(node.raw, (_k, v) =>
+            typeof v === 'object' && v && 'secret' in v && (v as { secret: boolean }).secret ? { ...v, value: '[secret]' } : v,
+          ),
+        ) as unknown;
         await this.openDoc(`${node.stack}/update-${node.row.version}.json`, JSON.stringify(redacted, null, 2));
       },
       rollback: async (arg: unknown) => {
@@ -271,9 +342,23 @@ export class StackCommands {
           const rows = historyRows(h.value, new Date());
           const i = rows.findIndex((x) => x.version === version);
           if (i < 0) throw new Error(`Stack "${r.stack}" has no update #${version}.`);
-          node = { kind: 'history', project: r.project, stack: r.stack, row: rows[i]!, raw: h.value[rows[i]!.index!]!, confirm: r.opts.confirm };
+          node = {
+            kind: 'history',
+            project: r.project,
+            stack: r.stack,
+            row: rows[i]!,
+            raw: h.value[rows[i]!.index!]!,
+            confirm: r.opts.confirm,
+          };
         } else if (node.kind === 'history' && !node.confirm) {
-          const ok = await vscode.window.showInformationMessage(`Roll "${node.stack}" back to update ${node.row.label}?`, { modal: true, detail: `OpsDeck checks out commit ${node.row.commit ?? '?'} into a temporary git worktree, previews it, and deploys it after you confirm the preview. The worktree is removed afterwards.` }, 'Preview Rollback');
+          const ok = await vscode.window.showInformationMessage(
+            `Roll "${node.stack}" back to update ${node.row.label}?`,
+            {
+              modal: true,
+              detail: `OpsDeck checks out commit ${node.row.commit ?? '?'} into a temporary git worktree, previews it, and deploys it after you confirm the preview. The worktree is removed afterwards.`,
+            },
+            'Preview Rollback',
+          );
           if (ok !== 'Preview Rollback') return undefined;
         }
         return this.rollback.run(node, (req) => this.runner.run(req));
@@ -282,7 +367,14 @@ export class StackCommands {
         const a = (arg ?? {}) as StackNode | { project?: string; passphrase?: string };
         const project = 'kind' in a && 'project' in a ? a.project : await this.findProject((a as { project?: string }).project);
         if (!project) return;
-        const value = ('kind' in a ? undefined : a.passphrase) ?? (await vscode.window.showInputBox({ title: 'Pulumi passphrase', prompt: 'Kept in VS Code secret storage, never logged.', password: true, ignoreFocusOut: true }));
+        const value =
+          ('kind' in a ? undefined : a.passphrase) ??
+          (await vscode.window.showInputBox({
+            title: 'Pulumi passphrase',
+            prompt: 'Kept in VS Code secret storage, never logged.',
+            password: true,
+            ignoreFocusOut: true,
+          }));
         if (value === undefined) return;
         await this.service.setPassphrase(project, value);
         this.tree.refresh();

@@ -25,7 +25,13 @@ export class ProjectDiscovery implements vscode.Disposable {
   constructor() {
     const w = vscode.workspace.createFileSystemWatcher('**/Pulumi.{yaml,yml}');
     const rescan = () => void this.rescan();
-    this.watchers.push(w, w.onDidCreate(rescan), w.onDidChange(rescan), w.onDidDelete(rescan), vscode.workspace.onDidChangeWorkspaceFolders(rescan));
+    this.watchers.push(
+      w,
+      w.onDidCreate(rescan),
+      w.onDidChange(rescan),
+      w.onDidDelete(rescan),
+      vscode.workspace.onDidChangeWorkspaceFolders(rescan),
+    );
   }
 
   async list(): Promise<DiscoveredProject[]> {

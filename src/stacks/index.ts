@@ -60,11 +60,13 @@ export function register(ctx: OpsDeckContext): void {
   const rollback = new Rollback(service, gate, (l) => log.line(l));
   const commands: StackCommands = new StackCommands(ctx, discovery, service, tree, runner, rollback);
   const view = ctx.own(vscode.window.createTreeView('opsdeck.stacks', { treeDataProvider: tree, showCollapseAll: true }));
-  ctx.own(view.onDidChangeSelection((e) => {
-    const n = e.selection[0];
-    if (!n || n.kind === 'message' || n.kind === 'project') return;
-    commands.select(n.project, n.kind === 'stack' ? n.stack.name : n.stack);
-  }));
+  ctx.own(
+    view.onDidChangeSelection((e) => {
+      const n = e.selection[0];
+      if (!n || n.kind === 'message' || n.kind === 'project') return;
+      commands.select(n.project, n.kind === 'stack' ? n.stack.name : n.stack);
+    }),
+  );
   ctx.own(vscode.workspace.registerTextDocumentContentProvider('opsdeck-pulumi', commands.docProvider));
   ctx.registerCommands(commands.table());
 
@@ -77,17 +79,21 @@ export function register(ctx: OpsDeckContext): void {
     void vscode.commands.executeCommand('setContext', 'opsdeck.stacks.cliMissing', cliMissing);
   };
   ctx.own(discovery.onDidChange(() => void updateContext()));
-  ctx.own(vscode.workspace.onDidGrantWorkspaceTrust(() => {
-    void updateContext();
-    tree.refresh();
-  }));
-  ctx.own(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (settings.affects(e)) {
-      service.invalidateAll();
+  ctx.own(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void updateContext();
       tree.refresh();
-    }
-  }));
+    }),
+  );
+  ctx.own(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (settings.affects(e)) {
+        service.invalidateAll();
+        void updateContext();
+        tree.refresh();
+      }
+    }),
+  );
   void updateContext();
 
   async function children(pathOfLabels: string[] = []): Promise<PlainItem[]> {

@@ -89,7 +89,10 @@ export class OperationRunner {
   async run(req: OperationRequest): Promise<OperationResult> {
     const key = stackKey(req.project, req.stack);
     if (!vscode.workspace.isTrusted) {
-      return this.refuse('Pulumi operations run the workspace\'s program, so they are off in an untrusted workspace. Trust the folder to use them.', req);
+      return this.refuse(
+        "Pulumi operations run the workspace's program, so they are off in an untrusted workspace. Trust the folder to use them.",
+        req,
+      );
     }
     if (!req.project.parsed.ok) return this.refuse(req.project.parsed.error.message, req);
     let acquired = this.gate.tryAcquire(key, req.operation);
@@ -136,7 +139,9 @@ export class OperationRunner {
 
   private routeNote(req: OperationRequest): string | undefined {
     const r = this.service.session(req.project).route();
-    return r.ok ? `Program route: ${r.value.route === 'inline' ? 'inline (in-process Automation API program)' : 'on disk (Pulumi language host)'} — ${r.value.reason}.` : undefined;
+    return r.ok
+      ? `Program route: ${r.value.route === 'inline' ? 'inline (in-process Automation API program)' : 'on disk (Pulumi language host)'} — ${r.value.reason}.`
+      : undefined;
   }
 
   private async runInner(req: OperationRequest, key: string, signal: AbortSignal, report: (m: string) => void): Promise<OperationResult> {
@@ -151,8 +156,22 @@ export class OperationRunner {
       if (r.kind !== 'ok') return r.result;
       this.forgetPreview(key);
       this.previews.set(key, { planFile, fingerprint, model: r.model, at: Date.now() });
-      this.show(key, r.model, projectLabel, 'preview ready', route, 'Deploying from this view applies the update plan saved by this preview: nothing else.', true);
-      return { status: 'succeeded', operation: 'preview', stack: req.stack, counts: countsLine(changeCounts(r.model)), changeSummary: r.outcome.changeSummary };
+      this.show(
+        key,
+        r.model,
+        projectLabel,
+        'preview ready',
+        route,
+        'Deploying from this view applies the update plan saved by this preview: nothing else.',
+        true,
+      );
+      return {
+        status: 'succeeded',
+        operation: 'preview',
+        stack: req.stack,
+        counts: countsLine(changeCounts(r.model)),
+        changeSummary: r.outcome.changeSummary,
+      };
     }
 
     if (req.operation === 'refresh') {
@@ -160,7 +179,13 @@ export class OperationRunner {
       if (clearPendingCreates === undefined) return this.refuse('Refresh not started: choose whether to clear the pending creates.', req);
       const r = await this.engine(req, key, 'refresh', { clearPendingCreates }, signal, report, route);
       if (r.kind !== 'ok') return r.result;
-      return { status: 'succeeded', operation: 'refresh', stack: req.stack, counts: countsLine(changeCounts(r.model), false), changeSummary: r.outcome.changeSummary };
+      return {
+        status: 'succeeded',
+        operation: 'refresh',
+        stack: req.stack,
+        counts: countsLine(changeCounts(r.model), false),
+        changeSummary: r.outcome.changeSummary,
+      };
     }
 
     // up / destroy: preview first (or take the remembered preview), ask, then apply.
@@ -172,7 +197,15 @@ export class OperationRunner {
     } else {
       const planFile = req.operation === 'up' ? this.planFile(key) : '';
       const fingerprint = programFingerprint(req.project.dir, {});
-      const r = await this.engine(req, key, req.operation === 'up' ? 'preview' : 'destroy', { planFile: planFile || undefined, previewOnly: req.operation === 'destroy' }, signal, report, route);
+      const r = await this.engine(
+        req,
+        key,
+        req.operation === 'up' ? 'preview' : 'destroy',
+        { planFile: planFile || undefined, previewOnly: req.operation === 'destroy' },
+        signal,
+        report,
+        route,
+      );
       if (r.kind !== 'ok') return r.result;
       preview = { planFile, fingerprint, model: r.model, at: Date.now() };
     }
@@ -190,7 +223,15 @@ export class OperationRunner {
       if (!req.confirm) void vscode.window.showInformationMessage(`"${req.stack}" is up to date: the preview shows no changes.`);
       return { status: 'no-changes', operation: req.operation, stack: req.stack };
     }
-    this.show(key, preview.model, projectLabel, 'awaiting confirmation', route, req.operation === 'up' ? 'Deploy applies the update plan saved by this preview.' : undefined, false);
+    this.show(
+      key,
+      preview.model,
+      projectLabel,
+      'awaiting confirmation',
+      route,
+      req.operation === 'up' ? 'Deploy applies the update plan saved by this preview.' : undefined,
+      false,
+    );
     const answer = req.confirm ? { confirmed: req.confirm.yes, typedName: req.confirm.typedName } : await askUser(q);
     const verdict = judge(q, answer);
     if (!verdict.proceed) {
@@ -203,11 +244,27 @@ export class OperationRunner {
       this.forgetPreview(key);
       return this.refuse(changedMessage, req);
     }
-    this.log.line(`[${key}] confirmed: ${req.operation} (${countsLine(changeCounts(preview.model))})${q.production ? ' — production stack, name typed' : ''}`);
-    const r = await this.engine(req, key, req.operation, { planFile: req.operation === 'up' ? preview.planFile : undefined }, signal, report, route);
+    this.log.line(
+      `[${key}] confirmed: ${req.operation} (${countsLine(changeCounts(preview.model))})${q.production ? ' — production stack, name typed' : ''}`,
+    );
+    const r = await this.engine(
+      req,
+      key,
+      req.operation,
+      { planFile: req.operation === 'up' ? preview.planFile : undefined },
+      signal,
+      report,
+      route,
+    );
     if (req.operation === 'up') this.forgetPreview(key);
     if (r.kind !== 'ok') return r.result;
-    return { status: 'succeeded', operation: req.operation, stack: req.stack, counts: countsLine(changeCounts(r.model), false), changeSummary: r.outcome.changeSummary };
+    return {
+      status: 'succeeded',
+      operation: req.operation,
+      stack: req.stack,
+      counts: countsLine(changeCounts(r.model), false),
+      changeSummary: r.outcome.changeSummary,
+    };
   }
 
   /**
@@ -226,13 +283,20 @@ export class OperationRunner {
     else {
       const pick = await vscode.window.showWarningMessage(
         `"${req.stack}" has ${creates.length} pending create${creates.length === 1 ? '' : 's'} from an interrupted update: ${names}.`,
-        { modal: true, detail: 'Pulumi cannot tell whether they were created. Clearing drops them from the state and the next deploy creates them again; if one does exist already, delete it or import it first. Keeping them leaves them pending.' },
+        {
+          modal: true,
+          detail:
+            'Pulumi cannot tell whether they were created. Clearing drops them from the state and the next deploy creates them again; if one does exist already, delete it or import it first. Keeping them leaves them pending.',
+        },
         'Clear Pending Creates',
         'Keep Them',
       );
       clear = pick === 'Clear Pending Creates' ? true : pick === 'Keep Them' ? false : undefined;
     }
-    if (clear !== undefined) this.log.line(`[${key}] ${creates.length} pending create(s) (${names}): ${clear ? 'cleared from the state by this refresh' : 'kept pending (Pulumi cannot tell whether they exist)'}`);
+    if (clear !== undefined)
+      this.log.line(
+        `[${key}] ${creates.length} pending create(s) (${names}): ${clear ? 'cleared from the state by this refresh' : 'kept pending (Pulumi cannot tell whether they exist)'}`,
+      );
     return clear;
   }
 
@@ -245,11 +309,14 @@ export class OperationRunner {
    */
   private resourcesChanged(req: OperationRequest, key: string): void {
     if (this.resourceTimers.has(key)) return;
-    this.resourceTimers.set(key, setTimeout(() => {
-      this.resourceTimers.delete(key);
-      this.service.invalidateState(req.project, req.stack);
-      this.tree.refreshResources(key);
-    }, 250));
+    this.resourceTimers.set(
+      key,
+      setTimeout(() => {
+        this.resourceTimers.delete(key);
+        this.service.invalidateState(req.project, req.stack);
+        this.tree.refreshResources(key);
+      }, 250),
+    );
   }
 
   private forgetPreview(key: string): void {
@@ -258,7 +325,16 @@ export class OperationRunner {
     if (p?.planFile) fs.rm(p.planFile, { force: true }, () => undefined);
   }
 
-  private show(key: string, model: ChangeModel, project: string, status: string, route: string | undefined, planNote: string | undefined, canDeploy: boolean, failure?: Failure): void {
+  private show(
+    key: string,
+    model: ChangeModel,
+    project: string,
+    status: string,
+    route: string | undefined,
+    planNote: string | undefined,
+    canDeploy: boolean,
+    failure?: Failure,
+  ): void {
     const state = this.service.peekState(key);
     this.views.show(
       key,
@@ -306,7 +382,14 @@ export class OperationRunner {
       this.show(key, b.model, projectLabel, status, route, undefined, false);
     };
     const session = this.service.session(req.project);
-    const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, { onEvent, signal, planFile: o.planFile, previewOnly: o.previewOnly, clearPendingCreates: o.clearPendingCreates, onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`) });
+    const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, {
+      onEvent,
+      signal,
+      planFile: o.planFile,
+      previewOnly: o.previewOnly,
+      clearPendingCreates: o.clearPendingCreates,
+      onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`),
+    });
     if (r.ok) {
       b.finish('succeeded');
       this.log.line(`[${key}] ${label} succeeded: ${countsLine(changeCounts(b.model), isPreview)}`);
@@ -316,8 +399,16 @@ export class OperationRunner {
     if (signal.aborted || r.error.kind === 'cancelled') {
       b.finish('cancelled');
       const pending = b.model.resources.filter((x) => x.status === 'pending' && x.steps.length).map((x) => x.name);
-      this.log.line(`[${key}] ${label} cancelled${pending.length ? `; not completed: ${pending.join(', ')}` : ''}. The stack stays usable; Refresh shows what exists.`);
-      this.show(key, b.model, projectLabel, 'cancelled', route, undefined, false, { ...r.error, kind: 'cancelled', message: 'Cancelled.', remedy: 'The engine stopped after the steps in flight; the state records what was done. Run Refresh to compare it with what exists.' });
+      this.log.line(
+        `[${key}] ${label} cancelled${pending.length ? `; not completed: ${pending.join(', ')}` : ''}. The stack stays usable; Refresh shows what exists.`,
+      );
+      this.show(key, b.model, projectLabel, 'cancelled', route, undefined, false, {
+        ...r.error,
+        kind: 'cancelled',
+        message: 'Cancelled.',
+        remedy:
+          'The engine stopped after the steps in flight; the state records what was done. Run Refresh to compare it with what exists.',
+      });
       return { kind: 'stop', result: { status: 'cancelled', operation: req.operation, stack: req.stack } };
     }
     b.finish('failed');
@@ -331,10 +422,23 @@ export class OperationRunner {
   }
 
   private async notifyFailure(req: OperationRequest, key: string, f: Failure): Promise<void> {
-    const actions = f.kind === 'locked' ? ['Clear Lock', 'Show Log'] : f.kind === 'killed' ? ['Refresh Stack', 'Clear Lock', 'Show Log'] : f.kind === 'passphrase' ? ['Set Passphrase', 'Show Log'] : f.kind === 'cli-missing' ? ['Open Settings', 'Show Log'] : f.locations.length ? ['Open Location', 'Show Log'] : ['Show Log'];
+    const actions =
+      f.kind === 'locked'
+        ? ['Clear Lock', 'Show Log']
+        : f.kind === 'killed'
+          ? ['Refresh Stack', 'Clear Lock', 'Show Log']
+          : f.kind === 'passphrase'
+            ? ['Set Passphrase', 'Show Log']
+            : f.kind === 'cli-missing'
+              ? ['Open Settings', 'Show Log']
+              : f.locations.length
+                ? ['Open Location', 'Show Log']
+                : ['Show Log'];
     const choice = await vscode.window.showErrorMessage(`${f.message} ${f.remedy}`, ...actions);
-    if (choice === 'Clear Lock') await vscode.commands.executeCommand('opsdeck.clearStackLock', { project: req.project.dir, stack: req.stack });
-    else if (choice === 'Refresh Stack') await vscode.commands.executeCommand('opsdeck.refreshStack', { project: req.project.dir, stack: req.stack });
+    if (choice === 'Clear Lock')
+      await vscode.commands.executeCommand('opsdeck.clearStackLock', { project: req.project.dir, stack: req.stack });
+    else if (choice === 'Refresh Stack')
+      await vscode.commands.executeCommand('opsdeck.refreshStack', { project: req.project.dir, stack: req.stack });
     else if (choice === 'Set Passphrase') await vscode.commands.executeCommand('opsdeck.setPulumiPassphrase', { project: req.project.dir });
     else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'opsdeck.pulumi.cliPath');
     else if (choice === 'Open Location') {

@@ -22,11 +22,17 @@ export class Rollback {
 
   private async git(cwd: string, args: string[]): Promise<string> {
     const r = await run('git', ['-C', cwd, ...args], { timeoutMs: 60_000 });
-    if (!r.ok) throw new Error(r.error.kind === 'not-found' ? 'git was not found on PATH: rollback needs git.' : `git ${args[0]} failed: ${r.error.message}`);
+    if (!r.ok)
+      throw new Error(
+        r.error.kind === 'not-found' ? 'git was not found on PATH: rollback needs git.' : `git ${args[0]} failed: ${r.error.message}`,
+      );
     return r.value.stdout.trim();
   }
 
-  async run(arg: StackNode & { confirm?: ConfirmAnswers }, runOp: (req: OperationRequest) => Promise<OperationResult>): Promise<OperationResult> {
+  async run(
+    arg: StackNode & { confirm?: ConfirmAnswers },
+    runOp: (req: OperationRequest) => Promise<OperationResult>,
+  ): Promise<OperationResult> {
     if (arg?.kind !== 'history' || !arg.row.commit) {
       return { status: 'refused', reason: 'This history entry recorded no git commit, so there is nothing to roll back to.' };
     }
@@ -48,7 +54,11 @@ export class Rollback {
       const file = ['Pulumi.yaml', 'Pulumi.yml'].map((f) => path.join(wtDir, f)).find((f) => fs.existsSync(f));
       if (!file) return { status: 'refused', reason: `Commit ${commit.slice(0, 12)} has no Pulumi project at ${rel || '.'}.` };
       linkNodeModules(project.dir, wtDir);
-      const wtProject: DiscoveredProject = { dir: wtDir, fileUri: vscode.Uri.file(file), parsed: parseProjectFile(fs.readFileSync(file, 'utf8'), `Pulumi.yaml at ${commit.slice(0, 12)}`) };
+      const wtProject: DiscoveredProject = {
+        dir: wtDir,
+        fileUri: vscode.Uri.file(file),
+        parsed: parseProjectFile(fs.readFileSync(file, 'utf8'), `Pulumi.yaml at ${commit.slice(0, 12)}`),
+      };
       await this.service.sharePassphrase(project, wtProject);
       const result = await runOp({ project: wtProject, stack, operation: 'up', confirm: arg.confirm });
       this.log(`[${key}] rollback to ${commit.slice(0, 12)}: ${result.status}`);

@@ -44,14 +44,29 @@ export class StackService implements vscode.Disposable {
   private runnerSettings(project: DiscoveredProject) {
     const extra = this.settings.env;
     const pass = this.settings.passphraseSource === 'secretStorage' ? this.passphrases.get(project.dir) : undefined;
-    return { cliPath: this.settings.cliPath, env: extra, route: this.settings.programRoute, passphrase: pass, cacheDir: path.join(this.storageDir, 'cli-root') };
+    return {
+      cliPath: this.settings.cliPath,
+      env: extra,
+      route: this.settings.programRoute,
+      passphrase: pass,
+      cacheDir: path.join(this.storageDir, 'cli-root'),
+    };
   }
 
   session(project: DiscoveredProject): PulumiProjectSession {
     const p = project.parsed.ok ? project.parsed.value : undefined;
     let s = this.sessions.get(project.dir);
     if (!s) {
-      s = new PulumiProjectSession({ dir: project.dir, name: p?.name ?? path.basename(project.dir), runtime: p?.runtime ?? 'nodejs', main: p?.main, backendUrl: p?.backendUrl }, this.runnerSettings(project));
+      s = new PulumiProjectSession(
+        {
+          dir: project.dir,
+          name: p?.name ?? path.basename(project.dir),
+          runtime: p?.runtime ?? 'nodejs',
+          main: p?.main,
+          backendUrl: p?.backendUrl,
+        },
+        this.runnerSettings(project),
+      );
       this.sessions.set(project.dir, s);
     } else s.updateSettings(this.runnerSettings(project));
     return s;
@@ -76,7 +91,7 @@ export class StackService implements vscode.Disposable {
     if (!interactive) return false;
     const value = await vscode.window.showInputBox({
       title: `Pulumi passphrase for ${vscode.workspace.asRelativePath(project.dir)}`,
-      prompt: 'The passphrase that encrypts this project\'s stack secrets. OpsDeck keeps it in VS Code\'s secret storage and never logs it.',
+      prompt: "The passphrase that encrypts this project's stack secrets. OpsDeck keeps it in VS Code's secret storage and never logs it.",
       password: true,
       ignoreFocusOut: true,
     });

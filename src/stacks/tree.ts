@@ -91,9 +91,13 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     switch (node.kind) {
       case 'project':
         return this.stacksOf(node.project);
-      case 'stack':
-      {
-        const sections = (['resources', 'outputs', 'config', 'history'] as const).map((section): StackNode => ({ kind: 'section', project: node.project, stack: node.stack.name, section }));
+      case 'stack': {
+        const sections = (['resources', 'outputs', 'config', 'history'] as const).map((section): StackNode => ({
+          kind: 'section',
+          project: node.project,
+          stack: node.stack.name,
+          section,
+        }));
         this.resourceSections.set(stackKey(node.project, node.stack.name), sections[0]!);
         return sections;
       }
@@ -102,7 +106,12 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       case 'resource': {
         const st = await this.service.state({ project: node.project, stack: node.stack });
         if (!st.ok) return [this.failureNode(st.error, node.node.urn)];
-        return (st.value.children.get(node.node.urn) ?? []).map((n) => ({ kind: 'resource', project: node.project, stack: node.stack, node: n }));
+        return (st.value.children.get(node.node.urn) ?? []).map((n) => ({
+          kind: 'resource',
+          project: node.project,
+          stack: node.stack,
+          node: n,
+        }));
       }
       default:
         return [];
@@ -110,16 +119,43 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
   }
 
   private failureNode(f: Failure, id: string): StackNode {
-    return { kind: 'message', id: `fail:${id}`, label: f.message, icon: 'error', tooltip: `${f.message}\n${f.remedy}`, contextValue: 'failure' };
+    return {
+      kind: 'message',
+      id: `fail:${id}`,
+      label: f.message,
+      icon: 'error',
+      tooltip: `${f.message}\n${f.remedy}`,
+      contextValue: 'failure',
+    };
   }
 
   private async stacksOf(project: DiscoveredProject): Promise<StackNode[]> {
     if (!project.parsed.ok) {
-      return [{ kind: 'message', id: `broken:${project.dir}`, label: project.parsed.error.message, icon: 'warning', tooltip: `${project.parsed.error.message}\n${project.parsed.error.remedy ?? ''}`, contextValue: 'brokenProject', command: { title: 'Open Pulumi.yaml', command: 'vscode.open', arguments: [project.fileUri] } }];
+      return [
+        {
+          kind: 'message',
+          id: `broken:${project.dir}`,
+          label: project.parsed.error.message,
+          icon: 'warning',
+          tooltip: `${project.parsed.error.message}\n${project.parsed.error.remedy ?? ''}`,
+          contextValue: 'brokenProject',
+          command: { title: 'Open Pulumi.yaml', command: 'vscode.open', arguments: [project.fileUri] },
+        },
+      ];
     }
     const r = await this.service.stacks(project);
     if (!r.ok) return [this.failureNode(r.error, project.dir)];
-    if (!r.value.length) return [{ kind: 'message', id: `nostacks:${project.dir}`, label: 'No stacks yet — create one', icon: 'add', contextValue: 'noStacks', command: { title: 'New Stack', command: 'opsdeck.newStack', arguments: [{ kind: 'project', project }] } }];
+    if (!r.value.length)
+      return [
+        {
+          kind: 'message',
+          id: `nostacks:${project.dir}`,
+          label: 'No stacks yet — create one',
+          icon: 'add',
+          contextValue: 'noStacks',
+          command: { title: 'New Stack', command: 'opsdeck.newStack', arguments: [{ kind: 'project', project }] },
+        },
+      ];
     return r.value.map((stack) => ({ kind: 'stack', project, stack }));
   }
 
@@ -132,12 +168,26 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         if (!st.ok) return [this.failureNode(st.error, `${key}:res`)];
         const nodes: StackNode[] = st.value.roots.map((n) => ({ kind: 'resource', project: node.project, stack: node.stack, node: n }));
         for (const p of st.value.pendingOperations) {
-          nodes.unshift({ kind: 'message', id: `pending:${p.urn}`, label: `Pending ${p.type}: ${p.urn.split('::').pop()} — run Refresh`, icon: 'warning', tooltip: 'An update was interrupted while this operation was in flight. Run Refresh to reconcile the state with what really exists.', contextValue: 'pendingOperation', command: { title: 'Refresh', command: 'opsdeck.refreshStack', arguments: [{ project: node.project.dir, stack: node.stack }] } });
+          nodes.unshift({
+            kind: 'message',
+            id: `pending:${p.urn}`,
+            label: `Pending ${p.type}: ${p.urn.split('::').pop()} — run Refresh`,
+            icon: 'warning',
+            tooltip:
+              'An update was interrupted while this operation was in flight. Run Refresh to reconcile the state with what really exists.',
+            contextValue: 'pendingOperation',
+            command: { title: 'Refresh', command: 'opsdeck.refreshStack', arguments: [{ project: node.project.dir, stack: node.stack }] },
+          });
         }
         // A lock with no OpsDeck operation running on the stack: another update, or a killed one.
         if (!this.gate.get(key)) {
           for (const l of this.service.session(node.project).locks(node.stack) ?? []) {
-            const who = [l.username && l.hostname ? `${l.username}@${l.hostname}` : (l.username ?? l.hostname), l.pid !== undefined ? `pid ${l.pid}` : undefined].filter(Boolean).join(', ');
+            const who = [
+              l.username && l.hostname ? `${l.username}@${l.hostname}` : (l.username ?? l.hostname),
+              l.pid !== undefined ? `pid ${l.pid}` : undefined,
+            ]
+              .filter(Boolean)
+              .join(', ');
             nodes.unshift({
               kind: 'message',
               id: `lock:${l.file}`,
@@ -145,7 +195,11 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
               icon: 'lock',
               tooltip: `The backend holds a lock on this stack${l.timestamp ? ` since ${l.timestamp}` : ''}. If no update is really running (for example the CLI was killed), clear it; clearing the lock of a live update can corrupt the state.`,
               contextValue: 'stackLocked',
-              command: { title: 'Clear Pulumi Stack Lock', command: 'opsdeck.clearStackLock', arguments: [{ project: node.project.dir, stack: node.stack }] },
+              command: {
+                title: 'Clear Pulumi Stack Lock',
+                command: 'opsdeck.clearStackLock',
+                arguments: [{ project: node.project.dir, stack: node.stack }],
+              },
             });
           }
         }
@@ -157,14 +211,28 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         if (!r.ok) return [this.failureNode(r.error, `${key}:out`)];
         const keys = Object.keys(r.value).sort();
         if (!keys.length) return [{ kind: 'message', id: `noout:${key}`, label: 'No outputs', icon: 'info' }];
-        return keys.map((k) => ({ kind: 'output', project: node.project, stack: node.stack, key: k, value: r.value[k]!.value, secret: r.value[k]!.secret }));
+        return keys.map((k) => ({
+          kind: 'output',
+          project: node.project,
+          stack: node.stack,
+          key: k,
+          value: r.value[k]!.value,
+          secret: r.value[k]!.secret,
+        }));
       }
       case 'config': {
         const r = await this.service.config(ref);
         if (!r.ok) return [this.failureNode(r.error, `${key}:cfg`)];
         const keys = Object.keys(r.value).sort();
         if (!keys.length) return [{ kind: 'message', id: `nocfg:${key}`, label: 'No config values', icon: 'info' }];
-        return keys.map((k) => ({ kind: 'config', project: node.project, stack: node.stack, key: k, value: r.value[k]!.value, secret: !!r.value[k]!.secret }));
+        return keys.map((k) => ({
+          kind: 'config',
+          project: node.project,
+          stack: node.stack,
+          key: k,
+          value: r.value[k]!.value,
+          secret: !!r.value[k]!.secret,
+        }));
       }
       case 'history': {
         const r = await this.service.history(ref);
@@ -184,7 +252,9 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         const item = new vscode.TreeItem(p.ok ? p.value.name : path.basename(node.project.dir), C.Expanded);
         item.id = `project:${node.project.dir}`;
         item.description = vscode.workspace.asRelativePath(node.project.dir);
-        item.tooltip = p.ok ? `${p.value.name} (${p.value.runtime})${p.value.description ? `\n${p.value.description}` : ''}\n${node.project.fileUri.fsPath}` : p.error.message;
+        item.tooltip = p.ok
+          ? `${p.value.name} (${p.value.runtime})${p.value.description ? `\n${p.value.description}` : ''}\n${node.project.fileUri.fsPath}`
+          : p.error.message;
         item.iconPath = new vscode.ThemeIcon(p.ok ? 'project' : 'warning');
         item.contextValue = p.ok ? 'project' : 'brokenProject';
         item.resourceUri = node.project.fileUri;
@@ -198,16 +268,33 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         const item = new vscode.TreeItem(s.name, C.Collapsed);
         item.id = `stack:${key}`;
         const progress = this.progress.get(key);
-        item.description = [s.current ? 'current' : undefined, prod ? 'production' : undefined, running ? (progress ?? `${running.operation}…`) : undefined, !running && s.resourceCount !== undefined ? `${s.resourceCount} resources` : undefined]
+        item.description = [
+          s.current ? 'current' : undefined,
+          prod ? 'production' : undefined,
+          running ? (progress ?? `${running.operation}…`) : undefined,
+          !running && s.resourceCount !== undefined ? `${s.resourceCount} resources` : undefined,
+        ]
           .filter(Boolean)
           .join(' · ');
-        item.tooltip = [`Stack ${s.name}${s.current ? ' (current)' : ''}`, prod ? 'Matches a production pattern: deploy and destroy ask for its name.' : undefined, s.lastUpdate ? `Last update: ${s.lastUpdate}` : 'Never deployed', running ? `Running: ${running.operation}` : undefined].filter(Boolean).join('\n');
+        item.tooltip = [
+          `Stack ${s.name}${s.current ? ' (current)' : ''}`,
+          prod ? 'Matches a production pattern: deploy and destroy ask for its name.' : undefined,
+          s.lastUpdate ? `Last update: ${s.lastUpdate}` : 'Never deployed',
+          running ? `Running: ${running.operation}` : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n');
         item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : prod ? 'shield' : s.current ? 'layers-active' : 'layers');
         item.contextValue = running ? 'stackBusy' : 'stack';
         return item;
       }
       case 'section': {
-        const labels: Record<SectionKind, [string, string]> = { resources: ['Resources', 'symbol-class'], outputs: ['Outputs', 'output'], config: ['Config', 'settings'], history: ['History', 'history'] };
+        const labels: Record<SectionKind, [string, string]> = {
+          resources: ['Resources', 'symbol-class'],
+          outputs: ['Outputs', 'output'],
+          config: ['Config', 'settings'],
+          history: ['History', 'history'],
+        };
         const [label, icon] = labels[node.section];
         const item = new vscode.TreeItem(label, C.Collapsed);
         item.id = `section:${stackKey(node.project, node.stack)}:${node.section}`;
@@ -232,7 +319,11 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         const item = new vscode.TreeItem(node.key, C.None);
         item.id = `out:${k}`;
         item.description = shown ? renderValue(node.value, 120) : '[secret]';
-        item.tooltip = node.secret ? (shown ? 'Secret output, revealed for now (it is never logged).' : 'Secret output: use "Reveal Secret Output" to see it once.') : renderValue(node.value, 2000);
+        item.tooltip = node.secret
+          ? shown
+            ? 'Secret output, revealed for now (it is never logged).'
+            : 'Secret output: use "Reveal Secret Output" to see it once.'
+          : renderValue(node.value, 2000);
         item.iconPath = new vscode.ThemeIcon(node.secret ? 'lock' : 'symbol-constant');
         item.contextValue = node.secret ? 'outputSecret' : 'output';
         return item;
@@ -252,7 +343,8 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         item.description = node.row.description;
         item.tooltip = node.row.tooltip;
         item.iconPath = new vscode.ThemeIcon(node.row.icon);
-        item.contextValue = node.row.commit && node.row.kind === 'update' && node.row.result === 'succeeded' ? 'historyEntryWithCommit' : 'historyEntry';
+        item.contextValue =
+          node.row.commit && node.row.kind === 'update' && node.row.result === 'succeeded' ? 'historyEntryWithCommit' : 'historyEntry';
         item.command = { title: 'Open Update Record', command: 'opsdeck.showUpdateRecord', arguments: [node] };
         return item;
       }

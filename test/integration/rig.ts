@@ -45,7 +45,9 @@ async function request<T>(op: string, args: Record<string, unknown>, timeoutMs =
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the test rig did not answer "${op}" (${JSON.stringify(args)}) within ${timeoutMs / 1000} s; see test-output/logs/ for the rig's logs`);
+  throw new Error(
+    `the test rig did not answer "${op}" (${JSON.stringify(args)}) within ${timeoutMs / 1000} s; see test-output/logs/ for the rig's logs`,
+  );
 }
 
 function checkName(name: string): string {
@@ -104,7 +106,9 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
       lastError = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 150));
   }

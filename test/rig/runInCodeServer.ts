@@ -135,7 +135,6 @@ const UNTRUSTED_SETTINGS = {
   'security.workspace.trust.untrustedFiles': 'open',
 };
 
-
 /** Runs the suite once; resolves to the process exit code to use. */
 export async function runRig(opts: RigOptions): Promise<number> {
   const tools = readTools();
@@ -149,7 +148,8 @@ export async function runRig(opts: RigOptions): Promise<number> {
   if (!fs.existsSync(path.join(REPO, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build`');
 
   const out = path.resolve(REPO, opts.output);
-  if (!out.startsWith(REPO + path.sep)) throw new Error(`--output must be inside the repo (${REPO}), so the workspace resolves node_modules`);
+  if (!out.startsWith(REPO + path.sep))
+    throw new Error(`--output must be inside the repo (${REPO}), so the workspace resolves node_modules`);
   const claim = claimOutput(out);
   const dirs = {
     workspace: path.join(out, 'workspace'),
@@ -160,14 +160,24 @@ export async function runRig(opts: RigOptions): Promise<number> {
     pulumiHome: path.join(out, 'pulumi-home'),
   };
   // Only what this run owns is wiped: other runs may use sub-folders of test-output/ (e.g. test-output/2).
-  for (const d of [dirs.workspace, dirs.results, dirs.logs, path.join(out, 'code-server'), dirs.pulumiHome, path.join(out, 'vsix-test-shim')]) {
+  for (const d of [
+    dirs.workspace,
+    dirs.results,
+    dirs.logs,
+    path.join(out, 'code-server'),
+    dirs.pulumiHome,
+    path.join(out, 'vsix-test-shim'),
+  ]) {
     fs.rmSync(d, { recursive: true, force: true });
   }
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.results, '.rig'), { recursive: true });
   fs.cpSync(path.join(REPO, 'test', 'fixtures', 'workspace'), dirs.workspace, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(opts.suite === 'untrusted' ? UNTRUSTED_SETTINGS : SETTINGS, null, 2));
+  fs.writeFileSync(
+    path.join(dirs.userData, 'User', 'settings.json'),
+    JSON.stringify(opts.suite === 'untrusted' ? UNTRUSTED_SETTINGS : SETTINGS, null, 2),
+  );
 
   const hostLog = fs.createWriteStream(path.join(dirs.logs, 'extension-host-tests.log'));
   const say = (line: string): void => {
@@ -205,7 +215,15 @@ export async function runRig(opts: RigOptions): Promise<number> {
     const browser: Browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     cleanups.push(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -272,10 +290,13 @@ export async function runRig(opts: RigOptions): Promise<number> {
     });
     const code = await Promise.race([exited, timeout]);
     clearTimeout(timer);
-    if (!suiteStarted) rigSay('the suite never started in the extension host; see test-output/logs/extension-host-tests.log and logs/workbench/ for why');
+    if (!suiteStarted)
+      rigSay('the suite never started in the extension host; see test-output/logs/extension-host-tests.log and logs/workbench/ for why');
     // A host that failed without a mocha count (crash, timeout) still counts as a failure.
     const failed = code !== 0 && tally.failing === 0 ? 1 : tally.failing;
-    rigSay(`extension host finished with exit code ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${path.relative(REPO, dirs.results)}/, logs in ${path.relative(REPO, dirs.logs)}/`);
+    rigSay(
+      `extension host finished with exit code ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${path.relative(REPO, dirs.results)}/, logs in ${path.relative(REPO, dirs.logs)}/`,
+    );
     const counts = `${tally.passing} passed, ${failed} failed, ${tally.pending} skipped`;
     opts.onTally?.({ passed: tally.passing, failed, skipped: tally.pending });
     console.log(opts.pass ? `[rig] ${opts.pass} pass: ${counts}` : `integration: ${counts}`);
@@ -313,7 +334,9 @@ function claimOutput(out: string): { release(): void; recordServer(pgid: number)
       /* unreadable: treat as stale */
     }
     if (previous.rig && previous.rig !== process.pid && alive(previous.rig)) {
-      throw new Error(`another rig (pid ${previous.rig}) is using ${path.relative(REPO, out)}/; wait for it, or use another folder: OPSDECK_RIG_OUTPUT=test-output/2 (or --output)`);
+      throw new Error(
+        `another rig (pid ${previous.rig}) is using ${path.relative(REPO, out)}/; wait for it, or use another folder: OPSDECK_RIG_OUTPUT=test-output/2 (or --output)`,
+      );
     }
     if (previous.server && alive(previous.server)) {
       console.log(`[rig] ending code-server (process group ${previous.server}) left behind by a killed rig on this folder`);
@@ -393,10 +416,20 @@ async function hostEnvironment(
  * extension under development to attach to, so a manifest-only shim takes that place: OpsDeck itself
  * then loads from the extensions folder, exactly as installed.
  */
-async function installVsix(bin: string, vsix: string, dirs: { userData: string; extensions: string }, out: string, rigSay: (m: string) => void): Promise<string> {
+async function installVsix(
+  bin: string,
+  vsix: string,
+  dirs: { userData: string; extensions: string },
+  out: string,
+  rigSay: (m: string) => void,
+): Promise<string> {
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} does not exist: run \`npm run package\` first`);
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [bin, '--install-extension', vsix, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData], { stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      [bin, '--install-extension', vsix, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData],
+      { stdio: 'inherit' },
+    );
     child.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`code-server --install-extension ${vsix} exited with ${code}`);
@@ -404,7 +437,11 @@ async function installVsix(bin: string, vsix: string, dirs: { userData: string; 
   fs.mkdirSync(shim, { recursive: true });
   fs.writeFileSync(
     path.join(shim, 'package.json'),
-    JSON.stringify({ name: 'opsdeck-vsix-test-shim', publisher: 'opsdeck-test', version: '0.0.0', engines: { vscode: '^1.100.0' } }, null, 2),
+    JSON.stringify(
+      { name: 'opsdeck-vsix-test-shim', publisher: 'opsdeck-test', version: '0.0.0', engines: { vscode: '^1.100.0' } },
+      null,
+      2,
+    ),
   );
   rigSay(`installed ${path.relative(REPO, vsix)}; testing the installed extension`);
   return shim;
@@ -417,7 +454,12 @@ interface CodeServer {
   stop(): Promise<void>;
 }
 
-function startCodeServer(bin: string, dirs: { userData: string; extensions: string; logs: string; workspace: string }, env: NodeJS.ProcessEnv, disableTrust: boolean): Promise<CodeServer> {
+function startCodeServer(
+  bin: string,
+  dirs: { userData: string; extensions: string; logs: string; workspace: string },
+  env: NodeJS.ProcessEnv,
+  disableTrust: boolean,
+): Promise<CodeServer> {
   const config = path.join(dirs.userData, '..', 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   const args = [
@@ -574,7 +616,11 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
       const nodes = [];
       for (let i = 0, n = await loc.count(); i < n; i++) {
         const el = loc.nth(i);
-        nodes.push({ text: await el.innerText().catch(() => ''), ariaLabel: await el.getAttribute('aria-label'), visible: await el.isVisible() });
+        nodes.push({
+          text: await el.innerText().catch(() => ''),
+          ariaLabel: await el.getAttribute('aria-label'),
+          visible: await el.isVisible(),
+        });
       }
       return nodes;
     }

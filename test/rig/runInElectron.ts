@@ -30,14 +30,23 @@ async function main(): Promise<void> {
     extensionDevelopmentPath: REPO,
     extensionTestsPath: path.join(REPO, 'out', 'test', 'integration', 'index.js'),
     extensionTestsEnv,
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', `--user-data-dir=${path.join(out, 'user-data')}`],
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+      `--user-data-dir=${path.join(out, 'user-data')}`,
+    ],
   });
 }
 
 main().catch((e: Error) => {
   console.error(`[electron] ${e.message}`);
   if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|download/i.test(e.message)) {
-    console.error('[electron] @vscode/test-electron downloads VS Code and needs internet access; offline, run `npm run test:integration` (code-server rig).');
+    console.error(
+      '[electron] @vscode/test-electron downloads VS Code and needs internet access; offline, run `npm run test:integration` (code-server rig).',
+    );
   }
   process.exit(1);
 });

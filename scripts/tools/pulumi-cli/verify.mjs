@@ -129,15 +129,22 @@ await step('Automation API (workDir): up', async () => {
 
 let inline;
 await step('Automation API (inline): createOrSelectStack', async () => {
-  inline = await LocalWorkspace.createOrSelectStack({
-    stackName: 'inline',
-    projectName: 'verify-inline',
-    program: async () => {
-      const provider = { async create(inputs) { return { id: `id-${inputs.n}`, outs: { ...inputs, double: inputs.n * 2 } }; } };
-      const r = new pulumiSdk.dynamic.Resource(provider, 'r', { n: 21, double: undefined }, {});
-      return { double: r.double };
+  inline = await LocalWorkspace.createOrSelectStack(
+    {
+      stackName: 'inline',
+      projectName: 'verify-inline',
+      program: async () => {
+        const provider = {
+          async create(inputs) {
+            return { id: `id-${inputs.n}`, outs: { ...inputs, double: inputs.n * 2 } };
+          },
+        };
+        const r = new pulumiSdk.dynamic.Resource(provider, 'r', { n: 21, double: undefined }, {});
+        return { double: r.double };
+      },
     },
-  }, { workDir: join(tmp, 'inline') });
+    { workDir: join(tmp, 'inline') },
+  );
 });
 await step('Automation API (inline): preview', async () => JSON.stringify((await inline.preview(quiet)).changeSummary));
 await step('Automation API (inline): up', async () => {
@@ -147,4 +154,6 @@ await step('Automation API (inline): up', async () => {
 });
 
 rmSync(tmp, { recursive: true, force: true });
-console.log(`\nall ${results.length} checks passed (node ${process.version}, pulumi v${tools.version}, language host: ${tools.languageHostKind})`);
+console.log(
+  `\nall ${results.length} checks passed (node ${process.version}, pulumi v${tools.version}, language host: ${tools.languageHostKind})`,
+);

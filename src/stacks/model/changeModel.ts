@@ -261,7 +261,13 @@ export function propertyChanges(m: StepMetadata, operation?: OperationKind): Pro
     for (const k of new Set([...Object.keys(o), ...Object.keys(n)])) {
       if (INTERNAL_KEYS.has(k)) continue;
       if (JSON.stringify(o[k]) === JSON.stringify(n[k])) continue;
-      out.push({ path: k, kind: !(k in o) ? 'add' : !(k in n) ? 'delete' : 'update', replace: false, old: renderValue(o[k]), new: renderValue(n[k]) });
+      out.push({
+        path: k,
+        kind: !(k in o) ? 'add' : !(k in n) ? 'delete' : 'update',
+        replace: false,
+        old: renderValue(o[k]),
+        new: renderValue(n[k]),
+      });
     }
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
@@ -279,7 +285,10 @@ export function replaceReasons(m: StepMetadata): string[] {
 /** Diagnostics ordered for reading: errors first, then warnings, then the rest; stable otherwise. */
 export function orderedDiagnostics(model: ChangeModel): ChangeDiagnostic[] {
   const rank = { error: 0, warning: 1, info: 2 } as const;
-  return model.diagnostics.map((d, i) => ({ d, i })).sort((a, b) => rank[a.d.severity] - rank[b.d.severity] || a.i - b.i).map((x) => x.d);
+  return model.diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank[a.d.severity] - rank[b.d.severity] || a.i - b.i)
+    .map((x) => x.d);
 }
 
 /**
@@ -346,6 +355,11 @@ export function diffValues(o: unknown, n: unknown, prefix: string, depth = 0): A
     return out;
   }
   if (JSON.stringify(o) === JSON.stringify(n)) return out;
-  out.push({ path: prefix, kind: o === undefined ? 'add' : n === undefined ? 'delete' : 'update', old: renderValue(o), new: renderValue(n) });
+  out.push({
+    path: prefix,
+    kind: o === undefined ? 'add' : n === undefined ? 'delete' : 'update',
+    old: renderValue(o),
+    new: renderValue(n),
+  });
   return out;
 }

@@ -3,9 +3,21 @@
 // shapes mirror node_modules/@pulumi/pulumi/automation/events.d.ts (3.259).
 
 export type OpType =
-  | 'same' | 'create' | 'update' | 'delete' | 'replace' | 'create-replacement' | 'delete-replaced'
-  | 'read' | 'read-replacement' | 'refresh' | 'discard' | 'discard-replaced' | 'remove-pending-replace'
-  | 'import' | 'import-replacement';
+  | 'same'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'replace'
+  | 'create-replacement'
+  | 'delete-replaced'
+  | 'read'
+  | 'read-replacement'
+  | 'refresh'
+  | 'discard'
+  | 'discard-replaced'
+  | 'remove-pending-replace'
+  | 'import'
+  | 'import-replacement';
 
 export type DiffKindName = 'add' | 'add-replace' | 'delete' | 'delete-replace' | 'update' | 'update-replace';
 

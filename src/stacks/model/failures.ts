@@ -65,10 +65,17 @@ export function explainFailure(i: FailureInput): Failure {
   const detail = all.trim();
   const has = (re: RegExp) => re.test(all);
   const stack = i.stack ? `"${i.stack}"` : 'the stack';
-  const mk = (kind: FailureKind, message: string, remedy: string, locations: SourceLocation[] = []): Failure => ({ kind, message, remedy, locations, detail });
+  const mk = (kind: FailureKind, message: string, remedy: string, locations: SourceLocation[] = []): Failure => ({
+    kind,
+    message,
+    remedy,
+    locations,
+    detail,
+  });
 
-  if (i.errorName === 'AbortError' || has(/\bcancel(l)?ed\b|update was canceled|SIGINT/i) && !has(/error TS\d+/)) {
-    if (has(/canceled|cancelled|SIGINT|AbortError/)) return mk('cancelled', 'The operation was cancelled.', 'Refresh the stack to see what was applied before the cancel.');
+  if (i.errorName === 'AbortError' || (has(/\bcancel(l)?ed\b|update was canceled|SIGINT/i) && !has(/error TS\d+/))) {
+    if (has(/canceled|cancelled|SIGINT|AbortError/))
+      return mk('cancelled', 'The operation was cancelled.', 'Refresh the stack to see what was applied before the cancel.');
   }
   // The CLI process died from a signal it cannot handle (SIGKILL: OOM killer, a killed terminal or
   // machine): the engine had no chance to finish the steps in flight or to release its lock.
@@ -88,45 +95,95 @@ export function explainFailure(i: FailureInput): Failure {
     );
   }
   if (has(/minimum version|is less than the minimum|Minimum version required/i)) {
-    return mk('cli-too-old', 'The Pulumi CLI is too old for this version of the Automation API.', 'Update the Pulumi CLI, or point "opsdeck.pulumi.cliPath" at a newer one.');
+    return mk(
+      'cli-too-old',
+      'The Pulumi CLI is too old for this version of the Automation API.',
+      'Update the Pulumi CLI, or point "opsdeck.pulumi.cliPath" at a newer one.',
+    );
   }
-  if (i.errorName === 'ConcurrentUpdateError' || has(/currently locked|Another update is currently in progress|conflict: .*update.*in progress/i)) {
+  if (
+    i.errorName === 'ConcurrentUpdateError' ||
+    has(/currently locked|Another update is currently in progress|conflict: .*update.*in progress/i)
+  ) {
     const holder = /created by (\S+) \(pid (\d+)\) at (\S+)/.exec(all);
     const by = holder ? ` (${holder[1]}, pid ${holder[2]}, since ${holder[3]})` : '';
-    return mk('locked', `Stack ${stack} is locked by another update${by}.`, 'Wait for it to finish. If no update is running (a process was killed), clear the lock: "Clear Pulumi Stack Lock".');
+    return mk(
+      'locked',
+      `Stack ${stack} is locked by another update${by}.`,
+      'Wait for it to finish. If no update is running (a process was killed), clear the lock: "Clear Pulumi Stack Lock".',
+    );
   }
   if (has(/incorrect passphrase|passphrase must be set|failed to decrypt|PULUMI_CONFIG_PASSPHRASE/i)) {
-    return mk('passphrase', `The passphrase for ${stack}'s secrets is wrong or missing.`, 'Run "OpsDeck: Set Pulumi Passphrase" and enter the passphrase this stack was created with.');
+    return mk(
+      'passphrase',
+      `The passphrase for ${stack}'s secrets is wrong or missing.`,
+      'Run "OpsDeck: Set Pulumi Passphrase" and enter the passphrase this stack was created with.',
+    );
   }
   if (has(/error TS\d+|Unable to compile TypeScript|TSError|SyntaxError|Cannot find module/)) {
     // Compiler positions ("file.ts(5,40): error TS…") when present; stack frames only otherwise.
-    const tsLines = all.split('\n').filter((l) => /error TS\d+/.test(l)).join('\n');
+    const tsLines = all
+      .split('\n')
+      .filter((l) => /error TS\d+/.test(l))
+      .join('\n');
     const locs = sourceLocations(tsLines || all);
     const first = (all.match(/(error TS\d+:[^\n]*|SyntaxError:[^\n]*|Cannot find module[^\n]*)/) ?? [])[1]?.replace(/\.$/, '');
     const where = locs[0] ? ` (${locs[0].file.split('/').pop()}:${locs[0].line})` : '';
-    return mk('compile', `The program does not compile${where}: ${first ?? 'see the log'}.`, 'Fix the error in the program, then run the operation again.', locs);
+    return mk(
+      'compile',
+      `The program does not compile${where}: ${first ?? 'see the log'}.`,
+      'Fix the error in the program, then run the operation again.',
+      locs,
+    );
   }
   if (has(/failed to load Pulumi project|could not unmarshal|Pulumi\.ya?ml.*(invalid|error)|project file .* (invalid|error)/i)) {
     return mk('project-file', 'Pulumi.yaml is invalid.', 'Fix the project file (name and runtime are required).', sourceLocations(all));
   }
   if (has(/no stack named|stack .* not found|StackNotFoundError/i) || i.errorName === 'StackNotFoundError') {
-    return mk('stack-missing', `Stack ${stack} does not exist in this backend.`, 'Create it with "New Stack", or check PULUMI_BACKEND_URL in "opsdeck.pulumi.env".');
+    return mk(
+      'stack-missing',
+      `Stack ${stack} does not exist in this backend.`,
+      'Create it with "New Stack", or check PULUMI_BACKEND_URL in "opsdeck.pulumi.env".',
+    );
   }
   if (has(/plan.*(does not match|mismatch|not allowed|constraint)|resource violates plan/i)) {
-    return mk('plan-mismatch', 'The program no longer does what the approved preview showed, so nothing unseen was deployed.', 'Run Preview again, review the changes, then deploy.');
+    return mk(
+      'plan-mismatch',
+      'The program no longer does what the approved preview showed, so nothing unseen was deployed.',
+      'Run Preview again, review the changes, then deploy.',
+    );
   }
-  if (has(/failed to (load|read|write) checkpoint|could not (reach|connect)|no such host|connection refused|dial tcp|permission denied.*(\.pulumi|backend)|read-only file system|bucket.*(not exist|not found)|login/i)) {
-    return mk('backend', 'The Pulumi backend could not be reached.', 'Check PULUMI_BACKEND_URL in "opsdeck.pulumi.env" and that you are logged in (pulumi login).');
+  if (
+    has(
+      /failed to (load|read|write) checkpoint|could not (reach|connect)|no such host|connection refused|dial tcp|permission denied.*(\.pulumi|backend)|read-only file system|bucket.*(not exist|not found)|login/i,
+    )
+  ) {
+    return mk(
+      'backend',
+      'The Pulumi backend could not be reached.',
+      'Check PULUMI_BACKEND_URL in "opsdeck.pulumi.env" and that you are logged in (pulumi login).',
+    );
   }
   const resErrors = (i.diagnostics ?? []).filter((d) => d.resource);
   if (resErrors.length) {
     const r = resErrors[0]!;
-    return mk('resource', `${r.resource} failed: ${firstLine(r.message)}`, 'Read the diagnostics in the change view; fix the program or the resource, then run again.', sourceLocations(all));
+    return mk(
+      'resource',
+      `${r.resource} failed: ${firstLine(r.message)}`,
+      'Read the diagnostics in the change view; fix the program or the resource, then run again.',
+      sourceLocations(all),
+    );
   }
   const lastLine = firstLine((i.diagnostics ?? [])[0]?.message ?? i.errorMessage);
   return mk('unknown', `The operation failed: ${lastLine}`, 'See the OpsDeck output channel for the full log.', sourceLocations(all));
 }
 
 function firstLine(s: string): string {
-  return stripColour(s).split('\n').map((l) => l.trim()).find((l) => l && !/^error:\s*$/.test(l))?.replace(/^error:\s*/, '') ?? s;
+  return (
+    stripColour(s)
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !/^error:\s*$/.test(l))
+      ?.replace(/^error:\s*/, '') ?? s
+  );
 }

@@ -19,7 +19,12 @@ export interface GuardQuestion {
   nothingToDo: boolean;
 }
 
-export function guardQuestion(operation: GuardedOperation, stack: string, counts: Record<ChangeOp, number>, patterns: readonly string[]): GuardQuestion {
+export function guardQuestion(
+  operation: GuardedOperation,
+  stack: string,
+  counts: Record<ChangeOp, number>,
+  patterns: readonly string[],
+): GuardQuestion {
   const production = isProductionStack(stack, patterns);
   const name = shortStackName(stack);
   const verb = operation === 'up' ? 'Deploy' : 'Destroy';
@@ -44,7 +49,11 @@ export interface GuardAnswer {
 export type GuardVerdict = { proceed: true } | { proceed: false; reason: string };
 
 export function judge(q: GuardQuestion, a: GuardAnswer): GuardVerdict {
-  if (!a.confirmed) return { proceed: false, reason: `${q.operation === 'up' ? 'Deploy' : 'Destroy'} of "${shortStackName(q.stack)}" was not confirmed; nothing changed.` };
+  if (!a.confirmed)
+    return {
+      proceed: false,
+      reason: `${q.operation === 'up' ? 'Deploy' : 'Destroy'} of "${shortStackName(q.stack)}" was not confirmed; nothing changed.`,
+    };
   if (q.typeToConfirm !== undefined && !confirmationMatches(a.typedName, q.stack)) {
     return { proceed: false, reason: `"${q.typeToConfirm}" is a production stack: its name was not typed correctly, so nothing changed.` };
   }

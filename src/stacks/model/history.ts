@@ -46,7 +46,10 @@ export function changesLine(rc: Record<string, number> | undefined): string {
   if (!rc) return '';
   const order = ['create', 'update', 'replace', 'delete', 'same'];
   const sign: Record<string, string> = { create: '+', update: '~', replace: '±', delete: '-', same: '=' };
-  return order.filter((k) => (rc[k] ?? 0) > 0).map((k) => `${sign[k]}${rc[k]}`).join(' ');
+  return order
+    .filter((k) => (rc[k] ?? 0) > 0)
+    .map((k) => `${sign[k]}${rc[k]}`)
+    .join(' ');
 }
 
 export function commitOf(u: UpdateSummaryLike): string | undefined {
@@ -66,7 +69,8 @@ export function historyRow(u: UpdateSummaryLike, now: Date): HistoryRow {
   const who = whoOf(u);
   const changes = changesLine(u.resourceChanges);
   const commit = commitOf(u);
-  const icon = u.result === 'succeeded' ? 'pass' : u.result === 'failed' ? 'error' : u.result === 'in-progress' ? 'sync~spin' : 'circle-slash';
+  const icon =
+    u.result === 'succeeded' ? 'pass' : u.result === 'failed' ? 'error' : u.result === 'in-progress' ? 'sync~spin' : 'circle-slash';
   const tooltip = [
     `#${u.version} ${u.kind} — ${u.result}`,
     `started ${start.toISOString()}`,
@@ -75,7 +79,9 @@ export function historyRow(u: UpdateSummaryLike, now: Date): HistoryRow {
     changes ? `changes ${changes}` : undefined,
     commit ? `git ${commit}${u.environment?.['git.dirty'] === 'true' ? ' (uncommitted changes)' : ''}` : undefined,
     u.message ? `message: ${u.message}` : undefined,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return {
     version: u.version,
     label: `#${u.version} ${u.kind}`,
@@ -96,6 +102,8 @@ export function historyRows(us: readonly UpdateSummaryLike[], now: Date): Histor
   const indexed = us.map((u, index) => ({ u, index }));
   const numbered = us.some((u) => u.version > 0)
     ? indexed.sort((a, b) => b.u.version - a.u.version)
-    : indexed.sort((a, b) => new Date(b.u.startTime).getTime() - new Date(a.u.startTime).getTime()).map((x, i, all) => ({ u: { ...x.u, version: all.length - i }, index: x.index }));
+    : indexed
+        .sort((a, b) => new Date(b.u.startTime).getTime() - new Date(a.u.startTime).getTime())
+        .map((x, i, all) => ({ u: { ...x.u, version: all.length - i }, index: x.index }));
   return numbered.map((x) => ({ ...historyRow(x.u, now), index: x.index }));
 }

@@ -8,7 +8,8 @@ export interface RunningOperation {
   abort: AbortController;
 }
 
-export type GateResult = { ok: true; release: () => void; op: RunningOperation } | { ok: false; running: RunningOperation; message: string };
+export type GateResult =
+  { ok: true; release: () => void; op: RunningOperation } | { ok: false; running: RunningOperation; message: string };
 
 export class OperationGate {
   private readonly running = new Map<string, RunningOperation>();
@@ -18,7 +19,11 @@ export class OperationGate {
   tryAcquire(stackKey: string, operation: string, now = Date.now()): GateResult {
     const cur = this.running.get(stackKey);
     if (cur) {
-      return { ok: false, running: cur, message: `${cur.operation[0]!.toUpperCase()}${cur.operation.slice(1)} is already running on ${stackKey}; OpsDeck runs one operation per stack at a time.` };
+      return {
+        ok: false,
+        running: cur,
+        message: `${cur.operation[0]!.toUpperCase()}${cur.operation.slice(1)} is already running on ${stackKey}; OpsDeck runs one operation per stack at a time.`,
+      };
     }
     const op: RunningOperation = { stackKey, operation, startedAt: now, abort: new AbortController() };
     this.running.set(stackKey, op);

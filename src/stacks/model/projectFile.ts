@@ -24,10 +24,14 @@ export function parseProjectFile(text: string, fileLabel: string): Result<Projec
   }
   const v = doc.toJS() as unknown;
   if (!v || typeof v !== 'object' || Array.isArray(v)) {
-    return err({ message: `${fileLabel} does not describe a project (expected a mapping with name and runtime).`, remedy: 'Add `name:` and `runtime:` entries.' });
+    return err({
+      message: `${fileLabel} does not describe a project (expected a mapping with name and runtime).`,
+      remedy: 'Add `name:` and `runtime:` entries.',
+    });
   }
   const o = v as Record<string, unknown>;
-  if (typeof o.name !== 'string' || !o.name.trim()) return err({ message: `${fileLabel} has no project name.`, remedy: 'Add a `name:` entry.' });
+  if (typeof o.name !== 'string' || !o.name.trim())
+    return err({ message: `${fileLabel} has no project name.`, remedy: 'Add a `name:` entry.' });
   let runtime: string | undefined;
   let typescript = true;
   if (typeof o.runtime === 'string') runtime = o.runtime;
@@ -37,7 +41,8 @@ export function parseProjectFile(text: string, fileLabel: string): Result<Projec
     const opts = r.options as Record<string, unknown> | undefined;
     if (opts && opts.typescript === false) typescript = false;
   }
-  if (!runtime) return err({ message: `${fileLabel} has no runtime.`, remedy: 'Add `runtime: nodejs` (or the runtime your program uses).' });
+  if (!runtime)
+    return err({ message: `${fileLabel} has no runtime.`, remedy: 'Add `runtime: nodejs` (or the runtime your program uses).' });
   const backend = o.backend as Record<string, unknown> | undefined;
   return ok({
     name: o.name.trim(),

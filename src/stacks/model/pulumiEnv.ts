@@ -42,7 +42,13 @@ export function needsPassphrase(env: Record<string, string>, secretsProvider?: s
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) return false;
   if (secretsProvider && secretsProvider !== 'passphrase') return false;
   const backend = env.PULUMI_BACKEND_URL ?? '';
-  return secretsProvider === 'passphrase' || backend.startsWith('file:') || backend.startsWith('s3:') || backend.startsWith('azblob:') || backend.startsWith('gs:');
+  return (
+    secretsProvider === 'passphrase' ||
+    backend.startsWith('file:') ||
+    backend.startsWith('s3:') ||
+    backend.startsWith('azblob:') ||
+    backend.startsWith('gs:')
+  );
 }
 
 /** Secrets that must be masked wherever the environment is echoed. */

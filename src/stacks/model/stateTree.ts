@@ -73,7 +73,9 @@ function tooltipFor(r: StateResource, name: string): string {
   const lines = [`${name}`, `type: ${r.type}`];
   if (r.id) lines.push(`id: ${r.id}`);
   const outs = r.outputs ?? {};
-  const keys = Object.keys(outs).filter((k) => !k.startsWith('__')).slice(0, KEY_OUTPUTS);
+  const keys = Object.keys(outs)
+    .filter((k) => !k.startsWith('__'))
+    .slice(0, KEY_OUTPUTS);
   for (const k of keys) lines.push(`${k}: ${isSecretValue(outs[k]) ? '[secret]' : renderValue(outs[k], 80)}`);
   if (r.protect) lines.push('protected');
   lines.push(r.urn);
@@ -116,7 +118,8 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
       roots.push(node);
     }
   }
-  const order = (a: ResourceNode, b: ResourceNode) => (a.kind === 'provider' ? 1 : 0) - (b.kind === 'provider' ? 1 : 0) || a.name.localeCompare(b.name);
+  const order = (a: ResourceNode, b: ResourceNode) =>
+    (a.kind === 'provider' ? 1 : 0) - (b.kind === 'provider' ? 1 : 0) || a.name.localeCompare(b.name);
   roots.sort(order);
   for (const list of children.values()) list.sort(order);
   return {

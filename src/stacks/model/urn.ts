@@ -39,10 +39,15 @@ export function resourceKind(type: string, custom: boolean | undefined): Resourc
 /** A codicon per kind of resource, so the tree reads at a glance. */
 export function resourceIcon(kind: ResourceKind): string {
   switch (kind) {
-    case 'stack': return 'layers';
-    case 'provider': return 'plug';
-    case 'component': return 'package';
-    case 'dynamic': return 'symbol-event';
-    case 'custom': return 'symbol-class';
+    case 'stack':
+      return 'layers';
+    case 'provider':
+      return 'plug';
+    case 'component':
+      return 'package';
+    case 'dynamic':
+      return 'symbol-event';
+    case 'custom':
+      return 'symbol-class';
   }
 }

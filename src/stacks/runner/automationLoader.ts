@@ -27,7 +27,9 @@ export function loadAutomation(workDir: string): Automation {
   let auto = cache.get(key);
   if (!auto) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, kept external by esbuild
-    auto = (dir ? createRequire(path.join(dir, 'package.json'))(path.join(dir, 'automation')) : require('@pulumi/pulumi/automation')) as Automation;
+    auto = (
+      dir ? createRequire(path.join(dir, 'package.json'))(path.join(dir, 'automation')) : require('@pulumi/pulumi/automation')
+    ) as Automation;
     cache.set(key, auto);
   }
   return auto;

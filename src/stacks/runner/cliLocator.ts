@@ -33,10 +33,16 @@ export function locateCli(setting: string | undefined, pathVar: string | undefin
   let cli: string | undefined;
   if (setting && setting.trim()) {
     const p = setting.trim().replace(/^~(?=$|\/)/, os.homedir());
-    cli = isExecutable(p) ? p : fs.existsSync(p) && fs.statSync(p).isDirectory() && isExecutable(path.join(p, 'pulumi')) ? path.join(p, 'pulumi') : undefined;
+    cli = isExecutable(p)
+      ? p
+      : fs.existsSync(p) && fs.statSync(p).isDirectory() && isExecutable(path.join(p, 'pulumi'))
+        ? path.join(p, 'pulumi')
+        : undefined;
     if (!cli) return undefined; // an explicit setting that does not work must not silently fall back
   }
-  cli ??= findOnPath('pulumi', pathVar) ?? (isExecutable(path.join(os.homedir(), '.pulumi', 'bin', 'pulumi')) ? path.join(os.homedir(), '.pulumi', 'bin', 'pulumi') : undefined);
+  cli ??=
+    findOnPath('pulumi', pathVar) ??
+    (isExecutable(path.join(os.homedir(), '.pulumi', 'bin', 'pulumi')) ? path.join(os.homedir(), '.pulumi', 'bin', 'pulumi') : undefined);
   if (!cli) return undefined;
   cli = fs.realpathSync(cli);
   if (path.basename(cli) === 'pulumi' && path.basename(path.dirname(cli)) === 'bin') return { cli, root: path.dirname(path.dirname(cli)) };

@@ -48,11 +48,18 @@ export function readFileBackendState(url: string | undefined, project: string, s
  * the records `pulumi stack history` reads, with times converted from Unix seconds. Undefined
  * means "use the CLI".
  */
-export function readFileBackendHistory(url: string | undefined, project: string, stack: string, limit: number): UpdateSummaryLike[] | undefined {
+export function readFileBackendHistory(
+  url: string | undefined,
+  project: string,
+  stack: string,
+  limit: number,
+): UpdateSummaryLike[] | undefined {
   const root = fileBackendRoot(url);
   if (!root) return undefined;
   const name = stack.split('/').pop()!;
-  const dir = [path.join(root, '.pulumi', 'history', project, name), path.join(root, '.pulumi', 'history', name)].find((d) => fs.existsSync(d));
+  const dir = [path.join(root, '.pulumi', 'history', project, name), path.join(root, '.pulumi', 'history', name)].find((d) =>
+    fs.existsSync(d),
+  );
   if (!dir) return undefined;
   try {
     const all = fs
@@ -62,8 +69,16 @@ export function readFileBackendHistory(url: string | undefined, project: string,
     // The file backend records no update numbers: number them by position in the whole history.
     return all.slice(0, limit).map((f, i) => {
       const raw = fs.readFileSync(path.join(dir, f));
-      const u = JSON.parse((f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as Omit<UpdateSummaryLike, 'startTime' | 'endTime'> & { startTime: number; endTime?: number };
-      return { ...u, version: u.version || all.length - i, startTime: new Date(u.startTime * 1000).toISOString(), endTime: u.endTime ? new Date(u.endTime * 1000).toISOString() : undefined };
+      const u = JSON.parse((f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as Omit<
+        UpdateSummaryLike,
+        'startTime' | 'endTime'
+      > & { startTime: number; endTime?: number };
+      return {
+        ...u,
+        version: u.version || all.length - i,
+        startTime: new Date(u.startTime * 1000).toISOString(),
+        endTime: u.endTime ? new Date(u.endTime * 1000).toISOString() : undefined,
+      };
     });
   } catch {
     return undefined;

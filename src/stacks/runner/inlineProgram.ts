@@ -8,12 +8,22 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const Module = require('module') as { _extensions: Record<string, (m: NodeModule & { _compile(code: string, file: string): void }, file: string) => void> };
+const Module = require('module') as {
+  _extensions: Record<string, (m: NodeModule & { _compile(code: string, file: string): void }, file: string) => void>;
+};
 
 interface TsLike {
-  transpileModule(src: string, o: { compilerOptions: Record<string, unknown>; fileName: string; reportDiagnostics: boolean }): {
+  transpileModule(
+    src: string,
+    o: { compilerOptions: Record<string, unknown>; fileName: string; reportDiagnostics: boolean },
+  ): {
     outputText: string;
-    diagnostics?: Array<{ file?: { getLineAndCharacterOfPosition(p: number): { line: number; character: number } }; start?: number; code: number; messageText: string | { messageText: string } }>;
+    diagnostics?: Array<{
+      file?: { getLineAndCharacterOfPosition(p: number): { line: number; character: number } };
+      start?: number;
+      code: number;
+      messageText: string | { messageText: string };
+    }>;
   };
   ModuleKind: { CommonJS: number };
   ScriptTarget: { ES2020?: number; ES2019?: number; ES2017: number };
@@ -57,7 +67,11 @@ function inProject(file: string, workDir: string): boolean {
   return !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
 }
 
-const TRANSPILE_OPTIONS = (ts: TsLike) => ({ module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 ?? ts.ScriptTarget.ES2017, esModuleInterop: true });
+const TRANSPILE_OPTIONS = (ts: TsLike) => ({
+  module: ts.ModuleKind.CommonJS,
+  target: ts.ScriptTarget.ES2020 ?? ts.ScriptTarget.ES2017,
+  esModuleInterop: true,
+});
 
 /**
  * Source positions the engine records on the inline route are positions in the transpiled code: the
@@ -66,10 +80,20 @@ const TRANSPILE_OPTIONS = (ts: TsLike) => ({ module: ts.ModuleKind.CommonJS, tar
  * TypeScript source by transpiling the file again the same way (deterministic) and reading the
  * source map. Undefined when the file is not TypeScript or the position maps to nothing.
  */
-export function originalPosition(workDir: string, pulumiDir: string | undefined, file: string, line: number, column?: number): { line: number; column?: number } | undefined {
+export function originalPosition(
+  workDir: string,
+  pulumiDir: string | undefined,
+  file: string,
+  line: number,
+  column?: number,
+): { line: number; column?: number } | undefined {
   if (!/\.tsx?$/.test(file) || !fs.existsSync(file)) return undefined;
   const ts = loadTypeScript(workDir, pulumiDir);
-  const out = ts.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions: { ...TRANSPILE_OPTIONS(ts), sourceMap: true }, fileName: file, reportDiagnostics: false }) as { sourceMapText?: string };
+  const out = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+    compilerOptions: { ...TRANSPILE_OPTIONS(ts), sourceMap: true },
+    fileName: file,
+    reportDiagnostics: false,
+  }) as { sourceMapText?: string };
   if (!out.sourceMapText) return undefined;
   const segs = decodeMappings((JSON.parse(out.sourceMapText) as { mappings: string }).mappings)[line - 1];
   if (!segs?.length) return undefined;
@@ -115,7 +139,11 @@ export function decodeMappings(mappings: string): Array<Array<{ genCol: number; 
   return lines;
 }
 
-export function makeInlineProgram(workDir: string, main: string | undefined, pulumiDir: string | undefined): () => Promise<Record<string, unknown>> {
+export function makeInlineProgram(
+  workDir: string,
+  main: string | undefined,
+  pulumiDir: string | undefined,
+): () => Promise<Record<string, unknown>> {
   return async () => {
     const ts = loadTypeScript(workDir, pulumiDir);
     const previous = Module._extensions['.ts'];
@@ -154,7 +182,8 @@ export function makeInlineProgram(workDir: string, main: string | undefined, pul
       const req = createRequire(entry);
       let mod = req(entry) as unknown;
       if (typeof mod === 'function') mod = await (mod as () => unknown)();
-      else if (mod && typeof mod === 'object' && typeof (mod as { default?: unknown }).default === 'function') mod = await (mod as { default: () => unknown }).default();
+      else if (mod && typeof mod === 'object' && typeof (mod as { default?: unknown }).default === 'function')
+        mod = await (mod as { default: () => unknown }).default();
       mod = await mod;
       return mod && typeof mod === 'object' ? { ...(mod as Record<string, unknown>) } : {};
     } finally {

@@ -75,16 +75,31 @@ export interface RouteInfo {
 export function chooseRoute(setting: RouteSetting, runtime: string, languageHost: string | undefined): Result<RouteInfo, Failure> {
   if (setting === 'onDisk' || (setting === 'auto' && languageHost)) {
     if (!languageHost && setting === 'onDisk') {
-      return err(failure('cli-missing', `The Pulumi language host for "${runtime}" (pulumi-language-${runtime}) was not found.`, 'Install it beside the CLI, or set "opsdeck.pulumi.programRoute" to "inline" (Node.js projects).'));
+      return err(
+        failure(
+          'cli-missing',
+          `The Pulumi language host for "${runtime}" (pulumi-language-${runtime}) was not found.`,
+          'Install it beside the CLI, or set "opsdeck.pulumi.programRoute" to "inline" (Node.js projects).',
+        ),
+      );
     }
     return ok({ route: 'on-disk', reason: `the CLI runs the program through ${path.basename(languageHost!)}` });
   }
   if (runtime !== 'nodejs') {
-    return err(failure('cli-missing', `The Pulumi language host for "${runtime}" (pulumi-language-${runtime}) was not found, and only Node.js programs can run inline.`, 'Install the language host beside the Pulumi CLI.'));
+    return err(
+      failure(
+        'cli-missing',
+        `The Pulumi language host for "${runtime}" (pulumi-language-${runtime}) was not found, and only Node.js programs can run inline.`,
+        'Install the language host beside the Pulumi CLI.',
+      ),
+    );
   }
   return ok({
     route: 'inline',
-    reason: setting === 'inline' ? 'set by opsdeck.pulumi.programRoute' : 'pulumi-language-nodejs was not found, so OpsDeck runs the program in-process through the Automation API (TypeScript is transpiled without type-checking)',
+    reason:
+      setting === 'inline'
+        ? 'set by opsdeck.pulumi.programRoute'
+        : 'pulumi-language-nodejs was not found, so OpsDeck runs the program in-process through the Automation API (TypeScript is transpiled without type-checking)',
   });
 }
 
@@ -155,12 +170,16 @@ export class PulumiProjectSession {
     return chooseRoute(this.settings.route, this.project.runtime, host);
   }
 
-  private wsPromise?: Promise<Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>>;
+  private wsPromise?: Promise<
+    Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>
+  >;
   /** `Stack.select` runs `pulumi stack select`: done once per stack and workspace, not per operation. */
   private readonly selected = new Map<string, Promise<import('@pulumi/pulumi/automation').Stack>>();
 
   /** One LocalWorkspace per project and settings, reused by every call (creating one costs CLI calls). */
-  private workspace(): Promise<Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>> {
+  private workspace(): Promise<
+    Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>
+  > {
     if (!this.wsPromise) {
       const p = this.createWorkspace();
       this.wsPromise = p;
@@ -171,7 +190,11 @@ export class PulumiProjectSession {
     return this.wsPromise;
   }
 
-  private stack(auto: Automation, ws: import('@pulumi/pulumi/automation').LocalWorkspace, name: string): Promise<import('@pulumi/pulumi/automation').Stack> {
+  private stack(
+    auto: Automation,
+    ws: import('@pulumi/pulumi/automation').LocalWorkspace,
+    name: string,
+  ): Promise<import('@pulumi/pulumi/automation').Stack> {
     let p = this.selected.get(name);
     if (!p) {
       p = auto.Stack.select(name, ws);
@@ -181,15 +204,23 @@ export class PulumiProjectSession {
     return p;
   }
 
-  private async createWorkspace(): Promise<Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>> {
+  private async createWorkspace(): Promise<
+    Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>
+  > {
     const r = this.route();
     if (!r.ok) return r;
     try {
       this.auto ??= loadAutomation(this.project.dir);
       const auto = this.auto;
       this.commandPromise ??= auto.PulumiCommand.get({ root: this.cli!.root });
-      const pulumiCommand = observeCommand((await this.commandPromise) as CommandLike, this.commandListeners) as unknown as import('@pulumi/pulumi/automation').PulumiCommand;
-      const program = r.value.route === 'inline' ? makeInlineProgram(this.project.dir, this.project.main, resolvePulumiPackageDir(this.project.dir)) : undefined;
+      const pulumiCommand = observeCommand(
+        (await this.commandPromise) as CommandLike,
+        this.commandListeners,
+      ) as unknown as import('@pulumi/pulumi/automation').PulumiCommand;
+      const program =
+        r.value.route === 'inline'
+          ? makeInlineProgram(this.project.dir, this.project.main, resolvePulumiPackageDir(this.project.dir))
+          : undefined;
       const ws = await auto.LocalWorkspace.create({ workDir: this.project.dir, pulumiCommand, envVars: this.env(), program });
       return ok({ auto, ws, route: r.value });
     } catch (e) {
@@ -210,7 +241,10 @@ export class PulumiProjectSession {
     });
   }
 
-  private async guarded<T>(stack: string | undefined, f: (ws: import('@pulumi/pulumi/automation').LocalWorkspace, auto: Automation, route: RouteInfo) => Promise<T>): Promise<Result<T, Failure>> {
+  private async guarded<T>(
+    stack: string | undefined,
+    f: (ws: import('@pulumi/pulumi/automation').LocalWorkspace, auto: Automation, route: RouteInfo) => Promise<T>,
+  ): Promise<Result<T, Failure>> {
     const w = await this.workspace();
     if (!w.ok) return w;
     try {
@@ -287,7 +321,8 @@ export class PulumiProjectSession {
     this.diagnostics = [];
     const onEvent = (e: EngineEventLike) => {
       const d = e.diagnosticEvent;
-      if (d && d.severity === 'error' && !d.ephemeral) this.diagnostics.push({ message: d.message, resource: d.urn ? d.urn.split('::').pop() : undefined });
+      if (d && d.severity === 'error' && !d.ephemeral)
+        this.diagnostics.push({ message: d.message, resource: d.urn ? d.urn.split('::').pop() : undefined });
       o.onEvent?.(e);
     };
     // The previous operation's follow-up reads first, so two runs on one stack never overlap.
@@ -299,18 +334,30 @@ export class PulumiProjectSession {
     } finally {
       const removed = inlineRun?.end() ?? {};
       const total = Object.values(removed).reduce((a, b) => a + b, 0);
-      const which = Object.entries(removed).map(([e, n]) => `${e} ×${n}`).join(', ');
+      const which = Object.entries(removed)
+        .map(([e, n]) => `${e} ×${n}`)
+        .join(', ');
       if (total) o.onNote?.(`removed ${total} process error handler(s) the Pulumi runtime left installed by this inline run (${which})`);
     }
   }
 
-  private runOn(operation: OperationKind, stack: string, o: RunOptions, onEvent: (e: EngineEventLike) => void): Promise<Result<RunOutcome, Failure>> {
+  private runOn(
+    operation: OperationKind,
+    stack: string,
+    o: RunOptions,
+    onEvent: (e: EngineEventLike) => void,
+  ): Promise<Result<RunOutcome, Failure>> {
     return this.guarded(stack, async (ws, auto, route) => {
       const s = await this.stack(auto, ws, stack);
       const common = { onEvent: onEvent as never, onOutput: o.onOutput, signal: o.signal };
-      const outcome = (changeSummary: unknown): RunOutcome => ({ operation, route: route.route, changeSummary: changeSummary as Record<string, number> | undefined });
+      const outcome = (changeSummary: unknown): RunOutcome => ({
+        operation,
+        route: route.route,
+        changeSummary: changeSummary as Record<string, number> | undefined,
+      });
       if (operation === 'preview') return outcome((await s.preview({ ...common, plan: o.planFile })).changeSummary);
-      if (o.previewOnly && operation === 'refresh') return outcome((await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates })).changeSummary);
+      if (o.previewOnly && operation === 'refresh')
+        return outcome((await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates })).changeSummary);
       if (o.previewOnly && operation === 'destroy') return outcome((await s.previewDestroy({ ...common })).changeSummary);
       // up / refresh / destroy: over when the engine is (operationEnd.ts), not after the reads
       // the Automation API makes for its return value.
@@ -338,7 +385,10 @@ export class PulumiProjectSession {
         // The engine is done; the follow-up reads run on, and the next run on this stack waits for them.
         const tail = full.then(
           () => undefined,
-          (e: unknown) => o.onNote?.(`the Automation API's read-back after ${operation} failed (the ${operation} itself succeeded; the tree re-reads the stack): ${String((e as Error)?.message ?? e).split('\n')[0]}`),
+          (e: unknown) =>
+            o.onNote?.(
+              `the Automation API's read-back after ${operation} failed (the ${operation} itself succeeded; the tree re-reads the stack): ${String((e as Error)?.message ?? e).split('\n')[0]}`,
+            ),
         );
         this.tails.set(stack, tail);
         void tail.finally(() => {

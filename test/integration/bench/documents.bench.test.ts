@@ -39,7 +39,12 @@ describe('Documents: host benchmark', function () {
         for (let w = 0; w < 100 && editor.document.isDirty; w++) await new Promise((r) => setTimeout(r, 50));
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
-      results.push({ name: `documents: command → open, filled ${kind} (median)`, value: Number(median(times).toFixed(1)), unit: 'ms', note: `${RUNS} runs, min ${Math.min(...times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms; code-server host` });
+      results.push({
+        name: `documents: command → open, filled ${kind} (median)`,
+        value: Number(median(times).toFixed(1)),
+        unit: 'ms',
+        note: `${RUNS} runs, min ${Math.min(...times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms; code-server host`,
+      });
     }
     const out = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'bench');
     fs.mkdirSync(out, { recursive: true });

@@ -27,7 +27,11 @@ describe('foundation bench: activation in the real host', () => {
     if (process.env.OPSDECK_BENCH_ACTIVATION !== '1') this.skip(); // only in the fresh hosts bench/foundation.bench.ts starts
     const extension = vscode.extensions.getExtension('opsdeck.opsdeck');
     assert.ok(extension, 'opsdeck.opsdeck is not loaded');
-    assert.strictEqual(extension.isActive, false, 'OpsDeck was already active when the benchmark started: a startup activation event fired, so this host cannot give a cold sample');
+    assert.strictEqual(
+      extension.isActive,
+      false,
+      'OpsDeck was already active when the benchmark started: a startup activation event fired, so this host cannot give a cold sample',
+    );
 
     const started = performance.now();
     await extension.activate();
@@ -35,15 +39,27 @@ describe('foundation bench: activation in the real host', () => {
 
     const logs = process.env.OPSDECK_HOST_LOGS;
     const body = logs
-      ? await waitFor('the "OpsDeck activated in" log line', () => {
-          const file = findFile(logs, 'OpsDeck.log');
-          const m = file ? /OpsDeck activated in ([\d.]+) ms/.exec(fs.readFileSync(file, 'utf8')) : null;
-          return m ? Number(m[1]) : undefined;
-        }, 10_000).catch(() => undefined)
+      ? await waitFor(
+          'the "OpsDeck activated in" log line',
+          () => {
+            const file = findFile(logs, 'OpsDeck.log');
+            const m = file ? /OpsDeck activated in ([\d.]+) ms/.exec(fs.readFileSync(file, 'utf8')) : null;
+            return m ? Number(m[1]) : undefined;
+          },
+          10_000,
+        ).catch(() => undefined)
       : undefined;
 
-    const results = [{ name: 'activate.wall', value: Number(wall.toFixed(1)), unit: 'ms', note: 'await extension.activate() in the host (load + activate)' }];
-    if (body !== undefined) results.push({ name: 'activate.body', value: body, unit: 'ms', note: 'activate() itself, from the OpsDeck log' });
+    const results = [
+      {
+        name: 'activate.wall',
+        value: Number(wall.toFixed(1)),
+        unit: 'ms',
+        note: 'await extension.activate() in the host (load + activate)',
+      },
+    ];
+    if (body !== undefined)
+      results.push({ name: 'activate.body', value: body, unit: 'ms', note: 'activate() itself, from the OpsDeck log' });
     const file = path.join(outputDir(), 'bench', 'foundation.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(results, null, 2));

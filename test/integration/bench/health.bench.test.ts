@@ -11,11 +11,17 @@ import { costCacheKey } from '../../../src/health/costCache';
 import { parseHealthConfig } from '../../../src/health/healthConfig';
 import { hasRig, waitFor } from '../rig';
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 function serverProcess(): Promise<{ port: number; stop: () => void }> {
   const code = `const http=require('http');const s=http.createServer((q,r)=>{r.writeHead(200,{'content-type':'application/json'});r.end('{"status":"ok"}')});s.listen(0,'127.0.0.1',()=>console.log(s.address().port));`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  const child = spawn(process.execPath, ['-e', code], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
   return new Promise((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve({ port: Number(d.toString().trim()), stop: () => child.kill() }));
     child.once('error', reject);
@@ -25,7 +31,10 @@ function serverProcess(): Promise<{ port: number; stop: () => void }> {
 /** The floor: a webview panel with nothing but a script that answers, timed from creation to its message. */
 async function bareWebviewPanel(): Promise<number> {
   const t0 = performance.now();
-  const panel = vscode.window.createWebviewPanel('opsdeck.benchBare', 'bare', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+  const panel = vscode.window.createWebviewPanel('opsdeck.benchBare', 'bare', vscode.ViewColumn.Active, {
+    enableScripts: true,
+    localResourceRoots: [],
+  });
   const got = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
   panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-b'"></head><body><script nonce="b">acquireVsCodeApi().postMessage('up')</script></body></html>`;
   await got;
@@ -57,14 +66,24 @@ describe('Health: host benchmark', function () {
 
   it('opens the cost report from the cache', async function () {
     if (!hasRig()) this.skip();
-    const yaml = 'endpoints: []\naws: { region: us-east-1, endpoint: "http://127.0.0.1:9" }\ncost: { budget: 1500, stackTag: "pulumi:stack" }\n';
+    const yaml =
+      'endpoints: []\naws: { region: us-east-1, endpoint: "http://127.0.0.1:9" }\ncost: { budget: 1500, stackTag: "pulumi:stack" }\n';
     const cfg = parseHealthConfig(yaml).config!;
     const now = Date.now();
     const globalStorage = path.resolve(api.files().storage, '..', '..');
     const day = (i: number) => new Date(now - (30 - i) * 86_400_000).toISOString().slice(0, 10);
-    const data = { fetchedAt: now, currency: 'USD', daily: Array.from({ length: 31 }, (_, i) => ({ date: day(i), amount: 40 + i })), byGroup: Array.from({ length: 40 }, (_, i) => ({ name: `Service ${i}`, amount: 100 - i })), byStack: Array.from({ length: 10 }, (_, i) => ({ stack: `stack-${i}`, amount: 50 - i })) };
+    const data = {
+      fetchedAt: now,
+      currency: 'USD',
+      daily: Array.from({ length: 31 }, (_, i) => ({ date: day(i), amount: 40 + i })),
+      byGroup: Array.from({ length: 40 }, (_, i) => ({ name: `Service ${i}`, amount: 100 - i })),
+      byStack: Array.from({ length: 10 }, (_, i) => ({ stack: `stack-${i}`, amount: 50 - i })),
+    };
     fs.mkdirSync(globalStorage, { recursive: true });
-    fs.writeFileSync(path.join(globalStorage, 'cost-cache.json'), JSON.stringify({ [costCacheKey({ ...cfg.aws, profile: undefined }, cfg.cost, now)]: data }));
+    fs.writeFileSync(
+      path.join(globalStorage, 'cost-cache.json'),
+      JSON.stringify({ [costCacheKey({ ...cfg.aws, profile: undefined }, cfg.cost, now)]: data }),
+    );
     fs.writeFileSync(configFile(), yaml);
     await vscode.commands.executeCommand('opsdeck.refreshHealth');
     await waitFor('cost from the cache', () => api.snapshot().cost?.fromCache);
@@ -87,8 +106,18 @@ describe('Health: host benchmark', function () {
       assets.push((api.dashboard().lastRendered as { assetsLoadedMs: number }).assetsLoadedMs);
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    results.push({ name: 'health: cost report from cache, command → dashboard rendered (median)', value: +median(times).toFixed(1), unit: 'ms', note: `5 runs, min ${Math.min(...times).toFixed(0)} max ${Math.max(...times).toFixed(0)} ms; 31 days × 40 services; webview in headless Chromium; the webview's own render (DOM + 2 charts) ${median(renders).toFixed(0)} ms, its document from navigation start to rendered ${median(sinceNav).toFixed(0)} ms (script and CSS arrived at ${median(assets).toFixed(0)} ms), the rest is VS Code creating the panel and its host frame; target < 1 s` });
-    results.push({ name: 'health: VS Code floor, an empty webview panel → its script ran (median)', value: +median(bare).toFixed(1), unit: 'ms', note: `5 runs alternated with the dashboard, min ${Math.min(...bare).toFixed(0)} max ${Math.max(...bare).toFixed(0)} ms: createWebviewPanel with a one-line nonce'd script that posts back; what any extension's webview costs here` });
+    results.push({
+      name: 'health: cost report from cache, command → dashboard rendered (median)',
+      value: +median(times).toFixed(1),
+      unit: 'ms',
+      note: `5 runs, min ${Math.min(...times).toFixed(0)} max ${Math.max(...times).toFixed(0)} ms; 31 days × 40 services; webview in headless Chromium; the webview's own render (DOM + 2 charts) ${median(renders).toFixed(0)} ms, its document from navigation start to rendered ${median(sinceNav).toFixed(0)} ms (script and CSS arrived at ${median(assets).toFixed(0)} ms), the rest is VS Code creating the panel and its host frame; target < 1 s`,
+    });
+    results.push({
+      name: 'health: VS Code floor, an empty webview panel → its script ran (median)',
+      value: +median(bare).toFixed(1),
+      unit: 'ms',
+      note: `5 runs alternated with the dashboard, min ${Math.min(...bare).toFixed(0)} max ${Math.max(...bare).toFixed(0)} ms: createWebviewPanel with a one-line nonce'd script that posts back; what any extension's webview costs here`,
+    });
   });
 
   it('probes 200 endpoints every 10 s at a small share of one core', async () => {
@@ -114,8 +143,18 @@ describe('Health: host benchmark', function () {
       const wall = performance.now() - w0;
       const share = ((c.user + c.system) / 1000 / wall) * 100;
       assert.strictEqual(api.snapshot().endpoints.filter((e) => e.status === 'up').length, 200);
-      results.push({ name: 'health: extension-host CPU, 200 endpoints every 10 s', value: +share.toFixed(2), unit: '% of one core', note: `30 s window after warm-up; the whole extension host process (status bar, tree and history writes included); target < 2%` });
-      results.push({ name: 'health: extension-host CPU added by the checks (minus idle baseline)', value: +(share - baseline).toFixed(2), unit: '% of one core', note: `idle baseline with no endpoints: ${baseline.toFixed(2)}% over 15 s` });
+      results.push({
+        name: 'health: extension-host CPU, 200 endpoints every 10 s',
+        value: +share.toFixed(2),
+        unit: '% of one core',
+        note: `30 s window after warm-up; the whole extension host process (status bar, tree and history writes included); target < 2%`,
+      });
+      results.push({
+        name: 'health: extension-host CPU added by the checks (minus idle baseline)',
+        value: +(share - baseline).toFixed(2),
+        unit: '% of one core',
+        note: `idle baseline with no endpoints: ${baseline.toFixed(2)}% over 15 s`,
+      });
     } finally {
       server.stop();
     }

@@ -39,7 +39,11 @@ function filesUnder(dir: string): string[] {
 
 describe('Untrusted workspace: the pass really runs untrusted', () => {
   it('has an untrusted workspace (trust enabled, the folder not trusted)', () => {
-    assert.strictEqual(vscode.workspace.isTrusted, false, 'the untrusted pass is running in a TRUSTED workspace: the rig did not open it untrusted');
+    assert.strictEqual(
+      vscode.workspace.isTrusted,
+      false,
+      'the untrusted pass is running in a TRUSTED workspace: the rig did not open it untrusted',
+    );
     assert.ok(vscode.workspace.workspaceFolders?.length, 'the rig opens a workspace folder');
   });
 
@@ -76,7 +80,11 @@ describe('Untrusted Stacks: previews and deployments stay off', function () {
     fs.writeFileSync(fakeCli, `#!/bin/sh\necho "$@" >> '${marker}'\nexit 1\n`, { mode: 0o755 });
     const cfg = vscode.workspace.getConfiguration('opsdeck.pulumi');
     await cfg.update('cliPath', fakeCli, vscode.ConfigurationTarget.Workspace);
-    await cfg.update('env', { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: 'x' }, vscode.ConfigurationTarget.Workspace);
+    await cfg.update(
+      'env',
+      { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: 'x' },
+      vscode.ConfigurationTarget.Workspace,
+    );
     await vscode.commands.executeCommand('opsdeck.refreshStacks');
   });
 
@@ -101,10 +109,17 @@ describe('Untrusted Stacks: previews and deployments stay off', function () {
     assert.ok(fs.existsSync(path.join(process.env.OPSDECK_TEST_OUTPUT!, 'untrusted-stacks.png')));
   });
 
-  for (const [command, operation] of [['preview', 'preview'], ['deploy', 'up']] as const) {
+  for (const [command, operation] of [
+    ['preview', 'preview'],
+    ['deploy', 'up'],
+  ] as const) {
     it(`refuses opsdeck.${command} with the reason, and runs nothing`, async () => {
       const logBefore = stacks.logText().length;
-      const r = await vscode.commands.executeCommand<OpResult | undefined>(`opsdeck.${command}`, { project, stack: 'dev', confirm: { yes: true, typedName: 'dev' } });
+      const r = await vscode.commands.executeCommand<OpResult | undefined>(`opsdeck.${command}`, {
+        project,
+        stack: 'dev',
+        confirm: { yes: true, typedName: 'dev' },
+      });
       assert.ok(r, `opsdeck.${command} returned nothing`);
       assert.strictEqual(r.status, 'refused', `expected refused, got ${JSON.stringify(r)}`);
       assert.match((r as { reason: string }).reason, /untrusted workspace.*Trust the folder/);
@@ -116,7 +131,11 @@ describe('Untrusted Stacks: previews and deployments stay off', function () {
       // Nothing happened: no state in the backend, no files from the program, no CLI run, project untouched.
       assert.deepStrictEqual(filesUnder(backend), [], 'the file backend stays empty');
       assert.strictEqual(fs.existsSync(out('program-files')), false, 'the program wrote files');
-      assert.strictEqual(fs.existsSync(marker), false, `the workspace's cliPath was run: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`);
+      assert.strictEqual(
+        fs.existsSync(marker),
+        false,
+        `the workspace's cliPath was run: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`,
+      );
       assert.deepStrictEqual(filesUnder(project), fixtureFiles, 'files appeared in the project folder');
     });
   }
@@ -134,12 +153,19 @@ describe('Untrusted Stacks: previews and deployments stay off', function () {
       (r) => console.log(`Untrusted: newStack returned ${JSON.stringify(r)}`),
       (e: Error) => console.log(`Untrusted: newStack failed: ${e.message}`),
     );
-    assert.strictEqual(fs.existsSync(marker), false, `the workspace's cliPath was run: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`);
+    assert.strictEqual(
+      fs.existsSync(marker),
+      false,
+      `the workspace's cliPath was run: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`,
+    );
     assert.deepStrictEqual(filesUnder(backend), [], 'the workspace env (backend) was used');
     // What the user reads in the OpsDeck log never names the workspace's CLI (e.g. "not found at <fake>").
     const logs = process.env.OPSDECK_HOST_LOGS;
     if (logs && fs.existsSync(logs)) {
-      const opsdeckLog = filesUnder(logs).filter((f) => f.endsWith('OpsDeck.log')).map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n');
+      const opsdeckLog = filesUnder(logs)
+        .filter((f) => f.endsWith('OpsDeck.log'))
+        .map((f) => fs.readFileSync(path.join(logs, f), 'utf8'))
+        .join('\n');
       assert.ok(!opsdeckLog.includes(fakeCli), `the OpsDeck log names the workspace's cliPath:\n${opsdeckLog}`);
     }
   });
@@ -151,10 +177,16 @@ describe('Untrusted Documents: scaffolding still works', () => {
     const folder = path.join(root(), 'docs', 'sessions');
     const before = new Set(filesUnder(folder));
     await vscode.commands.executeCommand('opsdeck.newDevelopmentSession', { title: 'Untrusted check' });
-    const created = await waitFor('a new session file', () => filesUnder(folder).find((f) => !before.has(f) && /untrusted-check\.md$/.test(f)));
+    const created = await waitFor('a new session file', () =>
+      filesUnder(folder).find((f) => !before.has(f) && /untrusted-check\.md$/.test(f)),
+    );
     const text = fs.readFileSync(path.join(folder, created), 'utf8');
     assert.match(text, /^# Development Session - .*untrusted-check/m);
-    assert.strictEqual(path.basename(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''), path.basename(created), 'the new document is open');
+    assert.strictEqual(
+      path.basename(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''),
+      path.basename(created),
+      'the new document is open',
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
@@ -172,7 +204,10 @@ describe('Untrusted Health: configuration still loads', function () {
     const health = (await exportsOf()).health as HealthApi;
     fs.mkdirSync(path.dirname(configPath()), { recursive: true });
     // A closed loopback port: no network needed, the check simply reports down.
-    fs.writeFileSync(configPath(), 'defaults: { interval: 500ms, timeout: 300ms, failureThreshold: 1, retries: 0 }\nendpoints:\n  - { name: local-db, tcp: "127.0.0.1:9" }\n');
+    fs.writeFileSync(
+      configPath(),
+      'defaults: { interval: 500ms, timeout: 300ms, failureThreshold: 1, retries: 0 }\nendpoints:\n  - { name: local-db, tcp: "127.0.0.1:9" }\n',
+    );
     await vscode.commands.executeCommand('opsdeck.refreshHealth');
     const s = await waitFor('the health config loaded', () => {
       const snap = health.snapshot();

@@ -13,7 +13,9 @@ describe('documents: living documents', () => {
       const { edit, cursor } = progressLogEntry(text, '14:05', 'Deployment Phase');
       const out = applyEdits(text, [edit]);
       assert.ok(
-        out.includes('### [Time] - Testing Phase\n[Testing results and findings]\n\n### 14:05 - Deployment Phase\n\n\n## Testing & Validation'),
+        out.includes(
+          '### [Time] - Testing Phase\n[Testing results and findings]\n\n### 14:05 - Deployment Phase\n\n\n## Testing & Validation',
+        ),
         out.slice(out.indexOf('## Progress Log'), out.indexOf('## Testing & Validation') + 30),
       );
       // the cursor sits on the empty line under the new heading
@@ -35,7 +37,12 @@ describe('documents: living documents', () => {
       const text = operation();
       const { edit, cursor } = progressLogEntry(text, '11:15', 'Migration');
       const out = applyEdits(text, [edit]);
-      assert.ok(out.includes('- **Performance Changes**: [Expected performance impact communication]\n\n## Progress Log\n\n### 11:15 - Migration\n\n\n---\n\n**Operation Status**'), out.slice(-900));
+      assert.ok(
+        out.includes(
+          '- **Performance Changes**: [Expected performance impact communication]\n\n## Progress Log\n\n### 11:15 - Migration\n\n\n---\n\n**Operation Status**',
+        ),
+        out.slice(-900),
+      );
       assert.strictEqual(out.slice(cursor - 20, cursor), '### 11:15 - Migration\n'.slice(-20));
       assert.ok(out.endsWith('**Documentation Standard**: Infrastructure Operations Template v1.0.0\n'));
       const second = applyEdits(out, [progressLogEntry(out, '11:40', 'Validation').edit]);
@@ -45,7 +52,10 @@ describe('documents: living documents', () => {
     it('appends at the end of the file when the log is the last section, and ignores headings in code', () => {
       const text = '# Doc\n\n## Progress Log\n```md\n## not a heading\n```\n### 09:00 - Setup\nok\n';
       const out = applyEdits(text, [progressLogEntry(text, '10:30', 'Tests\nwith newline').edit]);
-      assert.strictEqual(out, '# Doc\n\n## Progress Log\n```md\n## not a heading\n```\n### 09:00 - Setup\nok\n\n### 10:30 - Tests with newline\n\n');
+      assert.strictEqual(
+        out,
+        '# Doc\n\n## Progress Log\n```md\n## not a heading\n```\n### 09:00 - Setup\nok\n\n### 10:30 - Tests with newline\n\n',
+      );
     });
   });
 

@@ -10,7 +10,16 @@ describe('documents: slugs, IDs and file names', () => {
   });
 
   it('gives hostile titles no way out of the folder', () => {
-    for (const hostile of ['../../etc/passwd', '..\\..\\windows\\system32', '/absolute/path', 'a/../../b', '.', '..', 'CON', '\u0000\n\t']) {
+    for (const hostile of [
+      '../../etc/passwd',
+      '..\\..\\windows\\system32',
+      '/absolute/path',
+      'a/../../b',
+      '.',
+      '..',
+      'CON',
+      '\u0000\n\t',
+    ]) {
       const slug = slugify(hostile);
       assert.ok(/^[a-z0-9-]+$/.test(slug), `${JSON.stringify(hostile)} → ${slug}`);
       assert.ok(!slug.includes('..') && !slug.includes('/') && !slug.includes('\\'));
@@ -26,7 +35,7 @@ describe('documents: slugs, IDs and file names', () => {
     assert.ok(!slug.endsWith('-'));
   });
 
-  it('builds operation IDs in the record\'s own format', () => {
+  it("builds operation IDs in the record's own format", () => {
     assert.strictEqual(operationId('2026-11-23', 'Rotate RDS credentials!'), '2026-11-23-infrastructure-rotate-rds-credentials');
   });
 

@@ -13,7 +13,10 @@ describe('documents: snippet escaping', () => {
   it('escapes the same characters inside placeholder defaults', () => {
     const r = readSnippet(`a ${placeholder(1, '$[amount] {x} \\n')} b`);
     assert.strictEqual(r.plain, 'a $[amount] {x} \\n b');
-    assert.deepStrictEqual(r.stops.map((s) => s.text), ['$[amount] {x} \\n']);
+    assert.deepStrictEqual(
+      r.stops.map((s) => s.text),
+      ['$[amount] {x} \\n'],
+    );
   });
 
   it('escapes commas and pipes in choice options and keeps emoji', () => {

@@ -12,7 +12,9 @@ interface Snippet {
 }
 
 describe('documents: markdown snippets', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { snippets: Array<{ language: string; path: string }> } };
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    contributes: { snippets: Array<{ language: string; path: string }> };
+  };
   const entry = manifest.contributes.snippets.find((s) => s.language === 'markdown' && s.path.includes('documents'));
   const file = entry ? path.join(repoRoot, entry.path) : '';
   const snippets = () => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Snippet>;
@@ -41,7 +43,11 @@ describe('documents: markdown snippets', () => {
       const body = s.body.join('\n').replace(/\$\{[A-Z_]+\}/g, 'V');
       const read = readSnippet(body);
       const firsts = read.stops.filter((t) => !t.mirror && t.index !== 0).map((t) => t.index);
-      assert.deepStrictEqual(firsts, firsts.map((_, i) => i + 1), `${name}: tab stops out of order`);
+      assert.deepStrictEqual(
+        firsts,
+        firsts.map((_, i) => i + 1),
+        `${name}: tab stops out of order`,
+      );
     }
     const rollback = Object.values(snippets()).find((s) => s.prefix === 'ops-rollback')!;
     assert.ok(rollback.body.includes('   ```bash'), 'the rollback snippet keeps its bash blocks');

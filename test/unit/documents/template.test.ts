@@ -31,10 +31,13 @@ describe('documents: template parsing and rendering', () => {
     assert.strictEqual(r.value.kind, 'postmortem');
     assert.strictEqual(r.value.folder, 'docs/postmortems');
     assert.strictEqual(r.value.fileName, '{{date}}-{{slug}}.md');
-    assert.deepStrictEqual(r.value.variables.map((v) => [v.name, v.ask, v.choices]), [
-      ['title', true, undefined],
-      ['severity', false, ['SEV1', 'SEV2', 'SEV3']],
-    ]);
+    assert.deepStrictEqual(
+      r.value.variables.map((v) => [v.name, v.ask, v.choices]),
+      [
+        ['title', true, undefined],
+        ['severity', false, ['SEV1', 'SEV2', 'SEV3']],
+      ],
+    );
   });
 
   it('fills known values, turns the rest into tab stops, keeps checkboxes and links literal', () => {
@@ -83,18 +86,24 @@ describe('documents: template parsing and rendering', () => {
     }
   });
 
-  it('leaves the body\'s own front matter alone (GitHub issue templates)', () => {
+  it("leaves the body's own front matter alone (GitHub issue templates)", () => {
     const t = tokenize("---\ntitle: '[INFRA] '\nlabels: ['a', 'b']\n---\n**Effort:** [hours]\n");
     assert.ok(t.ok);
     if (!t.ok) return;
     const fields = t.value.filter((x) => x.t === 'field');
-    assert.deepStrictEqual(fields.map((f) => (f.t === 'field' ? f.text : '')), ['[hours]']);
+    assert.deepStrictEqual(
+      fields.map((f) => (f.t === 'field' ? f.text : '')),
+      ['[hours]'],
+    );
   });
 
   it('puts known values into field defaults that mention them', () => {
     const r = parseTemplate('---\nkind: k\n---\n[How this helps {{project}}]\n', 'k.md');
     if (!r.ok) throw new Error(r.error.message);
     const out = render(r.value, { project: 'Lift' });
-    assert.deepStrictEqual(readSnippet(out.snippet).stops.map((s) => s.text), ['[How this helps Lift]']);
+    assert.deepStrictEqual(
+      readSnippet(out.snippet).stops.map((s) => s.text),
+      ['[How this helps Lift]'],
+    );
   });
 });

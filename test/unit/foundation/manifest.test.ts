@@ -9,7 +9,9 @@ const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const contributes = pkg.contributes;
 
 function sourceText(dir: string): string {
-  return tsFiles(dir).map((p) => readFileSync(p, 'utf8')).join('\n');
+  return tsFiles(dir)
+    .map((p) => readFileSync(p, 'utf8'))
+    .join('\n');
 }
 
 describe('Foundation: manifest', () => {
@@ -34,7 +36,8 @@ describe('Foundation: manifest', () => {
 
   it('only references contributed commands from menus and welcome views', () => {
     for (const [menu, items] of Object.entries(contributes.menus as Record<string, Array<{ command?: string }>>)) {
-      for (const item of items) if (item.command) assert.ok(commandIds.has(item.command), `menu ${menu} names unknown command ${item.command}`);
+      for (const item of items)
+        if (item.command) assert.ok(commandIds.has(item.command), `menu ${menu} names unknown command ${item.command}`);
     }
     for (const w of contributes.viewsWelcome) {
       for (const m of (w.contents as string).matchAll(/\(command:([\w.]+)/g)) {
@@ -53,23 +56,33 @@ describe('Foundation: manifest', () => {
     for (const value of used) {
       const literal = new RegExp(`['"\`]${value.replace(/\./g, '\\.')}['"\`]`).test(src);
       // Section nodes build their value as `${section}Section`.
-      const sectionTemplate = value.endsWith('Section') && src.includes('Section`') && new RegExp(`['"]${value.slice(0, -'Section'.length)}['"]`).test(src);
+      const sectionTemplate =
+        value.endsWith('Section') && src.includes('Section`') && new RegExp(`['"]${value.slice(0, -'Section'.length)}['"]`).test(src);
       assert.ok(literal || sectionTemplate, `menus key on viewItem == ${value}, which no tree item sets`);
     }
   });
 
   it('describes every setting, and the README lists it', () => {
     const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-    for (const [key, prop] of Object.entries(contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>)) {
+    for (const [key, prop] of Object.entries(
+      contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>,
+    )) {
       assert.ok(prop.description || prop.markdownDescription, `${key} has no description`);
       assert.ok(readme.includes(`\`${key}\``), `README does not mention ${key}`);
     }
   });
 
   it('contributes the activity-bar container with the Stacks and Health views, each with a welcome view', () => {
-    assert.deepStrictEqual(contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id), ['opsdeck']);
+    assert.deepStrictEqual(
+      contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id),
+      ['opsdeck'],
+    );
     const views = contributes.views.opsdeck.map((v: { id: string }) => v.id);
     assert.deepStrictEqual(views, ['opsdeck.stacks', 'opsdeck.health']);
-    for (const v of views) assert.ok(contributes.viewsWelcome.some((w: { view: string }) => w.view === v), `${v} has no welcome view`);
+    for (const v of views)
+      assert.ok(
+        contributes.viewsWelcome.some((w: { view: string }) => w.view === v),
+        `${v} has no welcome view`,
+      );
   });
 });

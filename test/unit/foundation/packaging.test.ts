@@ -24,8 +24,10 @@ function filesReadAtRunTime(): string[] {
   const fromCode: string[] = [];
   for (const f of tsFiles(join(repo, 'src'))) {
     const text = readFileSync(f, 'utf8');
-    for (const m of text.matchAll(/readWebviewAssets\([^,]+,\s*\[([^\]]*)\]/g)) fromCode.push(...[...m[1]!.matchAll(/'([^']+)'/g)].map((x) => x[1]!));
-    for (const m of text.matchAll(/joinPath\(this\.extensionUri,\s*((?:'[^']+',?\s*)+)\)/g)) fromCode.push([...m[1]!.matchAll(/'([^']+)'/g)].map((x) => x[1]).join('/'));
+    for (const m of text.matchAll(/readWebviewAssets\([^,]+,\s*\[([^\]]*)\]/g))
+      fromCode.push(...[...m[1]!.matchAll(/'([^']+)'/g)].map((x) => x[1]!));
+    for (const m of text.matchAll(/joinPath\(this\.extensionUri,\s*((?:'[^']+',?\s*)+)\)/g))
+      fromCode.push([...m[1]!.matchAll(/'([^']+)'/g)].map((x) => x[1]).join('/'));
   }
   return [...new Set([...fromManifest, ...fromCode])];
 }
@@ -39,19 +41,34 @@ describe('Foundation: the VSIX', function () {
     if (!existsSync(join(repo, 'dist', 'extension.js')) || !existsSync(join(repo, 'dist', 'webview'))) {
       execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'pipe' });
     }
-    const out = execFileSync(process.execPath, [join(repo, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    listed = out.split('\n').map((l) => l.trim()).filter(Boolean);
+    const out = execFileSync(process.execPath, [join(repo, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    listed = out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   });
 
   it('holds every file the manifest and the code read at run time', () => {
     const wanted = filesReadAtRunTime();
-    assert.ok(wanted.filter((f) => f.includes('webview/')).length >= 4, `the scan found both webviews' scripts and styles: ${wanted.join(', ')}`);
+    assert.ok(
+      wanted.filter((f) => f.includes('webview/')).length >= 4,
+      `the scan found both webviews' scripts and styles: ${wanted.join(', ')}`,
+    );
     const missing = wanted.filter((f) => !listed.includes(f));
     assert.deepStrictEqual(missing, [], `read at run time but left out of the VSIX by .vscodeignore: ${missing.join(', ')}`);
   });
 
   it('leaves out sources, tests, tool caches, the demo and docs', () => {
-    const leaked = listed.filter((f) => /^(src|test|out|media\/webview|scripts|bench|demo|docs|\.tools|test-output)\//.test(f) || /\.(ts|mjs)$/.test(f) || f.endsWith('.vsix'));
+    const leaked = listed.filter(
+      (f) =>
+        /^(src|test|out|media\/webview|scripts|bench|demo|docs|\.tools|test-output)\//.test(f) ||
+        /\.(ts|mjs)$/.test(f) ||
+        f.endsWith('.vsix'),
+    );
     assert.deepStrictEqual(leaked, []);
     assert.ok(listed.includes('package.json') && listed.includes('README.md'));
   });

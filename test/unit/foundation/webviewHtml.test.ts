@@ -4,7 +4,15 @@ import { inlineSafe, newNonce, renderWebviewPage } from '../../../src/shared/web
 
 describe('foundation: webview pages', () => {
   const page = (over: Partial<Parameters<typeof renderWebviewPage>[0]> = {}) =>
-    renderWebviewPage({ title: 'T', cspSource: 'https://x.vscode-cdn.net', nonce: 'N0nce', scripts: ['let a = 1;'], styles: ['body{color:red}'], body: '<main></main>', ...over });
+    renderWebviewPage({
+      title: 'T',
+      cspSource: 'https://x.vscode-cdn.net',
+      nonce: 'N0nce',
+      scripts: ['let a = 1;'],
+      styles: ['body{color:red}'],
+      body: '<main></main>',
+      ...over,
+    });
 
   it('allows only its own nonce for scripts and styles, nothing by default', () => {
     const csp = /content="([^"]*)"/.exec(page())![1]!;

@@ -9,8 +9,12 @@ import { replaceFileAtomically } from '../../../src/shared/atomicFile';
 
 describe('health: CloudWatch results shared between windows', () => {
   let dir: string;
-  beforeEach(async () => { dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-cwshare-')); });
-  afterEach(async () => { await fsp.rm(dir, { recursive: true, force: true }); });
+  beforeEach(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-cwshare-'));
+  });
+  afterEach(async () => {
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
 
   const cfg = (extra: string) => parseHealthConfig(`alarms: { prefixes: [prod-] }\naws: { region: us-east-1 }\n${extra}`).config!;
   const alarm = { name: 'prod-api-5xx', state: 'ALARM' as const, reason: 'r', since: 1 };
@@ -21,7 +25,11 @@ describe('health: CloudWatch results shared between windows', () => {
     assert.strictEqual(cloudWatchShareKey({ ...a.aws }, cfg(''), 7), k, 'same settings, same key');
     assert.notStrictEqual(cloudWatchShareKey({ ...a.aws, profile: 'other' }, a, 7), k, 'another profile');
     assert.notStrictEqual(cloudWatchShareKey({ ...a.aws, region: 'eu-west-1' }, a, 7), k, 'another region');
-    assert.notStrictEqual(cloudWatchShareKey(a.aws, cfg('metrics:\n  - { id: cpu, namespace: AWS/EC2, name: CPUUtilization }\n'), 7), k, 'other metrics');
+    assert.notStrictEqual(
+      cloudWatchShareKey(a.aws, cfg('metrics:\n  - { id: cpu, namespace: AWS/EC2, name: CPUUtilization }\n'), 7),
+      k,
+      'other metrics',
+    );
     assert.notStrictEqual(cloudWatchShareKey(a.aws, a, 14), k, 'another look-back');
   });
 
@@ -31,7 +39,7 @@ describe('health: CloudWatch results shared between windows', () => {
     assert.strictEqual(await share.read('k', now, 60_000), undefined, 'no file yet');
     await share.write({ key: 'k', at: now - 1000, alarms: [alarm], metrics: [['cpu', [[1, 2]]]] });
     assert.deepStrictEqual((await share.read('k', now, 60_000))?.alarms, [alarm]);
-    assert.strictEqual(await share.read('other', now, 60_000), undefined, 'another window\'s settings');
+    assert.strictEqual(await share.read('other', now, 60_000), undefined, "another window's settings");
     assert.strictEqual(await share.read('k', now + 60_000, 60_000), undefined, 'stale: the prober stopped writing');
     await fsp.writeFile(share.file, '{"key":"k","at":');
     assert.strictEqual(await share.read('k', now, 60_000), undefined, 'a torn file reads as nothing');
@@ -47,8 +55,12 @@ describe('health: CloudWatch results shared between windows', () => {
 
 describe('shared: replacing a file atomically', () => {
   let dir: string;
-  beforeEach(async () => { dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-atomic-')); });
-  afterEach(async () => { await fsp.rm(dir, { recursive: true, force: true }); });
+  beforeEach(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-atomic-'));
+  });
+  afterEach(async () => {
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
 
   it('creates folders, replaces the content and leaves no temp file', async () => {
     const f = path.join(dir, 'a', 'b.json');

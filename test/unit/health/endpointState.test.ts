@@ -3,7 +3,11 @@ import { EndpointTracker, TrackerEvent, flapOptionsFor } from '../../../src/heal
 
 function feed(tr: EndpointTracker, pattern: string, start = 0, step = 1000): TrackerEvent[] {
   const events: TrackerEvent[] = [];
-  [...pattern].forEach((c, i) => events.push(...tr.observe({ t: start + i * step, ok: c === '+', latencyMs: 5, excluded: c === 'm' }, c === '-' ? 'HTTP 503' : undefined)));
+  [...pattern].forEach((c, i) =>
+    events.push(
+      ...tr.observe({ t: start + i * step, ok: c === '+', latencyMs: 5, excluded: c === 'm' }, c === '-' ? 'HTTP 503' : undefined),
+    ),
+  );
   return events;
 }
 
@@ -11,7 +15,10 @@ describe('endpoint state machine', () => {
   it('declares down only after the configured number of consecutive failures, and recovers on a success', () => {
     const tr = new EndpointTracker('api', 3, flapOptionsFor(1000));
     const ev = feed(tr, '+++--+---+');
-    assert.deepStrictEqual(ev.map((e) => `${e.kind}@${e.at}`), ['down@8000', 'recovered@9000']);
+    assert.deepStrictEqual(
+      ev.map((e) => `${e.kind}@${e.at}`),
+      ['down@8000', 'recovered@9000'],
+    );
     assert.strictEqual(tr.status, 'up');
     const down = ev[0];
     assert.ok(down.kind === 'down' && down.error === 'HTTP 503');
@@ -21,7 +28,10 @@ describe('endpoint state machine', () => {
 
   it('reports an endpoint that is down from the start', () => {
     const tr = new EndpointTracker('api', 2, flapOptionsFor(1000));
-    assert.deepStrictEqual(feed(tr, '--').map((e) => e.kind), ['down']);
+    assert.deepStrictEqual(
+      feed(tr, '--').map((e) => e.kind),
+      ['down'],
+    );
   });
 
   it('stays quiet during maintenance and counts failures afresh afterwards', () => {

@@ -5,12 +5,22 @@ import { DAY } from '../../../src/health/slaMath';
 
 describe('trend forecasts', () => {
   it('recovers an exact line', () => {
-    fc.assert(fc.property(fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: -1000, max: 1000, noNaN: true }), fc.integer({ min: 2, max: 50 }), (slope, intercept, n) => {
-      const xs = Array.from({ length: n }, (_, i) => i);
-      const fit = linearFit(xs, xs.map((x) => intercept + slope * x))!;
-      assert.ok(Math.abs(fit.slope - slope) < 1e-6 * Math.max(1, Math.abs(slope)));
-      assert.ok(Math.abs(fit.intercept - intercept) < 1e-6 * Math.max(1, Math.abs(intercept)));
-    }));
+    fc.assert(
+      fc.property(
+        fc.double({ min: -100, max: 100, noNaN: true }),
+        fc.double({ min: -1000, max: 1000, noNaN: true }),
+        fc.integer({ min: 2, max: 50 }),
+        (slope, intercept, n) => {
+          const xs = Array.from({ length: n }, (_, i) => i);
+          const fit = linearFit(
+            xs,
+            xs.map((x) => intercept + slope * x),
+          )!;
+          assert.ok(Math.abs(fit.slope - slope) < 1e-6 * Math.max(1, Math.abs(slope)));
+          assert.ok(Math.abs(fit.intercept - intercept) < 1e-6 * Math.max(1, Math.abs(intercept)));
+        },
+      ),
+    );
   });
 
   it('says when a rising metric reaches its threshold', () => {
@@ -20,8 +30,29 @@ describe('trend forecasts', () => {
     const f = capacityForecast('cpu', 'CPU', points, 85, 'Percent');
     assert.ok(Math.abs(f.daysToThreshold! - 16) < 1e-9);
     assert.strictEqual(f.text, 'CPU reaches 85% in 16 days');
-    assert.match(capacityForecast('cpu', 'CPU', points.map(([t]) => [t, 50]), 85, 'Percent').text, /not trending/);
-    assert.match(capacityForecast('cpu', 'CPU', [[t0, 80], [t0 + DAY, 90]], 85, 'Percent').text, /above 85%/);
+    assert.match(
+      capacityForecast(
+        'cpu',
+        'CPU',
+        points.map(([t]) => [t, 50]),
+        85,
+        'Percent',
+      ).text,
+      /not trending/,
+    );
+    assert.match(
+      capacityForecast(
+        'cpu',
+        'CPU',
+        [
+          [t0, 80],
+          [t0 + DAY, 90],
+        ],
+        85,
+        'Percent',
+      ).text,
+      /above 85%/,
+    );
   });
 
   it('forecasts the month end from the daily trend and flags the budget', () => {

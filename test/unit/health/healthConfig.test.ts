@@ -61,7 +61,10 @@ describe('health config', () => {
     assert.strictEqual(api.intervalMs, 10_000);
     assert.strictEqual(api.timeoutMs, 3_000);
     assert.strictEqual(api.latencyThresholdMs, 800);
-    assert.deepStrictEqual(api.expectStatus, [[200, 200], [200, 299]]);
+    assert.deepStrictEqual(api.expectStatus, [
+      [200, 200],
+      [200, 299],
+    ]);
     assert.deepStrictEqual(api.headers.Authorization, { kind: 'secret', key: 'api-token' });
     assert.deepStrictEqual(api.headers['X-Env'], { kind: 'env', name: 'DEPLOY_ENV' });
     const db = c.endpoints[1];
@@ -101,14 +104,28 @@ describe('health config', () => {
     );
     assert.strictEqual(r.config, undefined);
     const msgs = r.diagnostics.map((d) => `${d.line}:${d.message}`);
-    assert.ok(msgs.some((m) => m.startsWith('1:') && /url.*required/.test(m)), msgs.join('\n'));
-    assert.ok(msgs.some((m) => m.startsWith('3:') && /host:port/.test(m)), msgs.join('\n'));
-    assert.ok(msgs.some((m) => m.startsWith('6:') && /used twice/.test(m)), msgs.join('\n'));
-    assert.ok(msgs.some((m) => m.startsWith('8:') && /100%/.test(m)), msgs.join('\n'));
+    assert.ok(
+      msgs.some((m) => m.startsWith('1:') && /url.*required/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      msgs.some((m) => m.startsWith('3:') && /host:port/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      msgs.some((m) => m.startsWith('6:') && /used twice/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      msgs.some((m) => m.startsWith('8:') && /100%/.test(m)),
+      msgs.join('\n'),
+    );
   });
 
   it('warns (without failing) about unknown keys and credentials written in clear', () => {
-    const r = parseHealthConfig('endpoints:\n  - name: a\n    url: http://x/\n    colour: red\n    headers:\n      Authorization: Bearer abc\n');
+    const r = parseHealthConfig(
+      'endpoints:\n  - name: a\n    url: http://x/\n    colour: red\n    headers:\n      Authorization: Bearer abc\n',
+    );
     assert.ok(r.config, 'warnings keep the config');
     assert.ok(r.diagnostics.some((d) => d.severity === 'warning' && d.line === 3 && /Unknown key "colour"/.test(d.message)));
     assert.ok(r.diagnostics.some((d) => d.severity === 'warning' && d.line === 5 && /in clear/.test(d.message)));
@@ -122,7 +139,10 @@ describe('health config', () => {
 
   it('detects an outage within 30 s with the default settings, even when every attempt times out', () => {
     const ep = parseHealthConfig('endpoints:\n  - { name: a, url: "http://x/" }\n').config!.endpoints[0];
-    assert.deepStrictEqual([ep.intervalMs, ep.timeoutMs, ep.failureThreshold, ep.retries], [DEFAULTS.intervalMs, DEFAULTS.timeoutMs, DEFAULTS.failureThreshold, DEFAULTS.retries]);
+    assert.deepStrictEqual(
+      [ep.intervalMs, ep.timeoutMs, ep.failureThreshold, ep.retries],
+      [DEFAULTS.intervalMs, DEFAULTS.timeoutMs, DEFAULTS.failureThreshold, DEFAULTS.retries],
+    );
     // 10 s until the next check, two checks of (3 s + 0.5 s + 3 s), the second starting 10 s after the first.
     assert.strictEqual(worstCaseDetectionMs(ep), 10_000 + 10_000 + 6_500);
     assert.ok(worstCaseDetectionMs(ep) <= 30_000);

@@ -5,7 +5,11 @@ import * as path from 'path';
 import { HistoryRecord, HistoryStore, SampleRecord } from '../../../src/health/historyStore';
 import { DAY, HOUR } from '../../../src/health/slaMath';
 
-const rec = (endpoint: string, t: number, ok = true, latencyMs = 12.5): SampleRecord => ({ kind: 'sample', endpoint, sample: { t, ok, latencyMs, retries: 0, excluded: false } });
+const rec = (endpoint: string, t: number, ok = true, latencyMs = 12.5): SampleRecord => ({
+  kind: 'sample',
+  endpoint,
+  sample: { t, ok, latencyMs, retries: 0, excluded: false },
+});
 
 describe('health history store', () => {
   let dir: string;
@@ -39,7 +43,10 @@ describe('health history store', () => {
     assert.strictEqual(first.skipped, 1);
     await reopened.append([rec('api', 4000)]);
     const second = await new HistoryStore(file).load();
-    assert.deepStrictEqual(second.records.map((r) => (r as SampleRecord).sample.t), [1000, 2000, 4000]);
+    assert.deepStrictEqual(
+      second.records.map((r) => (r as SampleRecord).sample.t),
+      [1000, 2000, 4000],
+    );
     assert.strictEqual(second.skipped, 1, 'the torn fragment is skipped, the new line is intact');
   });
 
@@ -65,15 +72,23 @@ describe('health history store', () => {
     assert.strictEqual(raw.length, 120, 'two hours stay raw');
     assert.strictEqual(rollups.length, 3 * 24 - 2, 'older data within 3 days is hourly');
     const total = (rs: HistoryRecord[], from: number) =>
-      rs.reduce((acc, r) => {
-        if (r.kind === 'sample') return r.sample.t >= from ? { ok: acc.ok + (r.sample.ok ? 1 : 0), failed: acc.failed + (r.sample.ok ? 0 : 1) } : acc;
-        return r.bucket.start >= from ? { ok: acc.ok + r.bucket.ok, failed: acc.failed + r.bucket.failed } : acc;
-      }, { ok: 0, failed: 0 });
+      rs.reduce(
+        (acc, r) => {
+          if (r.kind === 'sample')
+            return r.sample.t >= from ? { ok: acc.ok + (r.sample.ok ? 1 : 0), failed: acc.failed + (r.sample.ok ? 0 : 1) } : acc;
+          return r.bucket.start >= from ? { ok: acc.ok + r.bucket.ok, failed: acc.failed + r.bucket.failed } : acc;
+        },
+        { ok: 0, failed: 0 },
+      );
     assert.deepStrictEqual(total(kept, now - 3 * DAY), total(before, now - 3 * DAY), 'no check inside the kept period is lost');
     const reloaded = await new HistoryStore(file).load();
     assert.strictEqual(reloaded.records.length, kept.length);
     assert.ok((await fsp.stat(file)).size < 30_000);
-    assert.deepStrictEqual((await fsp.readdir(dir)).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
+    assert.deepStrictEqual(
+      (await fsp.readdir(dir)).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp file left behind',
+    );
   });
 
   it('tails appended lines and notices a rewrite', async () => {
@@ -85,7 +100,10 @@ describe('health history store', () => {
     assert.strictEqual(r1.records.length, 1);
     await writer.append([rec('a', 2), rec('a', 3)]);
     const r2 = await reader.readFrom(r1.offset, r1.ino);
-    assert.deepStrictEqual(r2.records.map((r) => (r as SampleRecord).sample.t), [2, 3]);
+    assert.deepStrictEqual(
+      r2.records.map((r) => (r as SampleRecord).sample.t),
+      [2, 3],
+    );
     assert.strictEqual(r2.reset, false);
     await writer.compact(10);
     const r3 = await reader.readFrom(r2.offset, r2.ino);

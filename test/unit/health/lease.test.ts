@@ -6,8 +6,12 @@ import { Lease } from '../../../src/health/lease';
 
 describe('probe lease shared between windows', () => {
   let dir: string;
-  beforeEach(async () => { dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-lease-')); });
-  afterEach(async () => { await fsp.rm(dir, { recursive: true, force: true }); });
+  beforeEach(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-lease-'));
+  });
+  afterEach(async () => {
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
 
   it('lets exactly one window probe, and hands over when the holder releases or goes stale', async () => {
     let now = 1_000_000;
@@ -37,7 +41,14 @@ describe('probe lease shared between windows', () => {
     await a.tryAcquire();
     await b.tryAcquire();
     await b.tryAcquire();
-    assert.deepStrictEqual(heard, [['a', true], ['b', false]], 'each window hears once, the one that starts as a reader included');
+    assert.deepStrictEqual(
+      heard,
+      [
+        ['a', true],
+        ['b', false],
+      ],
+      'each window hears once, the one that starts as a reader included',
+    );
     assert.strictEqual(b.isHeld, false);
   });
 });

@@ -17,11 +17,19 @@ export class LoopbackHttp {
       res.end(body);
     };
     switch (this.mode) {
-      case 'healthy': return reply(200, '{"status":"ok"}');
-      case 'failing': return reply(503, '{"status":"down"}');
-      case 'wrong-body': return reply(200, '{"status":"degraded"}');
-      case 'slow': { const t = setTimeout(() => reply(200, '{"status":"ok"}'), this.slowMs); res.on('close', () => clearTimeout(t)); return; }
-      case 'hang': return; // never answers
+      case 'healthy':
+        return reply(200, '{"status":"ok"}');
+      case 'failing':
+        return reply(503, '{"status":"down"}');
+      case 'wrong-body':
+        return reply(200, '{"status":"degraded"}');
+      case 'slow': {
+        const t = setTimeout(() => reply(200, '{"status":"ok"}'), this.slowMs);
+        res.on('close', () => clearTimeout(t));
+        return;
+      }
+      case 'hang':
+        return; // never answers
     }
   });
   port = 0;

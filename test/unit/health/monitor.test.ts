@@ -45,28 +45,35 @@ describe('health monitor against loopback servers', function () {
 
   it('sees healthy HTTP and TCP endpoints as up, and an unreachable one as down with the reason', async () => {
     const refused = await closedPort();
-    const { m, events } = start(config(`
+    const { m, events } = start(
+      config(`
 defaults: { interval: 100ms, timeout: 500ms, failureThreshold: 2, retries: 0 }
 endpoints:
   - { name: web, url: "${web.url}", bodyMatch: '"ok"' }
   - { name: db, tcp: "127.0.0.1:${tcp.port}" }
   - { name: gone, tcp: "127.0.0.1:${refused}" }
-`));
+`),
+    );
     m.startProbing();
     await waitFor(() => ep(m, 'web').status === 'up' && ep(m, 'db').status === 'up' && ep(m, 'gone').status === 'down', 'states');
     const gone = ep(m, 'gone');
     assert.match(gone.lastCheck!.error!, /connection refused/);
-    assert.deepStrictEqual(events.map((e) => `${e.kind}:${e.endpoint}`), ['down:gone']);
+    assert.deepStrictEqual(
+      events.map((e) => `${e.kind}:${e.endpoint}`),
+      ['down:gone'],
+    );
     assert.ok(ep(m, 'web').sla.windows[0].availability === 1);
     assert.ok(ep(m, 'web').sla.windows[0].p50! > 0);
   });
 
   it('detects failing, slow and wrong-body responses after the threshold, and the recovery', async () => {
-    const { m, events } = start(config(`
+    const { m, events } = start(
+      config(`
 defaults: { interval: 100ms, timeout: 150ms, failureThreshold: 3, retries: 0 }
 endpoints:
   - { name: web, url: "${web.url}", bodyMatch: '"ok"' }
-`));
+`),
+    );
     m.startProbing();
     await waitFor(() => ep(m, 'web').status === 'up', 'up');
     for (const mode of ['failing', 'slow', 'wrong-body'] as const) {
@@ -85,7 +92,10 @@ endpoints:
 
   it('counts retries inside one check, not as separate failures', async () => {
     let calls = 0;
-    const m = new HealthMonitor({ store: new HistoryStore(path.join(dir, 'h.jsonl')), probeFn: async () => ({ ok: ++calls % 3 === 0, latencyMs: 1, error: 'flaky' }) });
+    const m = new HealthMonitor({
+      store: new HistoryStore(path.join(dir, 'h.jsonl')),
+      probeFn: async () => ({ ok: ++calls % 3 === 0, latencyMs: 1, error: 'flaky' }),
+    });
     monitors.push(m);
     const cfg = config('endpoints:\n  - { name: a, url: "http://127.0.0.1:1/", retries: 2, interval: 100ms, timeout: 50ms }\n');
     m.setConfig(cfg);
@@ -126,13 +136,15 @@ endpoints:
   it('excludes checks inside a maintenance window from the SLA but still records them', async () => {
     web.mode = 'failing';
     const now = Date.now();
-    const { m, events } = start(config(`
+    const { m, events } = start(
+      config(`
 defaults: { interval: 100ms, timeout: 200ms, failureThreshold: 1, retries: 0 }
 endpoints:
   - { name: web, url: "${web.url}" }
 maintenance:
   - { start: "${new Date(now - 60_000).toISOString()}", end: "${new Date(now + 60_000).toISOString()}", reason: deploy }
-`));
+`),
+    );
     m.startProbing();
     await waitFor(() => ep(m, 'web').sla.windows[0].excluded >= 3, 'excluded samples');
     const e = ep(m, 'web');

@@ -18,19 +18,48 @@ describe('health probes', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-tls-'));
     try {
       try {
-        execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-subj',
+            '/CN=127.0.0.1',
+            '-addext',
+            'subjectAltName=IP:127.0.0.1',
+            '-days',
+            '1',
+            '-keyout',
+            path.join(dir, 'key.pem'),
+            '-out',
+            path.join(dir, 'cert.pem'),
+          ],
+          { stdio: 'ignore' },
+        );
       } catch {
         console.log('    skipped: openssl is not available to make a test certificate');
         return this.skip();
       }
-      const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_q, r) => { r.writeHead(200); r.end('ok'); });
+      const server = https.createServer(
+        { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+        (_q, r) => {
+          r.writeHead(200);
+          r.end('ok');
+        },
+      );
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const port = (server.address() as net.AddressInfo).port;
       try {
         const strict = await probeHttp(endpoint(`{ name: s, url: "https://127.0.0.1:${port}/" }`) as HttpEndpoint, {});
         assert.strictEqual(strict.ok, false);
         assert.match(strict.error!, /self-signed.*insecureTls/);
-        const lax = await probeHttp(endpoint(`{ name: s, url: "https://127.0.0.1:${port}/", insecureTls: true, bodyMatch: "^ok$" }`) as HttpEndpoint, {});
+        const lax = await probeHttp(
+          endpoint(`{ name: s, url: "https://127.0.0.1:${port}/", insecureTls: true, bodyMatch: "^ok$" }`) as HttpEndpoint,
+          {},
+        );
         assert.deepStrictEqual([lax.ok, lax.status], [true, 200]);
       } finally {
         server.close();

@@ -29,6 +29,9 @@ describe('health JSON schema and shipped examples', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
     const r = parseHealthConfig(example);
     assert.deepStrictEqual(r.diagnostics, []);
-    assert.deepStrictEqual(r.config!.endpoints.map((e) => e.name), ['api', 'db']);
+    assert.deepStrictEqual(
+      r.config!.endpoints.map((e) => e.name),
+      ['api', 'db'],
+    );
   });
 });

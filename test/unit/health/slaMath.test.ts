@@ -1,7 +1,20 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import {
-  DAY, HOUR, MINUTE, Sample, SlaIndex, WINDOWS, bucketize, burnRate, errorBudget, latencyBin, slaReport, windowStart, monthStart, BURN_RULES,
+  DAY,
+  HOUR,
+  MINUTE,
+  Sample,
+  SlaIndex,
+  WINDOWS,
+  bucketize,
+  burnRate,
+  errorBudget,
+  latencyBin,
+  slaReport,
+  windowStart,
+  monthStart,
+  BURN_RULES,
 } from '../../../src/health/slaMath';
 import { compactRecords, HistoryRecord } from '../../../src/health/historyStore';
 
@@ -12,7 +25,10 @@ function inWindow(s: Sample, from: number, to: number): boolean {
   return m >= from && m < to;
 }
 function refCounts(samples: Sample[], from: number, to: number) {
-  let ok = 0, failed = 0, excluded = 0, retries = 0;
+  let ok = 0,
+    failed = 0,
+    excluded = 0,
+    retries = 0;
   for (const s of samples) {
     if (!inWindow(s, from, to)) continue;
     retries += s.retries ?? 0;
@@ -23,7 +39,10 @@ function refCounts(samples: Sample[], from: number, to: number) {
   return { ok, failed, excluded, retries };
 }
 function refPercentile(samples: Sample[], from: number, to: number, q: number): number | undefined {
-  const l = samples.filter((s) => inWindow(s, from, to) && s.ok && !s.excluded).map((s) => s.latencyMs).sort((a, b) => a - b);
+  const l = samples
+    .filter((s) => inWindow(s, from, to) && s.ok && !s.excluded)
+    .map((s) => s.latencyMs)
+    .sort((a, b) => a - b);
   if (!l.length) return undefined;
   return l[Math.max(1, Math.ceil(q * l.length)) - 1];
 }
@@ -36,9 +55,13 @@ const sampleArb = fc.record({
   excluded: fc.integer({ min: 0, max: 9 }).map((x) => x < 2),
   retries: fc.nat(3),
 });
-const samplesArb = fc.array(sampleArb, { minLength: 0, maxLength: 300 }).map((xs) =>
-  xs.map((x): Sample => ({ t: NOW0 - x.offset, ok: x.ok, latencyMs: x.latencyMs, excluded: x.excluded, retries: x.retries })).sort((a, b) => a.t - b.t),
-);
+const samplesArb = fc
+  .array(sampleArb, { minLength: 0, maxLength: 300 })
+  .map((xs) =>
+    xs
+      .map((x): Sample => ({ t: NOW0 - x.offset, ok: x.ok, latencyMs: x.latencyMs, excluded: x.excluded, retries: x.retries }))
+      .sort((a, b) => a.t - b.t),
+  );
 
 function indexOf(samples: Sample[]): SlaIndex {
   const idx = new SlaIndex();
@@ -49,59 +72,74 @@ function indexOf(samples: Sample[]): SlaIndex {
 describe('SLA arithmetic', () => {
   it('matches the brute-force reference for availability, budget, burn and percentiles in every window', () => {
     fc.assert(
-      fc.property(samplesArb, fc.integer({ min: 0, max: 2 * DAY }), fc.constantFrom(0.9, 0.99, 0.999, 0.9995), fc.constantFrom(7, 28, 30), (samples, back, slo, sloDays) => {
-        const now = NOW0 - back;
-        const idx = indexOf(samples);
-        const rep = slaReport(idx, now, slo, sloDays * DAY);
-        for (const w of rep.windows) {
-          const from = windowStart(w.window, now);
-          const c = refCounts(samples, from, now + 1);
-          assert.deepStrictEqual({ ok: w.ok, failed: w.failed, excluded: w.excluded, retries: w.retries }, c, `window ${w.window}`);
-          assert.strictEqual(w.availability, c.ok + c.failed ? c.ok / (c.ok + c.failed) : undefined);
-          for (const [q, got] of [[0.5, w.p50], [0.95, w.p95], [0.99, w.p99]] as const) {
-            const exact = refPercentile(samples, from, now + 1, q);
-            if (exact === undefined) assert.strictEqual(got, undefined);
-            else {
-              assert.ok(got !== undefined);
-              // Histogram resolution: the reported value lies in the same bin as the exact one.
-              assert.strictEqual(latencyBin(got!), latencyBin(exact), `p${q * 100} ${got} vs exact ${exact}`);
+      fc.property(
+        samplesArb,
+        fc.integer({ min: 0, max: 2 * DAY }),
+        fc.constantFrom(0.9, 0.99, 0.999, 0.9995),
+        fc.constantFrom(7, 28, 30),
+        (samples, back, slo, sloDays) => {
+          const now = NOW0 - back;
+          const idx = indexOf(samples);
+          const rep = slaReport(idx, now, slo, sloDays * DAY);
+          for (const w of rep.windows) {
+            const from = windowStart(w.window, now);
+            const c = refCounts(samples, from, now + 1);
+            assert.deepStrictEqual({ ok: w.ok, failed: w.failed, excluded: w.excluded, retries: w.retries }, c, `window ${w.window}`);
+            assert.strictEqual(w.availability, c.ok + c.failed ? c.ok / (c.ok + c.failed) : undefined);
+            for (const [q, got] of [
+              [0.5, w.p50],
+              [0.95, w.p95],
+              [0.99, w.p99],
+            ] as const) {
+              const exact = refPercentile(samples, from, now + 1, q);
+              if (exact === undefined) assert.strictEqual(got, undefined);
+              else {
+                assert.ok(got !== undefined);
+                // Histogram resolution: the reported value lies in the same bin as the exact one.
+                assert.strictEqual(latencyBin(got!), latencyBin(exact), `p${q * 100} ${got} vs exact ${exact}`);
+              }
             }
           }
-        }
-        const sc = refCounts(samples, now - sloDays * DAY, now + 1);
-        const n = sc.ok + sc.failed;
-        const expectedRemaining = n ? 1 - sc.failed / ((1 - slo) * n) : 1;
-        assert.ok(Math.abs(rep.budget.remainingRatio - expectedRemaining) < 1e-9);
-        assert.ok(Math.abs(rep.budget.totalMinutes - (1 - slo) * sloDays * 24 * 60) < 1e-6);
-        assert.ok(Math.abs(rep.budget.remainingMinutes - expectedRemaining * rep.budget.totalMinutes) < 1e-6);
-        for (const [i, r] of BURN_RULES.entries()) {
-          const lc = refCounts(samples, now + 1 - r.longMs, now + 1);
-          const shc = refCounts(samples, now + 1 - r.shortMs, now + 1);
-          const burn = (c: typeof lc) => (c.ok + c.failed ? c.failed / (c.ok + c.failed) / (1 - slo) : 0);
-          const b = rep.burn[i];
-          assert.ok(Math.abs(b.longBurn - burn(lc)) < 1e-9 && Math.abs(b.shortBurn - burn(shc)) < 1e-9);
-          const thr = r.threshold * (sloDays / 30);
-          assert.strictEqual(b.firing, burn(lc) > thr && burn(shc) > thr);
-        }
-      }),
+          const sc = refCounts(samples, now - sloDays * DAY, now + 1);
+          const n = sc.ok + sc.failed;
+          const expectedRemaining = n ? 1 - sc.failed / ((1 - slo) * n) : 1;
+          assert.ok(Math.abs(rep.budget.remainingRatio - expectedRemaining) < 1e-9);
+          assert.ok(Math.abs(rep.budget.totalMinutes - (1 - slo) * sloDays * 24 * 60) < 1e-6);
+          assert.ok(Math.abs(rep.budget.remainingMinutes - expectedRemaining * rep.budget.totalMinutes) < 1e-6);
+          for (const [i, r] of BURN_RULES.entries()) {
+            const lc = refCounts(samples, now + 1 - r.longMs, now + 1);
+            const shc = refCounts(samples, now + 1 - r.shortMs, now + 1);
+            const burn = (c: typeof lc) => (c.ok + c.failed ? c.failed / (c.ok + c.failed) / (1 - slo) : 0);
+            const b = rep.burn[i];
+            assert.ok(Math.abs(b.longBurn - burn(lc)) < 1e-9 && Math.abs(b.shortBurn - burn(shc)) < 1e-9);
+            const thr = r.threshold * (sloDays / 30);
+            assert.strictEqual(b.firing, burn(lc) > thr && burn(shc) > thr);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('gives the same counts after old samples are rolled up into hours, for hour-aligned windows', () => {
     fc.assert(
-      fc.property(samplesArb, fc.integer({ min: 1, max: 39 * 24 }), fc.integer({ min: 0, max: 40 * 24 }), (samples, rawHoursBack, fromHoursBack) => {
-        const records: HistoryRecord[] = samples.map((s) => ({ kind: 'sample', endpoint: 'a', sample: s }));
-        const rawBefore = Math.floor((NOW0 - rawHoursBack * HOUR) / HOUR) * HOUR;
-        const compacted = compactRecords(records, rawBefore, 0);
-        const idx = new SlaIndex();
-        for (const r of compacted) {
-          if (r.kind === 'rollup') idx.append(r.bucket);
-          else for (const b of bucketize([r.sample])) idx.append(b);
-        }
-        const from = Math.floor((NOW0 - fromHoursBack * HOUR) / HOUR) * HOUR;
-        assert.deepStrictEqual(idx.counts(from, NOW0 + 1), refCounts(samples, from, NOW0 + 1));
-      }),
+      fc.property(
+        samplesArb,
+        fc.integer({ min: 1, max: 39 * 24 }),
+        fc.integer({ min: 0, max: 40 * 24 }),
+        (samples, rawHoursBack, fromHoursBack) => {
+          const records: HistoryRecord[] = samples.map((s) => ({ kind: 'sample', endpoint: 'a', sample: s }));
+          const rawBefore = Math.floor((NOW0 - rawHoursBack * HOUR) / HOUR) * HOUR;
+          const compacted = compactRecords(records, rawBefore, 0);
+          const idx = new SlaIndex();
+          for (const r of compacted) {
+            if (r.kind === 'rollup') idx.append(r.bucket);
+            else for (const b of bucketize([r.sample])) idx.append(b);
+          }
+          const from = Math.floor((NOW0 - fromHoursBack * HOUR) / HOUR) * HOUR;
+          assert.deepStrictEqual(idx.counts(from, NOW0 + 1), refCounts(samples, from, NOW0 + 1));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -110,7 +148,8 @@ describe('SLA arithmetic', () => {
     // 30 days of checks every minute, 43 of them failed: 99.9% SLO allows 43.2 failures.
     const now = Date.UTC(2026, 10, 30, 0, 0, 0);
     const samples: Sample[] = [];
-    for (let i = 0; i < 30 * 24 * 60; i++) samples.push({ t: now - 30 * DAY + i * MINUTE, ok: i % 1000 !== 7 || i > 43 * 1000, latencyMs: 100 });
+    for (let i = 0; i < 30 * 24 * 60; i++)
+      samples.push({ t: now - 30 * DAY + i * MINUTE, ok: i % 1000 !== 7 || i > 43 * 1000, latencyMs: 100 });
     const failed = samples.filter((s) => !s.ok).length;
     assert.strictEqual(failed, 43);
     const idx = indexOf(samples);

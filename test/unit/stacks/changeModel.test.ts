@@ -18,7 +18,10 @@ describe('stacks: change model from real engine events', () => {
     const { model, rec } = replay('files-1-preview-create', 'preview');
     const counts = changeCounts(model);
     assert.strictEqual(counts.create, 4); // site, a, b, c (the stack resource is not counted)
-    assert.deepStrictEqual(groupedChanges(model).map((g) => [g.op, g.resources.map((r) => r.name).sort()]), [['create', ['a', 'b', 'c', 'site']]]);
+    assert.deepStrictEqual(
+      groupedChanges(model).map((g) => [g.op, g.resources.map((r) => r.name).sort()]),
+      [['create', ['a', 'b', 'c', 'site']]],
+    );
     assert.strictEqual(rec.changeSummary!.create, 5); // the engine counts the stack resource too
     assert.strictEqual(countsLine(counts).startsWith('4 to create'), true);
   });
@@ -27,22 +30,38 @@ describe('stacks: change model from real engine events', () => {
     const { model } = replay('files-3-preview-changes', 'preview');
     const a = byName(model, 'a');
     assert.strictEqual(a.op, 'update');
-    assert.deepStrictEqual(a.diffs.map((d) => [d.path, d.old, d.new, d.replace]), [['content', '"hello, world\\n"', '"bonjour, world\\n"', false]]);
+    assert.deepStrictEqual(
+      a.diffs.map((d) => [d.path, d.old, d.new, d.replace]),
+      [['content', '"hello, world\\n"', '"bonjour, world\\n"', false]],
+    );
     const c = byName(model, 'c');
     assert.strictEqual(c.op, 'replace');
     assert.deepStrictEqual(c.replaceReasons, ['fileName']);
-    assert.deepStrictEqual(c.diffs.map((d) => [d.path, d.old, d.new, d.replace]), [['fileName', '"c.txt"', '"c2.txt"', true]]);
+    assert.deepStrictEqual(
+      c.diffs.map((d) => [d.path, d.old, d.new, d.replace]),
+      [['fileName', '"c.txt"', '"c2.txt"', true]],
+    );
     assert.strictEqual(byName(model, 'b').op, 'delete');
     const groups = groupedChanges(model).map((g) => [g.op, g.resources.map((r) => r.name)]);
-    assert.deepStrictEqual(groups, [['update', ['a']], ['replace', ['c']], ['delete', ['b']]]);
+    assert.deepStrictEqual(groups, [
+      ['update', ['a']],
+      ['replace', ['c']],
+      ['delete', ['b']],
+    ]);
   });
 
   it('counts agree with the engine summary (default providers and the stack are bookkeeping)', () => {
-    for (const [name, op] of [['files-1-preview-create', 'preview'], ['files-3-preview-changes', 'preview'], ['files-4-up-changes', 'up'], ['files-6-destroy', 'destroy']] as const) {
+    for (const [name, op] of [
+      ['files-1-preview-create', 'preview'],
+      ['files-3-preview-changes', 'preview'],
+      ['files-4-up-changes', 'up'],
+      ['files-6-destroy', 'destroy'],
+    ] as const) {
       const { model, rec } = replay(name, op);
       const counts = changeCounts(model);
       const stackOp = model.resources.find((r) => r.type === 'pulumi:pulumi:Stack')!.op;
-      for (const k of ['create', 'update', 'replace', 'delete'] as const) assert.strictEqual(counts[k] + (stackOp === k ? 1 : 0), rec.changeSummary![k] ?? 0, `${name} ${k}`);
+      for (const k of ['create', 'update', 'replace', 'delete'] as const)
+        assert.strictEqual(counts[k] + (stackOp === k ? 1 : 0), rec.changeSummary![k] ?? 0, `${name} ${k}`);
     }
   });
 
@@ -65,7 +84,10 @@ describe('stacks: change model from real engine events', () => {
   it('destroy: all three files are deletes', () => {
     const { model } = replay('files-6-destroy', 'destroy');
     for (const n of ['a', 'c', 'site']) assert.strictEqual(byName(model, n).op, 'delete', n);
-    assert.strictEqual(model.resources.find((r) => r.name === 'b'), undefined);
+    assert.strictEqual(
+      model.resources.find((r) => r.name === 'b'),
+      undefined,
+    );
   });
 
   it('a resource that fails to create is failed, and its error comes first with the resource named', () => {

@@ -26,16 +26,37 @@ describe('stacks: failures explained', () => {
   });
 
   it('recognises lock, passphrase and backend errors from CLI text', () => {
-    assert.strictEqual(explainFailure({ errorMessage: 'x', stderr: 'error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.' }).kind, 'locked');
+    assert.strictEqual(
+      explainFailure({
+        errorMessage: 'x',
+        stderr:
+          'error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.',
+      }).kind,
+      'locked',
+    );
     assert.strictEqual(explainFailure({ errorName: 'ConcurrentUpdateError', errorMessage: 'conflict' }).kind, 'locked');
-    const held = explainFailure({ errorMessage: 'x', stack: 'dev', stderr: 'error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///b/.pulumi/locks/organization/p/dev/1.json: created by dana@ci-7 (pid 4242) at 2026-11-23T10:00:00Z' });
+    const held = explainFailure({
+      errorMessage: 'x',
+      stack: 'dev',
+      stderr:
+        'error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///b/.pulumi/locks/organization/p/dev/1.json: created by dana@ci-7 (pid 4242) at 2026-11-23T10:00:00Z',
+    });
     assert.strictEqual(held.message, 'Stack "dev" is locked by another update (dana@ci-7, pid 4242, since 2026-11-23T10:00:00Z).');
-    assert.strictEqual(explainFailure({ errorMessage: 'x', stderr: 'error: getting secrets manager: incorrect passphrase' }).kind, 'passphrase');
-    assert.strictEqual(explainFailure({ errorMessage: 'x', stderr: 'error: failed to load checkpoint: open /nope: permission denied' }).kind, 'backend');
+    assert.strictEqual(
+      explainFailure({ errorMessage: 'x', stderr: 'error: getting secrets manager: incorrect passphrase' }).kind,
+      'passphrase',
+    );
+    assert.strictEqual(
+      explainFailure({ errorMessage: 'x', stderr: 'error: failed to load checkpoint: open /nope: permission denied' }).kind,
+      'backend',
+    );
   });
 
   it('finds positions in compiler and stack-trace formats, not in node_modules', () => {
     const locs = sourceLocations('a/index.ts(3,7): error TS2322\n at f (/p/src/x.ts:10:2)\n at g (/p/node_modules/y/z.js:1:1)');
-    assert.deepStrictEqual(locs.map((l) => `${l.file}:${l.line}`), ['a/index.ts:3', '/p/src/x.ts:10']);
+    assert.deepStrictEqual(
+      locs.map((l) => `${l.file}:${l.line}`),
+      ['a/index.ts:3', '/p/src/x.ts:10'],
+    );
   });
 });

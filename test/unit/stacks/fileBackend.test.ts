@@ -35,7 +35,10 @@ describe('stacks: reading state from a file backend', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'dev.json'), '{"version":3,"checkp');
     assert.strictEqual(readFileBackendState(`file://${root}`, 'p', 'dev'), undefined);
-    fs.writeFileSync(path.join(dir, 'dev.json'), JSON.stringify({ version: 3, checkpoint: { stack: 'organization/p/other', latest: state } }));
+    fs.writeFileSync(
+      path.join(dir, 'dev.json'),
+      JSON.stringify({ version: 3, checkpoint: { stack: 'organization/p/other', latest: state } }),
+    );
     assert.strictEqual(readFileBackendState(`file://${root}`, 'p', 'dev'), undefined);
   });
 
@@ -49,7 +52,20 @@ describe('stacks: reading state from a file backend', () => {
     fs.mkdirSync(dir, { recursive: true });
     for (let i = 1; i <= 12; i++) {
       const start = 1_795_000_000 + i * 100;
-      fs.writeFileSync(path.join(dir, `dev-${start}000000000.history.json`), JSON.stringify({ kind: 'update', startTime: start, endTime: start + 7, result: i === 12 ? 'failed' : 'succeeded', version: 0, message: '', environment: {}, config: {}, resourceChanges: { update: i } }));
+      fs.writeFileSync(
+        path.join(dir, `dev-${start}000000000.history.json`),
+        JSON.stringify({
+          kind: 'update',
+          startTime: start,
+          endTime: start + 7,
+          result: i === 12 ? 'failed' : 'succeeded',
+          version: 0,
+          message: '',
+          environment: {},
+          config: {},
+          resourceChanges: { update: i },
+        }),
+      );
       fs.writeFileSync(path.join(dir, `dev-${start}000000000.history.json.attrs`), '{}');
     }
     const h = readFileBackendHistory(`file://${root}`, 'p', 'organization/p/dev', 10)!;
@@ -57,7 +73,13 @@ describe('stacks: reading state from a file backend', () => {
     assert.deepStrictEqual(h[0]!.resourceChanges, { update: 12 });
     assert.strictEqual(h[0]!.startTime, new Date((1_795_000_000 + 1200) * 1000).toISOString());
     const rows = historyRows(h, new Date());
-    assert.deepStrictEqual(rows.slice(0, 2).map((r) => [r.label, r.result]), [['#12 update', 'failed'], ['#11 update', 'succeeded']]);
+    assert.deepStrictEqual(
+      rows.slice(0, 2).map((r) => [r.label, r.result]),
+      [
+        ['#12 update', 'failed'],
+        ['#11 update', 'succeeded'],
+      ],
+    );
     assert.match(rows[0]!.description, / · 7s · /);
     assert.strictEqual(readFileBackendHistory(`file://${root}`, 'p', 'other', 10), undefined);
   });

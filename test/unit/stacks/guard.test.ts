@@ -6,7 +6,8 @@ const counts = { create: 1, update: 2, replace: 0, delete: 1, same: 3, read: 0 }
 
 describe('stacks: production guard rails', () => {
   it('matches the default production patterns case-insensitively on the stack name', () => {
-    for (const s of ['prod', 'Production', 'prod-eu', 'acme/web/prod-us', 'production2']) assert.ok(isProductionStack(s, DEFAULT_PRODUCTION_PATTERNS), s);
+    for (const s of ['prod', 'Production', 'prod-eu', 'acme/web/prod-us', 'production2'])
+      assert.ok(isProductionStack(s, DEFAULT_PRODUCTION_PATTERNS), s);
     for (const s of ['dev', 'staging', 'preprod', 'acme/prod/dev']) assert.ok(!isProductionStack(s, DEFAULT_PRODUCTION_PATTERNS), s);
     assert.ok(isProductionStack('live-1', ['live-?']));
     assert.ok(!isProductionStack('live-12', ['live-?']));

@@ -8,7 +8,10 @@ describe('stacks: history rows', () => {
 
   it('numbers file-backend updates newest first and shows kind, result, duration and changes', () => {
     const rows = historyRows(history, now);
-    assert.deepStrictEqual(rows.map((r) => r.label), ['#3 refresh', '#2 update', '#1 update']);
+    assert.deepStrictEqual(
+      rows.map((r) => r.label),
+      ['#3 refresh', '#2 update', '#1 update'],
+    );
     assert.match(rows[1]!.description, /^succeeded · /);
     assert.match(rows[1]!.description, /~1 ± ?1|~1 ±1 -1/);
     assert.match(rows[2]!.description, /\+5/);
@@ -16,8 +19,14 @@ describe('stacks: history rows', () => {
   });
 
   it('takes the git commit recorded by the update (for rollback), and ignores junk', () => {
-    assert.strictEqual(commitOf({ kind: 'update', startTime: now, result: 'succeeded', version: 1, environment: { 'git.head': 'a1b2c3d4e5f6' } }), 'a1b2c3d4e5f6');
-    assert.strictEqual(commitOf({ kind: 'update', startTime: now, result: 'succeeded', version: 1, environment: { 'git.head': 'not a sha' } }), undefined);
+    assert.strictEqual(
+      commitOf({ kind: 'update', startTime: now, result: 'succeeded', version: 1, environment: { 'git.head': 'a1b2c3d4e5f6' } }),
+      'a1b2c3d4e5f6',
+    );
+    assert.strictEqual(
+      commitOf({ kind: 'update', startTime: now, result: 'succeeded', version: 1, environment: { 'git.head': 'not a sha' } }),
+      undefined,
+    );
   });
 
   it('formats durations a person reads', () => {
@@ -27,10 +36,19 @@ describe('stacks: history rows', () => {
   });
 
   it('keeps engine versions when the backend gives them', () => {
-    const rows = historyRows([
-      { kind: 'update', startTime: '2026-01-01T00:00:00Z', endTime: '2026-01-01T00:00:10Z', result: 'failed', version: 7 },
-      { kind: 'update', startTime: '2026-01-02T00:00:00Z', endTime: '2026-01-02T00:00:10Z', result: 'succeeded', version: 8 },
-    ], now);
-    assert.deepStrictEqual(rows.map((r) => [r.label, r.icon]), [['#8 update', 'pass'], ['#7 update', 'error']]);
+    const rows = historyRows(
+      [
+        { kind: 'update', startTime: '2026-01-01T00:00:00Z', endTime: '2026-01-01T00:00:10Z', result: 'failed', version: 7 },
+        { kind: 'update', startTime: '2026-01-02T00:00:00Z', endTime: '2026-01-02T00:00:10Z', result: 'succeeded', version: 8 },
+      ],
+      now,
+    );
+    assert.deepStrictEqual(
+      rows.map((r) => [r.label, r.icon]),
+      [
+        ['#8 update', 'pass'],
+        ['#7 update', 'error'],
+      ],
+    );
   });
 });

@@ -22,6 +22,12 @@ describe('stacks: inline-route source positions mapped back to the TypeScript', 
 
   it('decodes source map mappings (VLQ, relative fields)', () => {
     // gen line 1: col 0 → src 0:0; gen line 2 (after ';'): col 2 → src line 1 col 4, then col 7 → src 1:8.
-    assert.deepStrictEqual(decodeMappings('AAAA;EACI,KAAI'), [[{ genCol: 0, line: 0, col: 0 }], [{ genCol: 2, line: 1, col: 4 }, { genCol: 7, line: 1, col: 8 }]]);
+    assert.deepStrictEqual(decodeMappings('AAAA;EACI,KAAI'), [
+      [{ genCol: 0, line: 0, col: 0 }],
+      [
+        { genCol: 2, line: 1, col: 4 },
+        { genCol: 7, line: 1, col: 8 },
+      ],
+    ]);
   });
 });

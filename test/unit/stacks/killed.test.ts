@@ -10,7 +10,8 @@ import { trackInlineRun } from '../../../src/stacks/runner/session';
 
 describe('stacks: a killed CLI', () => {
   // What the Automation API's CommandError carries when execa sees the CLI die from SIGKILL.
-  const killed = 'code: -2\n stdout: \n stderr: Command was killed with SIGKILL (Forced termination): /opt/pulumi/bin/pulumi up --yes --skip-preview --stack halfway --non-interactive\n err?: Error: Command was killed with SIGKILL (Forced termination): /opt/pulumi/bin/pulumi up\n';
+  const killed =
+    'code: -2\n stdout: \n stderr: Command was killed with SIGKILL (Forced termination): /opt/pulumi/bin/pulumi up --yes --skip-preview --stack halfway --non-interactive\n err?: Error: Command was killed with SIGKILL (Forced termination): /opt/pulumi/bin/pulumi up\n';
 
   it('is explained as killed, with refresh (and the lock) as what to do', () => {
     const f = explainFailure({ errorName: 'CommandError', errorMessage: killed, stack: 'halfway' });
@@ -23,7 +24,10 @@ describe('stacks: a killed CLI', () => {
 
   it('a cancel (SIGINT) is still a cancel, not a kill', () => {
     assert.strictEqual(explainFailure({ errorMessage: 'stderr: error: update canceled' }).kind, 'cancelled');
-    assert.strictEqual(explainFailure({ errorMessage: 'Command was killed with SIGINT (User interruption with CTRL-C)' }).kind, 'cancelled');
+    assert.strictEqual(
+      explainFailure({ errorMessage: 'Command was killed with SIGINT (User interruption with CTRL-C)' }).kind,
+      'cancelled',
+    );
   });
 });
 
@@ -37,9 +41,14 @@ describe('stacks: locks in a file backend', () => {
   it('lists the lock a killed update left, with who held it', () => {
     const dir = path.join(root, '.pulumi', 'locks', 'organization', 'proj', 'dev');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'a1-lock.json'), JSON.stringify({ pid: 4242, username: 'dana', hostname: 'ci-7', timestamp: '2026-11-23T10:00:00Z' }));
+    fs.writeFileSync(
+      path.join(dir, 'a1-lock.json'),
+      JSON.stringify({ pid: 4242, username: 'dana', hostname: 'ci-7', timestamp: '2026-11-23T10:00:00Z' }),
+    );
     const locks = readFileBackendLocks(`file://${root}`, 'proj', 'dev')!;
-    assert.deepStrictEqual(locks, [{ file: path.join(dir, 'a1-lock.json'), username: 'dana', hostname: 'ci-7', pid: 4242, timestamp: '2026-11-23T10:00:00Z' }]);
+    assert.deepStrictEqual(locks, [
+      { file: path.join(dir, 'a1-lock.json'), username: 'dana', hostname: 'ci-7', pid: 4242, timestamp: '2026-11-23T10:00:00Z' },
+    ]);
     assert.deepStrictEqual(readFileBackendLocks(`file://${root}`, 'proj', 'prod'), []);
     assert.deepStrictEqual(readFileBackendLocks(`file://${root}`, 'other', 'dev'), []);
   });
@@ -64,7 +73,11 @@ describe('stacks: process handlers left by inline runs', () => {
     process.on('unhandledRejection', leftBySecond);
     assert.deepStrictEqual(first.end(), {});
     assert.strictEqual(process.listenerCount('uncaughtException'), before + 1, 'nothing removed while the second run is in flight');
-    assert.deepStrictEqual(second.end(), { uncaughtException: 1, unhandledRejection: 1 }, 'both handlers added during the runs are removed');
+    assert.deepStrictEqual(
+      second.end(),
+      { uncaughtException: 1, unhandledRejection: 1 },
+      'both handlers added during the runs are removed',
+    );
     assert.deepStrictEqual(second.end(), {}, 'ending twice removes nothing more');
     assert.strictEqual(process.listenerCount('uncaughtException'), before);
     assert.ok(process.listeners('uncaughtException').includes(mine));

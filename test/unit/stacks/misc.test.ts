@@ -6,7 +6,10 @@ import { chooseRoute } from '../../../src/stacks/runner/session';
 
 describe('stacks: project files, environment, one operation per stack', () => {
   it('reads a Pulumi.yaml with a runtime mapping', () => {
-    const r = parseProjectFile('name: web\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nbackend:\n  url: file://~/state\n', 'Pulumi.yaml');
+    const r = parseProjectFile(
+      'name: web\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nbackend:\n  url: file://~/state\n',
+      'Pulumi.yaml',
+    );
     assert.ok(r.ok);
     assert.deepStrictEqual([r.value.name, r.value.runtime, r.value.backendUrl], ['web', 'nodejs', 'file://~/state']);
   });
@@ -21,7 +24,14 @@ describe('stacks: project files, environment, one operation per stack', () => {
   });
 
   it('puts the CLI and plugin folders first on PATH, once, and adds the passphrase', () => {
-    const env = buildPulumiEnv({ base: { PATH: '/usr/bin:/cli', HOME: '/home/u' }, extra: { PULUMI_BACKEND_URL: 'file://~/b' }, cliDir: '/cli', pluginDirs: ['/plug'], passphrase: 'pw', pathSeparator: ':' });
+    const env = buildPulumiEnv({
+      base: { PATH: '/usr/bin:/cli', HOME: '/home/u' },
+      extra: { PULUMI_BACKEND_URL: 'file://~/b' },
+      cliDir: '/cli',
+      pluginDirs: ['/plug'],
+      passphrase: 'pw',
+      pathSeparator: ':',
+    });
     assert.strictEqual(env.PATH, '/cli:/plug:/usr/bin');
     assert.strictEqual(env.PULUMI_BACKEND_URL, 'file://~/b');
     assert.strictEqual(env.PULUMI_CONFIG_PASSPHRASE, 'pw');

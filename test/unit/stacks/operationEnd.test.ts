@@ -8,7 +8,9 @@ class FakeCommand {
   readonly version = '3.259.0';
   readonly calls: Array<{ args: string[]; settle: (ok: boolean) => void }> = [];
   run(args: string[], ..._rest: unknown[]): Promise<unknown> {
-    return new Promise((resolve, reject) => this.calls.push({ args, settle: (ok) => (ok ? resolve({ stdout: '' }) : reject(new Error('exit 255'))) }));
+    return new Promise((resolve, reject) =>
+      this.calls.push({ args, settle: (ok) => (ok ? resolve({ stdout: '' }) : reject(new Error('exit 255'))) }),
+    );
   }
 }
 
@@ -38,7 +40,7 @@ describe('stacks: when an operation is over', () => {
     assert.deepStrictEqual(fake.calls[0]!.args, ['stack', 'ls']);
   });
 
-  it('ends once the operation\'s process exited and the stream closed, before the read-backs finish', async () => {
+  it("ends once the operation's process exited and the stream closed, before the read-backs finish", async () => {
     const { fake, listeners, cmd } = watched();
     const end = new OperationEnd('up', 'dev');
     listeners.add(end.onCommand);
@@ -76,7 +78,7 @@ describe('stacks: when an operation is over', () => {
     assert.strictEqual(await isSettled(end.ended), false);
   });
 
-  it('another stack\'s or another command\'s process does not count', async () => {
+  it("another stack's or another command's process does not count", async () => {
     const { fake, listeners, cmd } = watched();
     const end = new OperationEnd('refresh', 'prod');
     listeners.add(end.onCommand);

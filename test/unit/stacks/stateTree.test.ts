@@ -8,11 +8,17 @@ describe('stacks: resources tree from exported state', () => {
 
   it('nests resources by parent under the stack: site contains a, c is top level, provider last', () => {
     const idx = buildStateIndex(state);
-    assert.deepStrictEqual(idx.roots.map((r) => r.name), ['c', 'site', 'default']);
+    assert.deepStrictEqual(
+      idx.roots.map((r) => r.name),
+      ['c', 'site', 'default'],
+    );
     const site = idx.roots.find((r) => r.name === 'site')!;
     assert.strictEqual(site.kind, 'component');
     assert.strictEqual(site.childCount, 1);
-    assert.deepStrictEqual(idx.children.get(site.urn)!.map((r) => r.name), ['a']);
+    assert.deepStrictEqual(
+      idx.children.get(site.urn)!.map((r) => r.name),
+      ['a'],
+    );
     assert.strictEqual(idx.roots.find((r) => r.name === 'default')!.icon, 'plug');
   });
 
@@ -48,7 +54,10 @@ describe('stacks: resources tree from exported state', () => {
   });
 
   it('reports pending operations left by a killed update', () => {
-    const idx = buildStateIndex({ resources: [], pending_operations: [{ type: 'creating', resource: { urn: 'urn:pulumi:dev::p::t::x', type: 't' } }] });
+    const idx = buildStateIndex({
+      resources: [],
+      pending_operations: [{ type: 'creating', resource: { urn: 'urn:pulumi:dev::p::t::x', type: 't' } }],
+    });
     assert.deepStrictEqual(idx.pendingOperations, [{ urn: 'urn:pulumi:dev::p::t::x', type: 'creating' }]);
   });
 });

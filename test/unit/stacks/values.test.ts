@@ -29,6 +29,13 @@ describe('stacks: values and paths', () => {
 
   it('diffs nested inputs leaf by leaf', () => {
     const d = diffValues({ tags: { a: '1', b: '2' }, list: [1, 2] }, { tags: { a: '1', b: '3', c: '4' }, list: [1] }, '');
-    assert.deepStrictEqual(d.map((x) => [x.path, x.kind]), [['list[1]', 'delete'], ['tags.b', 'update'], ['tags.c', 'add']]);
+    assert.deepStrictEqual(
+      d.map((x) => [x.path, x.kind]),
+      [
+        ['list[1]', 'delete'],
+        ['tags.b', 'update'],
+        ['tags.c', 'add'],
+      ],
+    );
   });
 });

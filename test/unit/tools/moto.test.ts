@@ -95,7 +95,10 @@ describe('moto (AWS emulator for the health and cost tests)', function () {
     );
     const series = res.MetricDataResults?.find((r) => r.Id === 'lat');
     assert.ok(series, 'a result for query "lat"');
-    assert.deepEqual([...(series.Values ?? [])].sort((a, b) => a - b), [80, 120]);
+    assert.deepEqual(
+      [...(series.Values ?? [])].sort((a, b) => a - b),
+      [80, 120],
+    );
   });
 
   it('answers GetCostAndUsage with the result queued through moto’s API', async () => {

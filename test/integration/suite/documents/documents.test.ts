@@ -32,8 +32,14 @@ async function expectedStops(kind: string, answers: Record<string, string>): Pro
   const spec = parseTemplate(fs.readFileSync(file, 'utf8'), file);
   if (!spec.ok) throw new Error(spec.error.message);
   const selected = (await api()).stacks?.selected;
-  const plan = planDocument(spec.value, { clock: clockFacts(new Date(), 'UTC'), operator: 'x', workspace: path.basename(root()), stack: selected }, answers);
-  return readSnippet(plan.rendered.snippet).stops.filter((s) => !s.mirror).map((s) => s.text);
+  const plan = planDocument(
+    spec.value,
+    { clock: clockFacts(new Date(), 'UTC'), operator: 'x', workspace: path.basename(root()), stack: selected },
+    answers,
+  );
+  return readSnippet(plan.rendered.snippet)
+    .stops.filter((s) => !s.mirror)
+    .map((s) => s.text);
 }
 
 function selectedText(): string {
@@ -49,7 +55,15 @@ function gitUser(): string {
   }
 }
 
-const CASES: Array<{ command: string; kind: string; args: Record<string, unknown>; answers: Record<string, string>; folder: string; name: RegExp; heading: RegExp }> = [
+const CASES: Array<{
+  command: string;
+  kind: string;
+  args: Record<string, unknown>;
+  answers: Record<string, string>;
+  folder: string;
+  name: RegExp;
+  heading: RegExp;
+}> = [
   {
     command: 'opsdeck.newDevelopmentSession',
     kind: 'session',
@@ -66,7 +80,8 @@ const CASES: Array<{ command: string; kind: string; args: Record<string, unknown
     answers: { title: 'Rotate RDS credentials' },
     folder: 'docs/operations',
     name: /^\d{4}-\d\d-\d\d-rotate-rds-credentials\.md$/,
-    heading: /^# Infrastructure Operation: Rotate RDS credentials\n\n\*\*Operation ID\*\*: `\d{4}-\d\d-\d\d-infrastructure-rotate-rds-credentials`\n/,
+    heading:
+      /^# Infrastructure Operation: Rotate RDS credentials\n\n\*\*Operation ID\*\*: `\d{4}-\d\d-\d\d-infrastructure-rotate-rds-credentials`\n/,
   },
   {
     command: 'opsdeck.newFeatureImplementationSummary',
@@ -93,7 +108,8 @@ const CASES: Array<{ command: string; kind: string; args: Record<string, unknown
     answers: { sprint: '6', week: '2', title: 'Infrastructure Automation' },
     folder: 'docs/sprints',
     name: /^\d{4}-\d\d-\d\d-sprint-6-week-2\.md$/,
-    heading: /^# Sprint 6 Week 2 Kickoff - Infrastructure Automation\n\*Date: \d{4}-\d\d-\d\d-\d\d_\d\d_\d\d\*\n\*Duration: Week 2 \(Days 6-10\)/,
+    heading:
+      /^# Sprint 6 Week 2 Kickoff - Infrastructure Automation\n\*Date: \d{4}-\d\d-\d\d-\d\d_\d\d_\d\d\*\n\*Duration: Week 2 \(Days 6-10\)/,
   },
 ];
 
@@ -163,7 +179,9 @@ describe('Documents: scaffolding commands in the real host', function () {
   });
 
   it('keeps a hostile title inside the documents folder', async () => {
-    const uri = (await vscode.commands.executeCommand('opsdeck.newInfrastructureOperation', { title: '../../../etc/passwd' })) as vscode.Uri;
+    const uri = (await vscode.commands.executeCommand('opsdeck.newInfrastructureOperation', {
+      title: '../../../etc/passwd',
+    })) as vscode.Uri;
     assert.strictEqual(path.dirname(uri.fsPath), path.join(root(), 'docs', 'operations'));
     assert.match(path.basename(uri.fsPath), /^\d{4}-\d\d-\d\d-etc-passwd\.md$/);
   });
@@ -213,7 +231,11 @@ describe('Documents: scaffolding commands in the real host', function () {
 
   const keysFor = (text: string) => text.split('').map((ch) => (ch === ' ' ? 'Space' : ch));
   const inputVisible = async () => (await domQuery('.quick-input-widget')).some((n) => n.visible);
-  const inputTitle = async () => (await domQuery('.quick-input-widget .quick-input-title')).filter((n) => n.visible).map((n) => n.text).join('');
+  const inputTitle = async () =>
+    (await domQuery('.quick-input-widget .quick-input-title'))
+      .filter((n) => n.visible)
+      .map((n) => n.text)
+      .join('');
 
   it('Escape at a later step of the input flow creates nothing either', async function () {
     if (!hasRig()) this.skip();
@@ -245,7 +267,9 @@ describe('Documents: scaffolding commands in the real host', function () {
     // Tab to the Risk Level choice, so the picture shows a choice field with its options open.
     for (let i = 0; i < 8 && selectedText() !== 'Low'; i++) await vscode.commands.executeCommand('jumpToNextSnippetPlaceholder');
     assert.strictEqual(selectedText(), 'Low');
-    await waitFor('the choice list', async () => /Critical/.test(await domText('.editor-widget.suggest-widget')), 10_000).catch(() => undefined);
+    await waitFor('the choice list', async () => /Critical/.test(await domText('.editor-widget.suggest-widget')), 10_000).catch(
+      () => undefined,
+    );
     const shot = await screenshot('operation-record');
     assert.ok(fs.statSync(shot).size > 10_000, 'a real PNG');
   });
@@ -361,10 +385,14 @@ describe('Documents: team templates', function () {
     // "List Document Kinds" shows every kind and where it comes from, and the skipped template
     if (hasRig()) {
       const pending = vscode.commands.executeCommand('opsdeck.listDocumentKinds');
-      const listed = await waitFor('the list of kinds', async () => {
-        const t = await domText('.quick-input-widget .quick-input-list');
-        return t.includes('postmortem') ? t : undefined;
-      }, 15_000);
+      const listed = await waitFor(
+        'the list of kinds',
+        async () => {
+          const t = await domText('.quick-input-widget .quick-input-list');
+          return t.includes('postmortem') ? t : undefined;
+        },
+        15_000,
+      );
       assert.match(listed, /postmortem · \.opsdeck\/templates\/postmortem\.md/);
       assert.match(listed, /operation · \.opsdeck\/templates\/operation\.md \(overrides the built-in\)/);
       assert.match(listed, /session · built-in/);

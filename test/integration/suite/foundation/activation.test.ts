@@ -81,10 +81,14 @@ describe('foundation: OpsDeck in a real VS Code host', () => {
       const t = await domText('.part.sidebar .pane-header');
       return views.every((v) => t.toLowerCase().includes(v.name.toLowerCase())) ? t : undefined;
     });
-    for (const v of views) assert.ok(headers.toLowerCase().includes(v.name.toLowerCase()), `side bar headers "${headers}" lack "${v.name}"`);
+    for (const v of views)
+      assert.ok(headers.toLowerCase().includes(v.name.toLowerCase()), `side bar headers "${headers}" lack "${v.name}"`);
 
     const items = await domQuery('.part.activitybar [aria-label^="OpsDeck"]');
-    assert.ok(items.some((i) => i.visible), `no visible OpsDeck item in the activity bar (found ${JSON.stringify(items)})`);
+    assert.ok(
+      items.some((i) => i.visible),
+      `no visible OpsDeck item in the activity bar (found ${JSON.stringify(items)})`,
+    );
 
     const file = await screenshot('foundation-activitybar');
     const size = pngSize(file);

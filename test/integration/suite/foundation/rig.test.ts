@@ -24,10 +24,14 @@ describe('foundation: the test rig', function () {
 
   it('reads the text of the visible webview only', async () => {
     // retainContextWhenHidden keeps the first panel's iframe in the DOM, hidden, once the second covers it.
-    const first = vscode.window.createWebviewPanel('opsdeck.rigCheck', 'Rig first', vscode.ViewColumn.One, { retainContextWhenHidden: true });
+    const first = vscode.window.createWebviewPanel('opsdeck.rigCheck', 'Rig first', vscode.ViewColumn.One, {
+      retainContextWhenHidden: true,
+    });
     first.webview.html = page('First panel text');
     panels.push(first);
-    await waitFor('the first webview to render', async () => ((await webviewText('foundation-rig-webview')).includes('First panel text') ? true : undefined));
+    await waitFor('the first webview to render', async () =>
+      (await webviewText('foundation-rig-webview')).includes('First panel text') ? true : undefined,
+    );
 
     const second = vscode.window.createWebviewPanel('opsdeck.rigCheck', 'Rig second', vscode.ViewColumn.One, {});
     second.webview.html = page('Second panel text');

@@ -82,7 +82,10 @@ describe('Health: checks, SLA, CloudWatch and cost in the extension host', funct
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
     // A profile of the standard credential chain, from a private credentials file.
     awsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-aws-'));
-    fs.writeFileSync(path.join(awsDir, 'credentials'), `[opsdeck-test]\naws_access_key_id = ${MOTO_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${MOTO_CREDENTIALS.secretAccessKey}\n`);
+    fs.writeFileSync(
+      path.join(awsDir, 'credentials'),
+      `[opsdeck-test]\naws_access_key_id = ${MOTO_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${MOTO_CREDENTIALS.secretAccessKey}\n`,
+    );
     fs.writeFileSync(path.join(awsDir, 'config'), '[profile opsdeck-test]\nregion = us-east-1\n');
     process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(awsDir, 'credentials');
     process.env.AWS_CONFIG_FILE = path.join(awsDir, 'config');
@@ -108,7 +111,9 @@ describe('Health: checks, SLA, CloudWatch and cost in the extension host', funct
     assert.strictEqual(api.statusBar().visible, false);
     if (hasRig()) {
       await vscode.commands.executeCommand('workbench.view.extension.opsdeck');
-      await waitFor('the Health welcome view', async () => (await domText('.welcome-view-content')).includes('No health checks are configured'));
+      await waitFor('the Health welcome view', async () =>
+        (await domText('.welcome-view-content')).includes('No health checks are configured'),
+      );
       await screenshot('health-welcome-view');
     }
   });
@@ -121,24 +126,34 @@ endpoints:
   - { name: db, tcp: "127.0.0.1:${tcp.port}" }
   - { name: gone, tcp: "127.0.0.1:${refused}" }
 `);
-    await waitFor('web and db up, gone down', () => ep('web')?.status === 'up' && ep('db')?.status === 'up' && ep('gone')?.status === 'down');
+    await waitFor(
+      'web and db up, gone down',
+      () => ep('web')?.status === 'up' && ep('db')?.status === 'up' && ep('gone')?.status === 'down',
+    );
     assert.match(ep('gone')!.lastCheck!.error!, /connection refused/);
     await waitFor('status bar text', () => api.statusBar().text.includes('1 down'));
     if (hasRig()) {
       await vscode.commands.executeCommand('workbench.view.extension.opsdeck');
-      const rows = await waitFor('endpoints in the Health tree', async () => { const t = await domText('.monaco-list-row'); return /gone[\s\S]*down/.test(t) && t.includes('web') ? t : undefined; });
+      const rows = await waitFor('endpoints in the Health tree', async () => {
+        const t = await domText('.monaco-list-row');
+        return /gone[\s\S]*down/.test(t) && t.includes('web') ? t : undefined;
+      });
       assert.match(rows, /db\s*up · 100%/);
       await screenshot('health-tree');
     }
     assert.strictEqual(api.statusBar().background, 'statusBarItem.errorBackground');
 
     web.mode = 'failing';
-    const downNote = await waitFor('a "down" notification for web', () => api.notifications().find((n) => n.kind === 'down' && n.endpoint === 'web'));
+    const downNote = await waitFor('a "down" notification for web', () =>
+      api.notifications().find((n) => n.kind === 'down' && n.endpoint === 'web'),
+    );
     assert.strictEqual(downNote.shown, true, 'shown to the user (this window probes, not muted)');
     assert.match(downNote.message, /web is DOWN: HTTP 503/);
     assert.strictEqual(ep('web')!.status, 'down');
     web.mode = 'healthy';
-    const rec = await waitFor('a recovery notification', () => api.notifications().find((n) => n.kind === 'recovered' && n.endpoint === 'web'));
+    const rec = await waitFor('a recovery notification', () =>
+      api.notifications().find((n) => n.kind === 'recovered' && n.endpoint === 'web'),
+    );
     assert.match(rec.message, /web recovered after/);
     const w = ep('web')!.sla.windows.find((x) => x.window === '1h')!;
     assert.ok(w.failed >= 2 && w.ok >= 1, `1 h window counts failures and successes: ${JSON.stringify(w)}`);
@@ -150,7 +165,10 @@ endpoints:
     fs.writeFileSync(configPath(), `endpoints:\n  - name: web\n    url: "${web.url}"\n    timeout: soon\n`);
     await vscode.commands.executeCommand('opsdeck.refreshHealth');
     const uri = vscode.Uri.file(configPath());
-    const diags = await waitFor('a diagnostic', () => { const d = vscode.languages.getDiagnostics(uri); return d.length ? d : undefined; });
+    const diags = await waitFor('a diagnostic', () => {
+      const d = vscode.languages.getDiagnostics(uri);
+      return d.length ? d : undefined;
+    });
     assert.strictEqual(diags[0].range.start.line, 3);
     assert.match(diags[0].message, /not a duration/);
     assert.match(api.snapshot().configProblem ?? '', /line 4: .*still running the last good configuration/);
@@ -171,8 +189,11 @@ endpoints:
     const requests = web.requests;
     // ... and writes results, the last line torn by a crash.
     const t = Date.now();
-    fs.appendFileSync(files.history, `${JSON.stringify({ e: 'web', t, ok: 0, ms: 3, err: 'HTTP 500 from the other window' })}\n${JSON.stringify({ e: 'web', t: t + 1, ok: 0, ms: 3, err: 'HTTP 500 from the other window' })}\n{"e":"web","t":`);
-    await waitFor('the other window\'s results', () => ep('web')!.lastCheck?.error === 'HTTP 500 from the other window');
+    fs.appendFileSync(
+      files.history,
+      `${JSON.stringify({ e: 'web', t, ok: 0, ms: 3, err: 'HTTP 500 from the other window' })}\n${JSON.stringify({ e: 'web', t: t + 1, ok: 0, ms: 3, err: 'HTTP 500 from the other window' })}\n{"e":"web","t":`,
+    );
+    await waitFor("the other window's results", () => ep('web')!.lastCheck?.error === 'HTTP 500 from the other window');
     const w = ep('web')!.sla.windows[0];
     assert.strictEqual(w.ok + w.failed, counted + 2, 'exactly the two complete lines were read');
     assert.strictEqual(web.requests, requests, 'a reader window does not hit the endpoints');
@@ -217,8 +238,13 @@ endpoints:
     url: "${web.url}"
     headers: { Authorization: { secret: never-set } }
 `);
-    await waitFor('headers received', () => web.lastHeaders.authorization === 'Bearer s3cret-value' && web.lastHeaders['x-env'] === 'from-env');
-    const locked = await waitFor('the endpoint without its secret fails', () => (ep('locked')?.status === 'down' ? ep('locked') : undefined));
+    await waitFor(
+      'headers received',
+      () => web.lastHeaders.authorization === 'Bearer s3cret-value' && web.lastHeaders['x-env'] === 'from-env',
+    );
+    const locked = await waitFor('the endpoint without its secret fails', () =>
+      ep('locked')?.status === 'down' ? ep('locked') : undefined,
+    );
     assert.match(locked.lastCheck!.error!, /secret "never-set" is not set \(run "OpsDeck: Set Health Check Secret"\)/);
     assert.ok(!JSON.stringify(api.snapshot()).includes('s3cret-value'), 'the secret is not in the model the views render');
     assert.ok(!JSON.stringify(api.notifications()).includes('s3cret-value'));
@@ -227,15 +253,47 @@ endpoints:
 
   it('shows CloudWatch alarms, metrics with a capacity forecast, and cost from moto; one message for missing credentials', async () => {
     const cw = new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
-    await cw.send(new PutMetricAlarmCommand({ AlarmName: 'prod-api-5xx', Namespace: 'OpsDeck/Test', MetricName: 'Errors', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' }));
-    await cw.send(new PutMetricAlarmCommand({ AlarmName: 'prod-db-cpu', Namespace: 'OpsDeck/Test', MetricName: 'CPU', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 90, ComparisonOperator: 'GreaterThanThreshold' }));
-    await cw.send(new SetAlarmStateCommand({ AlarmName: 'prod-api-5xx', StateValue: 'ALARM', StateReason: 'Threshold crossed: 12 errors (test)' }));
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'prod-api-5xx',
+        Namespace: 'OpsDeck/Test',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'prod-db-cpu',
+        Namespace: 'OpsDeck/Test',
+        MetricName: 'CPU',
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 90,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    await cw.send(
+      new SetAlarmStateCommand({ AlarmName: 'prod-api-5xx', StateValue: 'ALARM', StateReason: 'Threshold crossed: 12 errors (test)' }),
+    );
     await cw.send(new SetAlarmStateCommand({ AlarmName: 'prod-db-cpu', StateValue: 'OK', StateReason: 'fine' }));
     // Disk use rising 2 points a day for six days (hourly data): 85% is about 11.5 days past the last point.
     const now = Date.now();
     const data = [];
-    for (let h = 6 * 24; h >= 0; h--) data.push({ MetricName: 'DiskUsedPercent', Dimensions: [{ Name: 'Volume', Value: 'data' }], Timestamp: new Date(now - h * 3_600_000), Value: 62 - (2 * h) / 24, Unit: 'Percent' as const });
-    for (let i = 0; i < data.length; i += 20) await cw.send(new PutMetricDataCommand({ Namespace: 'OpsDeck/Test', MetricData: data.slice(i, i + 20) }));
+    for (let h = 6 * 24; h >= 0; h--)
+      data.push({
+        MetricName: 'DiskUsedPercent',
+        Dimensions: [{ Name: 'Volume', Value: 'data' }],
+        Timestamp: new Date(now - h * 3_600_000),
+        Value: 62 - (2 * h) / 24,
+        Unit: 'Percent' as const,
+      });
+    for (let i = 0; i < data.length; i += 20)
+      await cw.send(new PutMetricDataCommand({ Namespace: 'OpsDeck/Test', MetricData: data.slice(i, i + 20) }));
     cw.destroy();
 
     // Cost Explorer results, queued in the order OpsDeck asks: daily by service, then this month by stack tag.
@@ -252,8 +310,22 @@ endpoints:
     }));
     const monthPrefix = ymd(now).slice(0, 8);
     const expectedMtd = days.filter((d) => d.startsWith(monthPrefix)).length * 12.75;
-    const byTag = [{ TimePeriod: { Start: `${monthPrefix}01`, End: ymd(now + DAY) }, Total: {}, Groups: [{ Keys: ['pulumi:stack$prod'], Metrics: { UnblendedCost: { Amount: String(expectedMtd - 40), Unit: 'USD' } } }, { Keys: ['pulumi:stack$dev'], Metrics: { UnblendedCost: { Amount: '40', Unit: 'USD' } } }], Estimated: false }];
-    const q = await fetch(`${moto.endpoint}/moto-api/static/ce/cost-and-usage-results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: [{ ResultsByTime: daily }, { ResultsByTime: byTag }] }) });
+    const byTag = [
+      {
+        TimePeriod: { Start: `${monthPrefix}01`, End: ymd(now + DAY) },
+        Total: {},
+        Groups: [
+          { Keys: ['pulumi:stack$prod'], Metrics: { UnblendedCost: { Amount: String(expectedMtd - 40), Unit: 'USD' } } },
+          { Keys: ['pulumi:stack$dev'], Metrics: { UnblendedCost: { Amount: '40', Unit: 'USD' } } },
+        ],
+        Estimated: false,
+      },
+    ];
+    const q = await fetch(`${moto.endpoint}/moto-api/static/ce/cost-and-usage-results`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ results: [{ ResultsByTime: daily }, { ResultsByTime: byTag }] }),
+    });
     assert.strictEqual(q.status, 201);
 
     await writeConfig(`
@@ -273,8 +345,17 @@ cost:
   budget: 300
   stackTag: pulumi:stack
 `);
-    const alarms = await waitFor('alarms from moto', () => { const a = api.snapshot().alarms; return a.length === 2 ? a : undefined; });
-    assert.deepStrictEqual(alarms.map((a) => [a.name, a.state]), [['prod-api-5xx', 'ALARM'], ['prod-db-cpu', 'OK']]);
+    const alarms = await waitFor('alarms from moto', () => {
+      const a = api.snapshot().alarms;
+      return a.length === 2 ? a : undefined;
+    });
+    assert.deepStrictEqual(
+      alarms.map((a) => [a.name, a.state]),
+      [
+        ['prod-api-5xx', 'ALARM'],
+        ['prod-db-cpu', 'OK'],
+      ],
+    );
     assert.match(alarms[0].reason ?? '', /12 errors/);
     const disk = await waitFor('metric points', () => api.snapshot().metrics.find((m) => m.id === 'disk' && m.points.length > 100));
     assert.ok(disk.forecast && disk.forecast.daysToThreshold! > 10 && disk.forecast.daysToThreshold! < 13, JSON.stringify(disk.forecast));
@@ -283,17 +364,26 @@ cost:
     await vscode.commands.executeCommand('opsdeck.refreshCost');
     const cost = await waitFor('cost from Cost Explorer', () => api.snapshot().cost);
     assert.ok(Math.abs(cost.monthToDate - expectedMtd) < 1e-6, `MTD ${cost.monthToDate} vs ${expectedMtd}`);
-    assert.deepStrictEqual(cost.byService.map((s) => s.name), ['Amazon Elastic Compute Cloud - Compute', 'Amazon Simple Storage Service']);
+    assert.deepStrictEqual(
+      cost.byService.map((s) => s.name),
+      ['Amazon Elastic Compute Cloud - Compute', 'Amazon Simple Storage Service'],
+    );
     const daysInMonth = new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + 1, 0)).getUTCDate();
     assert.ok(Math.abs(cost.forecastMonthEnd - 12.75 * daysInMonth) < 0.01, `forecast ${cost.forecastMonthEnd}`);
     assert.strictEqual(cost.budgetAtRisk, 12.75 * daysInMonth > 300);
-    assert.deepStrictEqual(cost.byStack?.map((s) => s.stack), ['prod', 'dev']);
+    assert.deepStrictEqual(
+      cost.byStack?.map((s) => s.stack),
+      ['prod', 'dev'],
+    );
     if (cost.budgetAtRisk) {
       const warn = api.notifications().filter((n) => n.kind === 'budget');
       assert.strictEqual(warn.length, 1, 'one budget warning');
       assert.match(warn[0].message, /over the \$300 budget/);
     }
-    await waitFor('status bar with alarm and cost', () => api.statusBar().text.includes('1 alarm') && api.statusBar().text.includes(`${formatMoney(expectedMtd)} MTD`));
+    await waitFor(
+      'status bar with alarm and cost',
+      () => api.statusBar().text.includes('1 alarm') && api.statusBar().text.includes(`${formatMoney(expectedMtd)} MTD`),
+    );
     assert.strictEqual(api.statusBar().background, 'statusBarItem.errorBackground', 'a firing alarm turns the item red');
 
     // Expired or missing credentials: one clear message, not one per poll.
@@ -301,14 +391,18 @@ cost:
     await writeConfig(fs.readFileSync(configPath(), 'utf8').replace('profile: opsdeck-test', 'profile: opsdeck-missing'));
     await waitFor('a credentials problem', () => api.snapshot().awsProblem?.kind === 'credentials');
     await new Promise((r) => setTimeout(r, 3000)); // three more polls at 1 s
-    const msgs = api.notifications().filter((n) => n.kind === 'aws').slice(before);
+    const msgs = api
+      .notifications()
+      .filter((n) => n.kind === 'aws')
+      .slice(before);
     assert.strictEqual(msgs.length, 1, msgs.map((m) => m.message).join('\n'));
     assert.match(msgs[0].message, /No AWS credentials found for profile "opsdeck-missing"/);
   });
 
-  it('a reader window shows the prober window\'s CloudWatch results instead of calling AWS, and calls AWS again once it probes', async () => {
+  it("a reader window shows the prober window's CloudWatch results instead of calling AWS, and calls AWS again once it probes", async () => {
     const cw = new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
-    const setDbCpu = (StateValue: 'OK' | 'ALARM', StateReason: string) => cw.send(new SetAlarmStateCommand({ AlarmName: 'prod-db-cpu', StateValue, StateReason }));
+    const setDbCpu = (StateValue: 'OK' | 'ALARM', StateReason: string) =>
+      cw.send(new SetAlarmStateCommand({ AlarmName: 'prod-db-cpu', StateValue, StateReason }));
     const dbCpu = () => api.snapshot().alarms.find((a) => a.name === 'prod-db-cpu');
     const previousConfig = fs.readFileSync(configPath(), 'utf8'); // the next test goes on from it
     try {
@@ -339,17 +433,38 @@ aws:
           return undefined;
         }
       });
-      assert.deepStrictEqual(shared.alarms.map((a: { name: string; state: string }) => [a.name, a.state]), [['prod-api-5xx', 'ALARM'], ['prod-db-cpu', 'OK']]);
+      assert.deepStrictEqual(
+        shared.alarms.map((a: { name: string; state: string }) => [a.name, a.state]),
+        [
+          ['prod-api-5xx', 'ALARM'],
+          ['prod-db-cpu', 'OK'],
+        ],
+      );
 
       // Another window takes the lease ...
       await otherWindowTakesLease(api);
       await new Promise((r) => setTimeout(r, 1500)); // a poll of this window still in flight as it turned reader has ended
       // ... and shares what it read; meanwhile AWS changes, which only a window calling AWS would see.
-      fs.writeFileSync(files.cloudWatch, JSON.stringify({ ...shared, at: Date.now(), alarmsAsOf: Date.now(), alarms: [{ ...shared.alarms[1], state: 'INSUFFICIENT_DATA', reason: 'read by the other window' }] }));
+      fs.writeFileSync(
+        files.cloudWatch,
+        JSON.stringify({
+          ...shared,
+          at: Date.now(),
+          alarmsAsOf: Date.now(),
+          alarms: [{ ...shared.alarms[1], state: 'INSUFFICIENT_DATA', reason: 'read by the other window' }],
+        }),
+      );
       await setDbCpu('ALARM', 'only AWS knows');
-      await waitFor('the other window\'s alarms', () => api.snapshot().alarms.length === 1 && dbCpu()?.reason === 'read by the other window');
+      await waitFor(
+        "the other window's alarms",
+        () => api.snapshot().alarms.length === 1 && dbCpu()?.reason === 'read by the other window',
+      );
       await new Promise((r) => setTimeout(r, 3000)); // three of this window's 1 s polls
-      assert.deepStrictEqual(api.snapshot().alarms.map((a) => [a.name, a.state, a.reason]), [['prod-db-cpu', 'INSUFFICIENT_DATA', 'read by the other window']], 'a reader does not call AWS while the prober\'s results are fresh');
+      assert.deepStrictEqual(
+        api.snapshot().alarms.map((a) => [a.name, a.state, a.reason]),
+        [['prod-db-cpu', 'INSUFFICIENT_DATA', 'read by the other window']],
+        "a reader does not call AWS while the prober's results are fresh",
+      );
 
       // The other window goes away: this window probes again and reads AWS itself.
       await otherWindowGoesAway(api);
@@ -365,7 +480,12 @@ aws:
   it('renders the dashboard in the real browser in light, dark and high-contrast themes', async function () {
     if (!hasRig()) this.skip();
     // A long interval keeps the figures still while the browser reads them.
-    await writeConfig(fs.readFileSync(configPath(), 'utf8').replace('profile: opsdeck-missing', 'profile: opsdeck-test').replace('interval: 500ms', 'interval: 1h'));
+    await writeConfig(
+      fs
+        .readFileSync(configPath(), 'utf8')
+        .replace('profile: opsdeck-missing', 'profile: opsdeck-test')
+        .replace('interval: 500ms', 'interval: 1h'),
+    );
     await waitFor('cost loaded (from the shared cache)', () => api.snapshot().cost && !api.snapshot().awsProblem);
     await vscode.commands.executeCommand('opsdeck.openHealthDashboard');
     await waitFor('dashboard rendered', () => (api.dashboard().lastRendered as { costShown?: boolean } | undefined)?.costShown);
@@ -375,13 +495,23 @@ aws:
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Active });
     await vscode.commands.executeCommand('opsdeck.openHealthDashboard');
     await waitFor('the dashboard restored from its saved state', () => api.dashboard().restoredRenders > restoredBefore);
-    await waitFor('then refreshed with live data', () => (api.dashboard().lastRendered as { restored?: boolean } | undefined)?.restored === false);
+    await waitFor(
+      'then refreshed with live data',
+      () => (api.dashboard().lastRendered as { restored?: boolean } | undefined)?.restored === false,
+    );
     const wb = vscode.workspace.getConfiguration('workbench');
     const original = wb.inspect('colorTheme')?.globalValue;
     try {
-      for (const [theme, kind] of [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark'], ['Default High Contrast', 'high-contrast']] as const) {
+      for (const [theme, kind] of [
+        ['Default Light Modern', 'light'],
+        ['Default Dark Modern', 'dark'],
+        ['Default High Contrast', 'high-contrast'],
+      ] as const) {
         await wb.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-        await waitFor(`dashboard re-rendered for ${theme}`, () => (api.dashboard().lastRendered as { theme?: string } | undefined)?.theme === kind);
+        await waitFor(
+          `dashboard re-rendered for ${theme}`,
+          () => (api.dashboard().lastRendered as { theme?: string } | undefined)?.theme === kind,
+        );
         const slug = kind;
         await vscode.commands.executeCommand('notifications.clearAll'); // toasts would cover the dashboard
         const shot = await screenshot(`health-dashboard-${slug}`);
@@ -391,10 +521,17 @@ aws:
         // The figure the dashboard shows equals the model's availability, formatted as the status bar does.
         const pct = web1h.availability === 1 ? '100%' : `${(Math.floor(web1h.availability! * 10000) / 100).toFixed(2)}%`;
         let text = '';
-        await waitFor(`availability ${pct} on screen`, async () => (text = await webviewText(`health-dashboard-${slug}`)).includes(pct), 30_000).catch(() => assert.fail(`availability ${pct} not in:\n${text}`));
+        await waitFor(
+          `availability ${pct} on screen`,
+          async () => (text = await webviewText(`health-dashboard-${slug}`)).includes(pct),
+          30_000,
+        ).catch(() => assert.fail(`availability ${pct} not in:\n${text}`));
         assert.match(text, /OpsDeck Health/);
         assert.ok(text.includes('web'), 'endpoint row');
-        assert.ok(text.includes(formatMoney(s.cost!.monthToDate, 'USD', 2)), `cost ${formatMoney(s.cost!.monthToDate, 'USD', 2)} in:\n${text}`);
+        assert.ok(
+          text.includes(formatMoney(s.cost!.monthToDate, 'USD', 2)),
+          `cost ${formatMoney(s.cost!.monthToDate, 'USD', 2)} in:\n${text}`,
+        );
         assert.match(text, /prod-api-5xx\s+ALARM/);
         assert.match(text, /Disk used reaches 85% in 1[12] days/);
         assert.match(text, /Amazon Simple Storage Service/);

@@ -6,7 +6,22 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { StacksApi, api, cmd, copyFixture, dataDir, expectStatus, labels, newStack, read, toolsHavePulumi, until, useFileBackend, OpResult, PlainItem } from './support';
+import {
+  StacksApi,
+  api,
+  cmd,
+  copyFixture,
+  dataDir,
+  expectStatus,
+  labels,
+  newStack,
+  read,
+  toolsHavePulumi,
+  until,
+  useFileBackend,
+  OpResult,
+  PlainItem,
+} from './support';
 
 const PROJECT = 'opsdeck-live';
 
@@ -36,7 +51,10 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     stacks = await api();
     await useFileBackend();
     project = copyFixture('files', 'live');
-    fs.writeFileSync(path.join(project, 'Pulumi.yaml'), fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', `name: ${PROJECT}`));
+    fs.writeFileSync(
+      path.join(project, 'Pulumi.yaml'),
+      fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', `name: ${PROJECT}`),
+    );
     await cmd('refreshStacks');
   });
 
@@ -58,7 +76,10 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     }
     expectStatus(await up, 'succeeded');
     // The component is created at once; its file resources take 2.5 s each: it shows before the end.
-    assert.ok(seenWhileRunning.has('site'), `Resources showed nothing while the up ran (saw: ${[...seenWhileRunning].join(', ') || 'none'})`);
+    assert.ok(
+      seenWhileRunning.has('site'),
+      `Resources showed nothing while the up ran (saw: ${[...seenWhileRunning].join(', ') || 'none'})`,
+    );
     assert.deepStrictEqual(labels(await stacks.children([PROJECT, 'dev', 'Resources'])), ['c', 'site', 'default']);
     assert.deepStrictEqual(labels(await stacks.children([PROJECT, 'dev', 'Resources', 'site'])), ['a', 'b']);
     assert.strictEqual(read(path.join(data, 'c.txt')), 'sea\n');
@@ -75,7 +96,10 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     const ed = await until('an editor on the program', () => vscode.window.activeTextEditor);
     // `const site = new Site('site');` in the program's index.ts.
     const program = path.join(project, 'index.ts');
-    const expected = fs.readFileSync(program, 'utf8').split('\n').findIndex((l) => l.includes("new Site('site')"));
+    const expected = fs
+      .readFileSync(program, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes("new Site('site')"));
     assert.strictEqual(ed.document.uri.fsPath, program);
     assert.strictEqual(ed.selection.active.line, expected, `the cursor is on line ${expected + 1}`);
     assert.match(ed.document.lineAt(ed.selection.active.line).text, /new Site\('site'\)/);
@@ -110,7 +134,10 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     const texts = labels(after);
     assert.ok(texts.includes('site'), `the component created before the kill is shown (${texts.join(' | ')})`);
     for (const name of ['a', 'b', 'c']) {
-      assert.ok(texts.some((t) => new RegExp(`^Pending creating: ${name} — run Refresh$`).test(t)), `pending create of ${name} is shown with the advice to refresh (${texts.join(' | ')})`);
+      assert.ok(
+        texts.some((t) => new RegExp(`^Pending creating: ${name} — run Refresh$`).test(t)),
+        `pending create of ${name} is shown with the advice to refresh (${texts.join(' | ')})`,
+      );
     }
     const lock = after.find((i) => i.contextValue === 'stackLocked');
     console.log(`Stacks: after the kill the Resources section shows: ${texts.join(' | ')}`);
@@ -131,7 +158,10 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     expectStatus(refreshed, 'succeeded');
     assert.match(stacks.logText(), /#halfway\] 3 pending create\(s\) \([abc], [abc], [abc]\): cleared from the state by this refresh/);
     const afterRefresh = labels(await stacks.children([PROJECT, 'halfway', 'Resources']));
-    assert.ok(!afterRefresh.some((t) => t.startsWith('Pending') || t.startsWith('Locked')), `refresh reconciled the pending operations (${afterRefresh.join(' | ')})`);
+    assert.ok(
+      !afterRefresh.some((t) => t.startsWith('Pending') || t.startsWith('Locked')),
+      `refresh reconciled the pending operations (${afterRefresh.join(' | ')})`,
+    );
 
     await cmd('setConfig', { project, stack: 'halfway', key: 'delayMs', value: '0', secret: false });
     const again = await cmd<OpResult>('deploy', { project, stack: 'halfway', confirm: { yes: true } });
@@ -141,8 +171,13 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     assert.strictEqual(read(path.join(data, 'c.txt')), 'sea\n');
     assert.deepStrictEqual(labels(await stacks.children([PROJECT, 'halfway', 'Resources'])), ['c', 'site', 'default']);
     // The inline route (OPSDECK_STACKS_ROUTE=inline) logs the Pulumi runtime's leftover handlers it removed.
-    const removed = stacks.logText().split('\n').filter((l) => /process error handler/.test(l));
-    console.log(`Stacks: ${removed.length} run(s) left process error handlers behind${removed.length ? `:\n  ${removed.join('\n  ')}` : ''}`);
+    const removed = stacks
+      .logText()
+      .split('\n')
+      .filter((l) => /process error handler/.test(l));
+    console.log(
+      `Stacks: ${removed.length} run(s) left process error handlers behind${removed.length ? `:\n  ${removed.join('\n  ')}` : ''}`,
+    );
     console.log(`Stacks: uncaughtException listeners in the host now: ${process.listenerCount('uncaughtException')}`);
   });
 });

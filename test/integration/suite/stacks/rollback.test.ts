@@ -6,10 +6,26 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { StacksApi, api, cmd, copyFixture, dataDir, expectStatus, labels, newStack, read, toolsHavePulumi, useFileBackend, OpResult } from './support';
+import {
+  StacksApi,
+  api,
+  cmd,
+  copyFixture,
+  dataDir,
+  expectStatus,
+  labels,
+  newStack,
+  read,
+  toolsHavePulumi,
+  useFileBackend,
+  OpResult,
+} from './support';
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=OpsDeck Test', '-c', 'user.email=test@opsdeck.invalid', ...args], { cwd, encoding: 'utf8' }).trim();
+  return execFileSync('git', ['-c', 'user.name=OpsDeck Test', '-c', 'user.email=test@opsdeck.invalid', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
 }
 
 describe('Stacks: roll back to an earlier update', function () {
@@ -23,7 +39,10 @@ describe('Stacks: roll back to an earlier update', function () {
 
   it('checks the recorded commit out into a temporary worktree, deploys it, and removes the worktree', async () => {
     const project = copyFixture('files', 'rollback');
-    fs.writeFileSync(path.join(project, 'Pulumi.yaml'), fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', 'name: opsdeck-rollback'));
+    fs.writeFileSync(
+      path.join(project, 'Pulumi.yaml'),
+      fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', 'name: opsdeck-rollback'),
+    );
     const data = dataDir('rollback');
     git(project, 'init', '-q');
     await cmd('refreshStacks');
@@ -56,7 +75,10 @@ describe('Stacks: roll back to an earlier update', function () {
     assert.strictEqual(read(path.join(data, 'c-second.txt')), undefined);
     // The worktree is gone, from git and from disk; the project's own checkout is untouched.
     assert.strictEqual(git(project, 'worktree', 'list').split('\n').length, 1);
-    assert.deepStrictEqual(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('opsdeck-rollback-') && !before.has(f)), []);
+    assert.deepStrictEqual(
+      fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('opsdeck-rollback-') && !before.has(f)),
+      [],
+    );
     assert.strictEqual(git(project, 'rev-parse', 'HEAD'), second);
     assert.match(fs.readFileSync(path.join(project, 'Pulumi.dev.yaml'), 'utf8'), /second/);
     assert.strictEqual(labels(await stacks.children(['opsdeck-rollback', 'dev', 'History']))[0], '#3 update');
@@ -64,7 +86,10 @@ describe('Stacks: roll back to an earlier update', function () {
 
   it('refuses an entry without a recorded commit, with a clear message', async () => {
     const project = copyFixture('files', 'no-git');
-    fs.writeFileSync(path.join(project, 'Pulumi.yaml'), fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', 'name: opsdeck-nogit'));
+    fs.writeFileSync(
+      path.join(project, 'Pulumi.yaml'),
+      fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', 'name: opsdeck-nogit'),
+    );
     await cmd('refreshStacks');
     await newStack(project, 'dev', { dir: dataDir('no-git') });
     // The workspace itself lives in the OpsDeck repository, but not in a commit: the update records

@@ -7,7 +7,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { hasRig, screenshot, webviewText } from '../../rig';
-import { StacksApi, api, cmd, copyFixture, dataDir, expectStatus, labels, newStack, read, toolsHavePulumi, until, useFileBackend, OpResult } from './support';
+import {
+  StacksApi,
+  api,
+  cmd,
+  copyFixture,
+  dataDir,
+  expectStatus,
+  labels,
+  newStack,
+  read,
+  toolsHavePulumi,
+  until,
+  useFileBackend,
+  OpResult,
+} from './support';
 
 describe('Stacks: files fixture through the whole change cycle', function () {
   let stacks: StacksApi;
@@ -41,7 +55,10 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     assert.strictEqual(st[0]!.contextValue, 'stack');
     assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev'])), ['Resources', 'Outputs', 'Config', 'History']);
     const cfg = await stacks.children(['opsdeck-files', 'dev', 'Config']);
-    assert.deepStrictEqual(cfg.map((c) => [c.label, c.description]), [['opsdeck-files:dir', data]]);
+    assert.deepStrictEqual(
+      cfg.map((c) => [c.label, c.description]),
+      [['opsdeck-files:dir', data]],
+    );
     assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'Resources'])), ['No resources (deploy to create them)']);
     assert.strictEqual(stacks.selected?.stack, 'dev');
   });
@@ -50,7 +67,10 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     const r = expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'succeeded');
     assert.match(r.counts, /^4 to create$/);
     const view = stacks.changeView(project, 'dev')!;
-    assert.deepStrictEqual(view.groups.map((g) => [g.op, g.resources.map((x) => x.name).sort()]), [['create', ['a', 'b', 'c', 'site']]]);
+    assert.deepStrictEqual(
+      view.groups.map((g) => [g.op, g.resources.map((x) => x.name).sort()]),
+      [['create', ['a', 'b', 'c', 'site']]],
+    );
     assert.match(view.route ?? '', /Program route: (inline|on disk)/);
     assert.strictEqual(fs.readdirSync(data).length, 0, 'a preview must not create anything');
   });
@@ -67,10 +87,17 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     assert.match(res[0]!.tooltip ?? '', /id: .*c\.txt/);
     assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'Resources', 'site'])), ['a', 'b']);
     const outs = await stacks.children(['opsdeck-files', 'dev', 'Outputs']);
-    assert.deepStrictEqual(outs.map((o) => [o.label, o.description]), [['aContent', '"hello, world\\n"'], ['aPath', JSON.stringify(path.join(data, 'a.txt'))], ['cPath', JSON.stringify(path.join(data, 'c.txt'))]]);
+    assert.deepStrictEqual(
+      outs.map((o) => [o.label, o.description]),
+      [
+        ['aContent', '"hello, world\\n"'],
+        ['aPath', JSON.stringify(path.join(data, 'a.txt'))],
+        ['cPath', JSON.stringify(path.join(data, 'c.txt'))],
+      ],
+    );
     const hist = await stacks.children(['opsdeck-files', 'dev', 'History']);
     assert.deepStrictEqual(labels(hist), ['#1 update']);
-    assert.match(hist[0]!.description ?? "", /^succeeded · .* \+5/);
+    assert.match(hist[0]!.description ?? '', /^succeeded · .* \+5/);
   });
 
   it('previews an update, a replace and a delete with property diffs, and deploys exactly that preview', async () => {
@@ -81,9 +108,18 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     const view = stacks.changeView(project, 'dev')!;
     const byOp = Object.fromEntries(view.groups.map((g) => [g.op, g.resources]));
     assert.deepStrictEqual(Object.keys(byOp), ['update', 'replace', 'delete']);
-    assert.deepStrictEqual(byOp.update!.map((x) => [x.name, x.diffs.map((d) => `${d.path}: ${d.old} → ${d.new}`)]), [['a', ['content: "hello, world\\n" → "bonjour, world\\n"']]]);
-    assert.deepStrictEqual(byOp.replace!.map((x) => [x.name, x.replaceReasons, x.diffs.map((d) => [d.path, d.replace])]), [['c', ['fileName'], [['fileName', true]]]]);
-    assert.deepStrictEqual(byOp.delete!.map((x) => x.name), ['b']);
+    assert.deepStrictEqual(
+      byOp.update!.map((x) => [x.name, x.diffs.map((d) => `${d.path}: ${d.old} → ${d.new}`)]),
+      [['a', ['content: "hello, world\\n" → "bonjour, world\\n"']]],
+    );
+    assert.deepStrictEqual(
+      byOp.replace!.map((x) => [x.name, x.replaceReasons, x.diffs.map((d) => [d.path, d.replace])]),
+      [['c', ['fileName'], [['fileName', true]]]],
+    );
+    assert.deepStrictEqual(
+      byOp.delete!.map((x) => x.name),
+      ['b'],
+    );
     if (hasRig()) {
       await vscode.commands.executeCommand('opsdeck.stacks.focus');
       await new Promise((r) => setTimeout(r, 3000));
@@ -104,7 +140,10 @@ describe('Stacks: files fixture through the whole change cycle', function () {
   it('refuses to deploy a preview when the program changed after it, and changes nothing', async () => {
     await cmd('setConfig', { project, stack: 'dev', key: 'greeting', value: 'hola', secret: false });
     expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'succeeded');
-    assert.deepStrictEqual(stacks.changeView(project, 'dev')!.groups.map((g) => [g.op, g.resources.map((x) => x.name)]), [['update', ['a']]]);
+    assert.deepStrictEqual(
+      stacks.changeView(project, 'dev')!.groups.map((g) => [g.op, g.resources.map((x) => x.name)]),
+      [['update', ['a']]],
+    );
     const index = path.join(project, 'index.ts');
     fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace("'sea\\n'", "'ocean\\n'"));
     const r = expectStatus(await cmd<OpResult>('deployPreview', { project, stack: 'dev', confirm: { yes: true } }), 'refused');
@@ -117,13 +156,16 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     assert.strictEqual(read(path.join(data, 'a.txt')), 'hola, world\n');
   });
 
-  it('refresh after a change behind Pulumi\'s back shows the drift and records it', async () => {
+  it("refresh after a change behind Pulumi's back shows the drift and records it", async () => {
     fs.writeFileSync(path.join(data, 'a.txt'), 'edited by hand\n');
     expectStatus(await cmd<OpResult>('refreshStack', { project, stack: 'dev' }), 'succeeded');
     const view = stacks.changeView(project, 'dev')!;
     const a = view.groups.find((g) => g.op === 'update')?.resources.find((x) => x.name === 'a');
     assert.ok(a, `refresh view: ${JSON.stringify(view.groups)}`);
-    assert.ok(a.diffs.some((d) => d.path === 'content' && d.old === '"hola, world\\n"' && d.new === '"edited by hand\\n"'), JSON.stringify(a.diffs));
+    assert.ok(
+      a.diffs.some((d) => d.path === 'content' && d.old === '"hola, world\\n"' && d.new === '"edited by hand\\n"'),
+      JSON.stringify(a.diffs),
+    );
     const site = await stacks.children(['opsdeck-files', 'dev', 'Resources', 'site']);
     assert.match(site.find((x) => x.label === 'a')!.tooltip ?? '', /content: "edited by hand\\n"/);
     assert.strictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'History']))[0], '#4 refresh');
@@ -147,7 +189,10 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     await cmd('setConfig', { project, stack: 'dev', key: 'greeting', value: 'salut', secret: false });
     await cmd('setConfig', { project, stack: 'dev', key: 'withB', value: 'true', secret: false });
     const up = cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } });
-    await until('the update to start', () => stacks.changeView(project, 'dev')?.operation === 'up' && stacks.changeView(project, 'dev')?.status === 'running');
+    await until(
+      'the update to start',
+      () => stacks.changeView(project, 'dev')?.operation === 'up' && stacks.changeView(project, 'dev')?.status === 'running',
+    );
     await new Promise((r) => setTimeout(r, 1500));
     assert.strictEqual(await cmd<boolean>('cancel', { project, stack: 'dev' }), true);
     expectStatus(await up, 'cancelled');
@@ -170,7 +215,10 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     await newStack(project, 'prod', { dir: prodData });
     const refused = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'prod', confirm: { yes: true } }), 'refused');
     assert.match(refused.reason, /production stack/);
-    const wrong = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'prod', confirm: { yes: true, typedName: 'dev' } }), 'refused');
+    const wrong = expectStatus(
+      await cmd<OpResult>('deploy', { project, stack: 'prod', confirm: { yes: true, typedName: 'dev' } }),
+      'refused',
+    );
     assert.match(wrong.reason, /not typed correctly/);
     assert.deepStrictEqual(fs.readdirSync(prodData), [], 'nothing deployed without the name');
     const st = await stacks.children(['opsdeck-files']);
@@ -203,16 +251,29 @@ describe('Stacks: secrets, failures', function () {
     const token = 'tok-INTEGRATION-SECRET-4242';
     await newStack(project, 'dev', { dir: dataDir('secrets') }, { apiToken: token });
     expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
-    assert.strictEqual(read(path.join(dataDir('secrets'), 'credentials.txt')), `token=${token}\n`, 'the program really received the secret');
+    assert.strictEqual(
+      read(path.join(dataDir('secrets'), 'credentials.txt')),
+      `token=${token}\n`,
+      'the program really received the secret',
+    );
     const outs = await stacks.children(['opsdeck-secrets', 'dev', 'Outputs']);
-    assert.deepStrictEqual(outs.map((o) => [o.label, o.description, o.contextValue]), [
-      ['credentialsPath', JSON.stringify(path.join(dataDir('secrets'), 'credentials.txt')), 'output'],
-      ['plain', '"visible"', 'output'],
-      ['tokenOut', '[secret]', 'outputSecret'],
-    ]);
+    assert.deepStrictEqual(
+      outs.map((o) => [o.label, o.description, o.contextValue]),
+      [
+        ['credentialsPath', JSON.stringify(path.join(dataDir('secrets'), 'credentials.txt')), 'output'],
+        ['plain', '"visible"', 'output'],
+        ['tokenOut', '[secret]', 'outputSecret'],
+      ],
+    );
     const cfg = await stacks.children(['opsdeck-secrets', 'dev', 'Config']);
     assert.deepStrictEqual(cfg.find((c) => c.label === 'opsdeck-secrets:apiToken')!.description, '[secret]');
-    const everything = [stacks.logText(), JSON.stringify(stacks.changeView(project, 'dev')), JSON.stringify(outs), JSON.stringify(cfg), JSON.stringify(await stacks.children(['opsdeck-secrets', 'dev', 'History']))].join('\n');
+    const everything = [
+      stacks.logText(),
+      JSON.stringify(stacks.changeView(project, 'dev')),
+      JSON.stringify(outs),
+      JSON.stringify(cfg),
+      JSON.stringify(await stacks.children(['opsdeck-secrets', 'dev', 'History'])),
+    ].join('\n');
     assert.ok(!everything.includes(token), 'the secret leaked into the log, change view or tree');
     assert.ok(!everything.includes('opsdeck integration passphrase'), 'the passphrase leaked');
     assert.match(stacks.logText(), /opsdeck-secrets:apiToken=.*\[secret\]/);
@@ -233,7 +294,10 @@ describe('Stacks: secrets, failures', function () {
     assert.strictEqual(read(path.join(dataDir('failing-create'), 'good.txt')), 'ok\n', 'the good resource was created');
     const hist = await stacks.children(['opsdeck-failing-create', 'dev', 'History']);
     assert.match(hist[0]!.description ?? '', /^failed/);
-    assert.deepStrictEqual(labels(await stacks.children(['opsdeck-failing-create', 'dev', 'Resources'])).filter((l) => l !== 'default'), ['good']);
+    assert.deepStrictEqual(
+      labels(await stacks.children(['opsdeck-failing-create', 'dev', 'Resources'])).filter((l) => l !== 'default'),
+      ['good'],
+    );
   });
 
   it('explains a program that does not compile, with file and line', async () => {
@@ -270,7 +334,10 @@ describe('Stacks: a stack locked by someone else', function () {
 
   it('says who holds the lock, and deploys once the lock is cleared', async () => {
     const project = copyFixture('files', 'locked');
-    fs.writeFileSync(path.join(project, 'Pulumi.yaml'), fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', 'name: opsdeck-locked'));
+    fs.writeFileSync(
+      path.join(project, 'Pulumi.yaml'),
+      fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8').replace('name: opsdeck-files', 'name: opsdeck-locked'),
+    );
     await cmd('refreshStacks');
     const data = dataDir('locked');
     await newStack(project, 'dev', { dir: data });
@@ -278,7 +345,10 @@ describe('Stacks: a stack locked by someone else', function () {
     const backend = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'stacks-backend');
     const lockDir = path.join(backend, '.pulumi', 'locks', 'organization', 'opsdeck-locked', 'dev');
     fs.mkdirSync(lockDir, { recursive: true });
-    fs.writeFileSync(path.join(lockDir, '0b7f6c1e-lock.json'), JSON.stringify({ pid: 4242, username: 'dana', hostname: 'ci-runner-7', timestamp: '2026-11-23T10:00:00Z' }));
+    fs.writeFileSync(
+      path.join(lockDir, '0b7f6c1e-lock.json'),
+      JSON.stringify({ pid: 4242, username: 'dana', hostname: 'ci-runner-7', timestamp: '2026-11-23T10:00:00Z' }),
+    );
     const r = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'failed');
     assert.strictEqual(r.failure.kind, 'locked');
     assert.match(r.failure.message, /locked by another update \(dana@ci-runner-7, pid 4242/);

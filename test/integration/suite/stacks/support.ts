@@ -73,7 +73,12 @@ export function cmd<T = OpResult>(name: string, arg?: unknown): Promise<T> {
   return vscode.commands.executeCommand<T>(`opsdeck.${name}`, arg) as Promise<T>;
 }
 
-export async function newStack(projectDir: string, stack: string, config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+export async function newStack(
+  projectDir: string,
+  stack: string,
+  config: Record<string, string>,
+  secrets: Record<string, string> = {},
+): Promise<void> {
   await cmd('setPulumiPassphrase', { project: projectDir, passphrase: PASSPHRASE });
   const created = await cmd<{ stack: string } | undefined>('newStack', { project: projectDir, name: stack });
   assert.strictEqual(created?.stack, stack, 'newStack did not create the stack');
