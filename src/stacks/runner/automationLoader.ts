@@ -26,9 +26,11 @@ export function loadAutomation(workDir: string): Automation {
   const key = dir ?? '<extension>';
   let auto = cache.get(key);
   if (!auto) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, kept external by esbuild
     auto = (
-      dir ? createRequire(path.join(dir, 'package.json'))(path.join(dir, 'automation')) : require('@pulumi/pulumi/automation')
+      dir
+        ? createRequire(path.join(dir, 'package.json'))(path.join(dir, 'automation'))
+        : // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, kept external by esbuild
+          require('@pulumi/pulumi/automation')
     ) as Automation;
     cache.set(key, auto);
   }
