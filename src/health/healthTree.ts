@@ -47,15 +47,13 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
     if (n.kind === 'cost' && n.s.cost) {
       const c = n.s.cost;
       return [
-        ...c.byService
-          .slice(0, 10)
-          .map((g): Node => ({
-            kind: 'detail',
-            id: `cost:${g.name}`,
-            label: g.name,
-            description: formatMoney(g.amount, c.currency, 2),
-            icon: 'symbol-method',
-          })),
+        ...c.byService.slice(0, 10).map((g): Node => ({
+          kind: 'detail',
+          id: `cost:${g.name}`,
+          label: g.name,
+          description: formatMoney(g.amount, c.currency, 2),
+          icon: 'symbol-method',
+        })),
         ...(c.byStack ?? []).map((g): Node => ({
           kind: 'detail',
           id: `stack:${g.stack}`,
