@@ -315,8 +315,9 @@ endpoints:
         TimePeriod: { Start: `${monthPrefix}01`, End: ymd(now + DAY) },
         Total: {},
         Groups: [
-          { Keys: ['pulumi:stack$prod'], Metrics: { UnblendedCost: { Amount: String(expectedMtd - 40), Unit: 'USD' } } },
-          { Keys: ['pulumi:stack$dev'], Metrics: { UnblendedCost: { Amount: '40', Unit: 'USD' } } },
+          { Keys: ['pulumi:stack$prod'], Metrics: { UnblendedCost: { Amount: String(expectedMtd * 0.7), Unit: 'USD' } } },
+          // Shares of the month to date, so the order holds on the 1st too (one day of spend: $12.75).
+          { Keys: ['pulumi:stack$dev'], Metrics: { UnblendedCost: { Amount: String(expectedMtd * 0.3), Unit: 'USD' } } },
         ],
         Estimated: false,
       },
