@@ -53,6 +53,17 @@ export function register(ctx: OpsDeckContext): void {
     },
     addProgressLogEntry: (args?: { phase?: string }) => addProgressLogEntry(args),
     setOperationStatus: (args?: { status?: string }) => setOperationStatus(args),
+    // The walkthrough's snippet step: a scratch markdown file with one of the team's blocks inserted,
+    // so a new user sees what `ops-…` gives before typing it in a real document.
+    trySnippet: async (args?: { name?: string }) => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: '' });
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('editor.action.insertSnippet', {
+        langId: 'markdown',
+        name: args?.name ?? 'OpsDeck: Rollback procedure',
+      });
+      return doc.uri.toString();
+    },
   });
 
   const api: DocumentsApi = {
