@@ -8,24 +8,16 @@ import { KnownFacts } from '../../../src/documents/values';
 
 /** Compiled tests live in out/test/unit/documents; sources are read from the repository. */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-export const seedsDir = path.resolve(repoRoot, '..', 'shared', 'seeds');
+/** The team's source documents the built-in kinds were made from (docs/sources/README.md). */
+export const seedsDir = path.join(repoRoot, 'docs', 'sources');
 export const templatesDir = path.join(repoRoot, 'src', 'documents', 'templates');
 export const goldenDir = path.join(repoRoot, 'test', 'fixtures', 'documents');
 
 export const KINDS = ['session', 'operation', 'implementation', 'issue-template', 'sprint'] as const;
-export const SEED_OF: Record<(typeof KINDS)[number], string> = {
-  session: '000',
-  operation: '001',
-  implementation: '002',
-  'issue-template': '003',
-  sprint: '004',
-};
 
+/** The source document of a built-in kind: docs/sources/<kind>.md. */
 export function seedText(kind: (typeof KINDS)[number]): string {
-  const prefix = SEED_OF[kind];
-  const file = fs.readdirSync(seedsDir).find((f) => f.startsWith(`${prefix}_`));
-  if (!file) throw new Error(`seed ${prefix} not found in ${seedsDir}`);
-  return fs.readFileSync(path.join(seedsDir, file), 'utf8');
+  return fs.readFileSync(path.join(seedsDir, `${kind}.md`), 'utf8');
 }
 
 export function builtin(kind: string): TemplateSpec {

@@ -20,6 +20,9 @@ function filesReadAtRunTime(): string[] {
     ...(pkg.contributes.yamlValidation ?? []).map((s: { url: string }) => s.url),
     ...(pkg.contributes.jsonValidation ?? []).map((s: { url: string }) => s.url).filter((u: string) => !/^https?:/.test(u)),
     ...pkg.contributes.viewsContainers.activitybar.map((c: { icon: string }) => c.icon),
+    ...(pkg.contributes.walkthroughs ?? []).flatMap((w: { steps: Array<{ media: Record<string, unknown> }> }) =>
+      w.steps.flatMap((s) => Object.values(s.media).filter((v): v is string => typeof v === 'string' && /\.(md|svg|png)$/.test(v))),
+    ),
   ].map(rel);
   const fromCode: string[] = [];
   for (const f of tsFiles(join(repo, 'src'))) {
