@@ -89,6 +89,11 @@ export async function pressKeys(keys: string[]): Promise<void> {
   await request<null>('pressKeys', { keys });
 }
 
+/** Types text into whatever has focus in the browser, key by key, as a person would. */
+export async function typeText(text: string): Promise<void> {
+  await request<null>('typeText', { text });
+}
+
 /** Clicks the first visible workbench element matching a CSS selector. */
 export async function click(selector: string): Promise<void> {
   await request<null>('click', { selector });

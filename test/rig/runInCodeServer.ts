@@ -560,6 +560,7 @@ interface RigRequest {
   name?: string;
   selector?: string;
   keys?: string[];
+  text?: string;
 }
 
 /** Acts on one rig request from a test and writes the answer where the in-host helper polls for it. */
@@ -626,6 +627,9 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
     }
     case 'pressKeys':
       for (const k of req.keys ?? []) await page.keyboard.press(k);
+      return null;
+    case 'typeText':
+      await page.keyboard.type(req.text ?? '', { delay: 20 });
       return null;
     case 'click':
       await page.locator(req.selector!).filter({ visible: true }).first().click({ timeout: 10_000 });
