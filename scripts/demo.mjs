@@ -159,12 +159,12 @@ const DEMO_PASSPHRASE = 'demo';
 
 /**
  * Deploys the demo's `dev` stack once with the real CLI, so the Stacks view opens on resources, outputs
- * and a history instead of an empty project. Later starts find the stack in the local backend and skip this.
+ * and a history instead of an empty project, and creates `prod` (not deployed: deploying it shows the
+ * production guard rail). Later starts find the stacks in the local backend and skip this.
  */
-async function deployDemoStackOnce(env) {
+async function prepareDemoStacksOnce(env) {
   if (!tools.pulumi) return say('no Pulumi CLI provisioned: the Stacks view will say so');
-  const backend = join(demoDir, '.pulumi-state');
-  if (existsSync(join(backend, '.pulumi', 'stacks', 'opsdeck-demo', 'dev.json'))) return;
+  const stacksDir = join(demoDir, '.pulumi-state', '.pulumi', 'stacks', 'opsdeck-demo');
   const cwd = join(demoDir, 'infra');
   const cliEnv = { ...env, PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE };
   const pulumi = (args) =>
@@ -178,9 +178,16 @@ async function deployDemoStackOnce(env) {
         code === 0 ? resolve(out) : reject(new Error(`pulumi ${args.join(' ')} exited with ${code}:\n${out.slice(-2000)}`)),
       );
     });
-  say('first start: deploying the demo stack "dev" with the Pulumi CLI (about 10 s)');
-  await pulumi(['stack', 'select', '--create', 'dev', '--non-interactive']);
-  await pulumi(['up', '--yes', '--skip-preview', '--non-interactive', '--message', 'Demo: first deploy']);
+  // Pulumi.<stack>.yaml carry their encryption salt, so creating a stack changes no tracked file.
+  if (!existsSync(join(stacksDir, 'prod.json'))) {
+    say('first start: creating the demo stack "prod" (not deployed)');
+    await pulumi(['stack', 'init', 'prod', '--non-interactive']);
+  }
+  if (!existsSync(join(stacksDir, 'dev.json'))) {
+    say('first start: deploying the demo stack "dev" with the Pulumi CLI (about 10 s)');
+    await pulumi(['stack', 'select', '--create', 'dev', '--non-interactive']);
+    await pulumi(['up', '--yes', '--skip-preview', '--non-interactive', '--message', 'Demo: first deploy']);
+  }
 }
 
 const service = await startDemoService().catch((e) => fail(e.message));
@@ -189,7 +196,7 @@ const port = (await portIsFree(wantedPort)) ? wantedPort : 0;
 if (port === 0) say(`port ${wantedPort} is taken: using a free one`);
 let server;
 const env = demoEnvironment();
-await deployDemoStackOnce(env).catch((e) => say(`the demo stack could not be deployed (the Stacks view will show why): ${e.message}`));
+await prepareDemoStacksOnce(env).catch((e) => say(`the demo stacks could not be prepared (the Stacks view will show why): ${e.message}`));
 try {
   server = await startCodeServer(port, env);
 } catch (e) {
