@@ -199,7 +199,7 @@ export function appendProgress(text: string, time: string, phase: string, body: 
   const withHeading = applyEdits(text, [entry.edit]);
   if (!body.length) return withHeading;
   const lines = body.map((l) => l.replace(/[\r\n]+/g, ' ')).join('\n');
-  return `${withHeading.slice(0, entry.cursor)}\n${lines}\n${withHeading.slice(entry.cursor)}`;
+  return `${withHeading.slice(0, entry.cursor)}\n${lines}${withHeading.slice(entry.cursor)}`;
 }
 
 /**
