@@ -203,7 +203,8 @@ async function ensureMinimalHost(moduleDir, dir) {
  * sharing one cache) each get their own folder instead of rebuilding one shared binary in turn.
  */
 function ensureRigDir(cacheDir, cli, stamp) {
-  const dir = join(cacheDir, `rig-${stamp.slice(0, 12)}`);
+  // <…>/rig-<stamp>/bin: a `bin` folder, so PulumiCommand.get({ root: <…>/rig-<stamp> }) finds bin/pulumi
+  const dir = join(cacheDir, `rig-${stamp.slice(0, 12)}`, 'bin');
   mkdirSync(dir, { recursive: true });
   const link = join(dir, 'pulumi');
   const same = existsSync(link) && statSync(link).ino === statSync(cli).ino;
