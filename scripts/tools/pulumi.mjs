@@ -17,27 +17,37 @@
 // tools module also holds OpsDeck's own minimal language host (scripts/tools/pulumi-cli/language-nodejs,
 // built as pulumi-language-nodejs): it runs on-disk Node.js/TypeScript programs (Pulumi.yaml with
 // runtime: nodejs) for preview/up/refresh/destroy by starting the project's own
-// @pulumi/pulumi/cmd/run, which does the real work. It is for tests and the demo, not a replacement for
-// Pulumi's host (no plugin discovery from node_modules, no `pulumi install`, no policy packs). A real
-// pulumi-language-nodejs beside a suitable `pulumi` on PATH is preferred. Inline Automation API programs
-// need no language host at all.
+// @pulumi/pulumi/cmd/run, which does the real work, and policy packs (RunPlugin: the pack's
+// @pulumi/pulumi/cmd/run-policy-pack behind the SDK's PolicyProxy, as Pulumi's host does). It is for
+// tests and the demo, not a replacement for Pulumi's host (no plugin discovery from node_modules, no
+// `pulumi install`). A real pulumi-language-nodejs beside a suitable `pulumi` on PATH is preferred.
+// Inline Automation API programs need no language host at all.
+// Pulumi YAML: Pulumi's own host, pulumi-language-yaml at PULUMI_YAML_VERSION, built from its own Go
+// module (scripts/tools/pulumi-yaml: go.mod/go.sum) into <cache>/pulumi-yaml-v1.25.0/bin/ and linked
+// beside the CLI.
 // The dynamic-provider plugin pulumi-resource-pulumi-nodejs (a shell script shipped in the npm package
 // @pulumi/pulumi; it resolves @pulumi/pulumi from the project directory) is copied beside the CLI, where
 // the CLI looks for "bundled" plugins: with binDir on PATH nothing else is needed, and the CLI neither
 // tries to download it nor warns "using … from $PATH".
+// "Beside the CLI" is binDir = <cache>/pulumi-v3.259.0/rig-<hash>/bin: a hard link to the cached CLI
+// plus the hosts and the plugin, keyed by a hash of the minimal host's source, so worktrees and branches
+// sharing one cache each get their own host instead of rebuilding one shared binary in turn.
 //
 // ensurePulumi returns (into .tools/tools.json under "pulumi"):
 //   { version: '3.259.0',
 //     source: 'cache' | 'built' | 'path',         // where the CLI came from
-//     binDir: '/…/pulumi-v3.259.0/bin',            // put on PATH: pulumi, pulumi-language-nodejs,
-//     pulumi: '/…/pulumi-v3.259.0/bin/pulumi',     //   pulumi-resource-pulumi-nodejs
+//     binDir: '/…/pulumi-v3.259.0/rig-<hash>/bin', // put on PATH: pulumi, pulumi-language-nodejs,
+//     pulumi: '/…/rig-<hash>/bin/pulumi',           //   pulumi-language-yaml, pulumi-resource-pulumi-nodejs
 //     languageHost: '/…/bin/pulumi-language-nodejs',
 //     languageHostKind: 'opsdeck-minimal' | 'pulumi',
 //     languageHostReason?: string,                  // why it is not Pulumi's own
 //     pluginDirs: [],                               // more dirs to put on PATH after binDir (only when
 //                                                   // the CLI came from PATH and lacks its plugins)
+//     yaml: { version: '1.25.0', languageHost: '/…/bin/pulumi-language-yaml',
+//             built: '/…/pulumi-yaml-v1.25.0/bin/pulumi-language-yaml', source: 'cache' | 'built' | 'path' },
 //     env: { PULUMI_SKIP_UPDATE_CHECK: 'true', PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true' } }
-// Tests add PULUMI_BACKEND_URL=file://<dir>, PULUMI_CONFIG_PASSPHRASE and PULUMI_HOME=<dir> themselves.
+// Tests add PULUMI_BACKEND_URL=file://<dir>, PULUMI_CONFIG_PASSPHRASE and PULUMI_HOME=<dir> themselves
+// (test/support/pulumiTools.ts: pulumiEnv; an S3 backend on moto: test/support/s3Backend.ts).
 import { createHash } from 'node:crypto';
 import {
   chmodSync,

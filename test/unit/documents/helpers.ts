@@ -8,7 +8,16 @@ import { KnownFacts } from '../../../src/documents/values';
 
 /** Compiled tests live in out/test/unit/documents; sources are read from the repository. */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-export const seedsDir = path.resolve(repoRoot, '..', 'shared', 'seeds');
+/** The team's source documents: <parent of the checkout>/shared/seeds, found from a worktree deeper down too. */
+export const seedsDir = findSeeds(repoRoot);
+
+function findSeeds(from: string): string {
+  for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared', 'seeds');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..', 'shared', 'seeds');
+  }
+}
 export const templatesDir = path.join(repoRoot, 'src', 'documents', 'templates');
 export const goldenDir = path.join(repoRoot, 'test', 'fixtures', 'documents');
 
