@@ -17,7 +17,9 @@ import { sh, probe, log, ToolError } from './common.mjs';
 export const MOTO_VERSION = '5.2.5';
 
 async function installedVersions(python) {
-  const out = await probe(python, ['-c', 'import moto, botocore, flask; print(moto.__version__, botocore.__version__)']);
+  // Installed distributions' metadata (flask stands for the [server] extra): importing moto itself takes
+  // ~1 s, which would be most of a warm set-up run.
+  const out = await probe(python, ['-c', 'from importlib.metadata import version as v; print(v("moto"), v("botocore"), v("flask"))']);
   if (!out) return undefined;
   const [moto, botocore] = out.trim().split(/\s+/);
   return { moto, botocore };

@@ -1,159 +1,29 @@
-// End-to-end check of the provisioned Pulumi tool chain, fully offline, on a throw-away file backend:
-//   node scripts/tools/pulumi-cli/verify.mjs      (after `node scripts/setup-tools.mjs pulumi`)
-// 1. an on-disk TypeScript project (Pulumi.yaml, runtime nodejs) with one dynamic-provider resource,
-//    through the CLI: stack init, config set, preview, up, stack output, preview --expect-no-changes,
-//    a program that throws (must fail), destroy;
-// 2. the same project through the Automation API (LocalWorkspace with workDir): preview, up;
-// 3. an inline Automation API program: preview, up.
-// PATH holds only the tool dirs from .tools/tools.json, node and the system dirs, so nothing else is used.
-// Prints each step's time; exits non-zero on the first failure.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// End-to-end checks of the provisioned Pulumi tool chain, fully offline (after `node scripts/setup-tools.mjs`):
+//   node scripts/tools/pulumi-cli/verify.mjs                 all of them
+//   node scripts/tools/pulumi-cli/verify.mjs yaml policy     only those
+// nodejs  on-disk TypeScript through OpsDeck's minimal language host (CLI and Automation API), inline programs
+// yaml    test/fixtures/pulumi/yaml-basic through Pulumi's own YAML language host
+// policy  test/fixtures/pulumi/policy-pack on test/fixtures/pulumi/policy-target (the host's RunPlugin)
+// s3      a DIY S3 backend on moto: login, stack init, up with its lock, history, export, destroy
+// Each check runs in its own temporary folder with PATH holding only the tool dirs, node and the system
+// dirs. Prints each step's time; exits non-zero on the first failure.
+import { verifyNodejs } from './verify/nodejs.mjs';
+import { verifyPolicy } from './verify/policy.mjs';
+import { verifyS3 } from './verify/s3.mjs';
+import { verifyYaml } from './verify/yaml.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const toolsFile = process.env.OPSDECK_TOOLS_JSON ?? join(root, '.tools', 'tools.json');
-const tools = JSON.parse(readFileSync(toolsFile, 'utf8')).pulumi;
-if (!tools) throw new Error(`${toolsFile} has no "pulumi" entry: run node scripts/setup-tools.mjs pulumi`);
-
-const tmp = mkdtempSync(join(tmpdir(), 'opsdeck-pulumi-verify-'));
-const env = {
-  ...process.env,
-  ...tools.env,
-  PATH: [tools.binDir, ...tools.pluginDirs, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-  PULUMI_BACKEND_URL: `file://${join(tmp, 'state')}`,
-  PULUMI_CONFIG_PASSPHRASE: 'test',
-  PULUMI_HOME: join(tmp, 'home'),
-};
-mkdirSync(join(tmp, 'state'));
-mkdirSync(join(tmp, 'home'));
-mkdirSync(join(tmp, 'inline'));
-Object.assign(process.env, env);
-
-const results = [];
-async function step(name, fn) {
-  const t = performance.now();
-  try {
-    const r = await fn();
-    const s = ((performance.now() - t) / 1000).toFixed(2);
-    results.push({ name, seconds: Number(s) });
-    console.log(`ok   ${name}  (${s} s)${r ? `  ${r}` : ''}`);
-  } catch (e) {
-    console.error(`FAIL ${name}: ${e.message}`);
-    console.error(`(left ${tmp} for inspection)`);
-    process.exit(1);
-  }
+const checks = { nodejs: verifyNodejs, yaml: verifyYaml, policy: verifyPolicy, s3: verifyS3 };
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !checks[w]);
+if (unknown.length) {
+  console.error(`unknown check(s) ${unknown.join(', ')}; known: ${Object.keys(checks).join(', ')}`);
+  process.exit(2);
 }
-function pulumi(args, { cwd, expectFail = false } = {}) {
-  const r = spawnSync(tools.pulumi, [...args, '--non-interactive', '--color=never'], { cwd, env, encoding: 'utf8' });
-  const out = `${r.stdout}${r.stderr}`;
-  if (expectFail ? r.status === 0 : r.status !== 0) {
-    throw new Error(`pulumi ${args.join(' ')} exited ${r.status}${expectFail ? ' (expected failure)' : ''}\n${out}`);
-  }
-  return out;
+const t = performance.now();
+try {
+  for (const name of wanted.length ? wanted : Object.keys(checks)) await checks[name]();
+} catch (e) {
+  if (!e.reported) console.error(e);
+  process.exit(1);
 }
-
-// 1. on-disk project through the CLI
-const proj = join(tmp, 'proj');
-mkdirSync(proj);
-symlinkSync(join(root, 'node_modules'), join(proj, 'node_modules'));
-writeFileSync(join(proj, 'Pulumi.yaml'), 'name: verify-disk\nruntime: nodejs\n');
-writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'verify-disk', private: true, main: 'index.ts' }));
-const program = `import * as pulumi from '@pulumi/pulumi';
-const provider: pulumi.dynamic.ResourceProvider = {
-  async create(inputs: any) {
-    return { id: 'thing-' + inputs.label, outs: { label: inputs.label, size: inputs.label.length } };
-  },
-};
-class Thing extends pulumi.dynamic.Resource {
-  public readonly size!: pulumi.Output<number>;
-  constructor(name: string, label: string) {
-    super(provider, name, { label, size: undefined }, {});
-  }
-}
-const thing = new Thing('thing', new pulumi.Config().require('label'));
-export const size = thing.size;
-export const stack = pulumi.getStack();
-`;
-writeFileSync(join(proj, 'index.ts'), program);
-
-await step('CLI: pulumi version', () => pulumi(['version']).trim());
-await step('CLI: stack init dev', () => void pulumi(['stack', 'init', 'dev'], { cwd: proj }));
-await step('CLI: config set label world', () => void pulumi(['config', 'set', 'label', 'world'], { cwd: proj }));
-await step('CLI: preview (on-disk TypeScript)', () => {
-  const out = pulumi(['preview'], { cwd: proj });
-  if (!/\+ 2 to create/.test(out)) throw new Error(`unexpected preview:\n${out}`);
-  if (tools.source !== 'path' && /using .* from \$PATH/.test(out)) throw new Error(`plugin warning in output:\n${out}`);
-  return '+ 2 to create';
-});
-await step('CLI: up --yes', () => {
-  const out = pulumi(['up', '--yes'], { cwd: proj });
-  if (!/\+ 2 created/.test(out)) throw new Error(`unexpected up:\n${out}`);
-  return '+ 2 created';
-});
-await step('CLI: stack output', () => {
-  const outputs = JSON.parse(pulumi(['stack', 'output', '--json'], { cwd: proj }));
-  if (outputs.size !== 5 || outputs.stack !== 'dev') throw new Error(`unexpected outputs ${JSON.stringify(outputs)}`);
-  return JSON.stringify(outputs);
-});
-await step('CLI: preview --expect-no-changes', () => void pulumi(['preview', '--expect-no-changes'], { cwd: proj }));
-await step('CLI: a throwing program fails the preview', () => {
-  appendFileSync(join(proj, 'index.ts'), "throw new Error('boom from the program');\n");
-  const out = pulumi(['preview'], { cwd: proj, expectFail: true });
-  writeFileSync(join(proj, 'index.ts'), program);
-  if (!out.includes('boom from the program')) throw new Error(`the error is not shown:\n${out}`);
-  return 'error shown, exit non-zero';
-});
-await step('CLI: destroy --yes', () => void pulumi(['destroy', '--yes'], { cwd: proj }));
-
-// 2 and 3: the Automation API (Node 20 here, although @pulumi/pulumi declares node >= 22)
-const req = createRequire(join(root, 'package.json'));
-const { LocalWorkspace } = req('@pulumi/pulumi/automation');
-const pulumiSdk = req('@pulumi/pulumi');
-const quiet = { onOutput: () => {} };
-
-let auto;
-await step('Automation API (workDir): createOrSelectStack', async () => {
-  auto = await LocalWorkspace.createOrSelectStack({ stackName: 'auto', workDir: proj });
-  await auto.setConfig('label', { value: 'automation' });
-});
-await step('Automation API (workDir): preview', async () => JSON.stringify((await auto.preview(quiet)).changeSummary));
-await step('Automation API (workDir): up', async () => {
-  const r = await auto.up(quiet);
-  if (r.outputs.size?.value !== 10) throw new Error(`unexpected outputs ${JSON.stringify(r.outputs)}`);
-  return `${r.summary.result} ${JSON.stringify(r.summary.resourceChanges)}`;
-});
-
-let inline;
-await step('Automation API (inline): createOrSelectStack', async () => {
-  inline = await LocalWorkspace.createOrSelectStack(
-    {
-      stackName: 'inline',
-      projectName: 'verify-inline',
-      program: async () => {
-        const provider = {
-          async create(inputs) {
-            return { id: `id-${inputs.n}`, outs: { ...inputs, double: inputs.n * 2 } };
-          },
-        };
-        const r = new pulumiSdk.dynamic.Resource(provider, 'r', { n: 21, double: undefined }, {});
-        return { double: r.double };
-      },
-    },
-    { workDir: join(tmp, 'inline') },
-  );
-});
-await step('Automation API (inline): preview', async () => JSON.stringify((await inline.preview(quiet)).changeSummary));
-await step('Automation API (inline): up', async () => {
-  const r = await inline.up(quiet);
-  if (r.outputs.double?.value !== 42) throw new Error(`unexpected outputs ${JSON.stringify(r.outputs)}`);
-  return `${r.summary.result} ${JSON.stringify(r.summary.resourceChanges)}`;
-});
-
-rmSync(tmp, { recursive: true, force: true });
-console.log(
-  `\nall ${results.length} checks passed (node ${process.version}, pulumi v${tools.version}, language host: ${tools.languageHostKind})`,
-);
+console.log(`all checks passed in ${((performance.now() - t) / 1000).toFixed(1)} s (node ${process.version})`);

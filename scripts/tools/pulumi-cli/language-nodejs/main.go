@@ -9,9 +9,17 @@
 //   - GetPluginInfo, Handshake, GetRequiredPackages (none: plugins are found on PATH, e.g.
 //     pulumi-resource-pulumi-nodejs for dynamic providers), About, GetProgramDependencies,
 //     RuntimeOptionsPrompts, InstallDependencies (a no-op: run npm yourself), Cancel.
+//   - RunPlugin: plugins written in Node.js, above all policy packs (`pulumi preview --policy-pack <dir>`
+//     with a PulumiPolicy.yaml of runtime nodejs). Like Pulumi's own host it starts
+//     `node <@pulumi/pulumi>/cmd/run-policy-pack <args> <pack dir>` (or cmd/run-plugin for other kinds),
+//     resolved from the plugin's folder, with the request's environment, and streams its stdout/stderr
+//     back to the engine until it exits. A policy pack sits behind the SDK's PolicyProxy (package
+//     github.com/pulumi/pulumi/sdk/v3), as in Pulumi's host: the engine first sends the stack's
+//     configuration to the proxy, which the pack (@pulumi/policy) expects in PULUMI_NODEJS_* and
+//     PULUMI_CONFIG before it starts; then the proxy forwards every analyzer call to the pack.
 //
-// Everything else (code generation, packing, policy packs, plugins written in Node.js) answers
-// Unimplemented. Runtime options read from Pulumi.yaml: typescript (default true), tsconfig, nodeargs.
+// Everything else (code generation, packing) answers Unimplemented. Runtime options read from
+// Pulumi.yaml / PulumiPolicy.yaml: typescript (default true), tsconfig, nodeargs.
 package main
 
 import (
@@ -22,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -30,6 +39,8 @@ import (
 	"google.golang.org/grpc/status"
 	pbempty "google.golang.org/protobuf/types/known/emptypb"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -154,11 +165,17 @@ func options(info *pulumirpc.ProgramInfo) (typescript bool, tsconfig string, nod
 
 // resolveRunner finds the project's own @pulumi/pulumi/cmd/run, as Node would from the program directory.
 func resolveRunner(ctx context.Context, node, dir string) (string, error) {
-	cmd := exec.CommandContext(ctx, node, "-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run'))")
+	return resolveModule(ctx, node, dir, "@pulumi/pulumi/cmd/run")
+}
+
+// resolveModule resolves a module the way Node would from dir (so a project's or a policy pack's own
+// node_modules, or any parent folder's, is used).
+func resolveModule(ctx context.Context, node, dir, module string) (string, error) {
+	cmd := exec.CommandContext(ctx, node, "-e", "console.log(require.resolve(process.argv[1]))", module)
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("the Pulumi Node.js SDK (@pulumi/pulumi) is not installed for %s: run npm install there", dir)
+		return "", fmt.Errorf("%s cannot be resolved from %s (is the Pulumi Node.js SDK, @pulumi/pulumi, installed there? run npm install in that folder)", module, dir)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
@@ -219,7 +236,13 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, program)
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
+	// A stack without any config has a nil map, which would marshal to "null": the Node.js SDK reads
+	// PULUMI_CONFIG with Object.keys() and fails on the program's first Config get.
+	configMap := req.GetConfig()
+	if configMap == nil {
+		configMap = map[string]string{}
+	}
+	config, err := json.Marshal(configMap)
 	if err != nil {
 		return nil, err
 	}
@@ -267,4 +290,119 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exitErr.ExitCode())}, nil
 	}
 	return &pulumirpc.RunResponse{Error: fmt.Sprintf("running the program failed: %v", err)}, nil
+}
+
+// RunPlugin runs a plugin written in Node.js: a policy pack (kind "analyzer") through
+// @pulumi/pulumi/cmd/run-policy-pack, anything else through @pulumi/pulumi/cmd/run-plugin. The engine
+// reads the plugin's stdout (its first line is the gRPC port it serves on) and stderr from the stream;
+// the stream ends when the process exits, with an error when it exited non-zero.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	ctx := server.Context()
+	info := req.GetInfo()
+	if info == nil || info.GetProgramDirectory() == "" {
+		return status.Error(codes.InvalidArgument, "RunPlugin needs the plugin's folder (info.programDirectory)")
+	}
+	dir := info.GetProgramDirectory()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return status.Error(codes.FailedPrecondition, "node is not on PATH")
+	}
+	policyPack := req.GetKind() == string(apitype.AnalyzerPlugin)
+	entry := "@pulumi/pulumi/cmd/run-plugin"
+	if policyPack {
+		entry = "@pulumi/pulumi/cmd/run-policy-pack"
+	}
+	runner, err := resolveModule(ctx, node, dir, entry)
+	if err != nil {
+		return err
+	}
+	typescript, tsconfig, nodeargs := options(info)
+
+	// The engine passes the whole environment the plugin should see (its own plus the stack's).
+	env := append([]string{}, req.GetEnv()...)
+	if typescript {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+tsconfig)
+	}
+
+	// run-policy-pack takes the pack folder as its LAST argument; run-plugin takes the folder first.
+	args := append([]string{runner}, nodeargs...)
+	if policyPack {
+		args = append(append(args, req.GetArgs()...), dir)
+	} else {
+		args = append(append(args, dir), req.GetArgs()...)
+	}
+
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	var proxy *sdk.PolicyProxy
+	if policyPack {
+		// The proxy prints ITS port to the engine first; the engine then configures the stack through
+		// it, and only then can the pack be started with that configuration in its environment.
+		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
+		if err != nil {
+			return fmt.Errorf("could not start the policy pack proxy: %w", err)
+		}
+		cfg, err := proxy.AwaitConfiguration(ctx)
+		if err != nil {
+			return fmt.Errorf("the engine sent no stack configuration for the policy pack: %w", err)
+		}
+		if cfg != nil {
+			setIf := func(k, v string) {
+				if v != "" {
+					env = append(env, k+"="+v)
+				}
+			}
+			setIf("PULUMI_NODEJS_ORGANIZATION", cfg.GetOrganization())
+			setIf("PULUMI_NODEJS_PROJECT", cfg.GetProject())
+			setIf("PULUMI_NODEJS_STACK", cfg.GetStack())
+			setIf("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(cfg.GetDryRun()))
+			if c := cfg.GetConfig(); c != nil {
+				b, err := json.Marshal(c)
+				if err != nil {
+					return fmt.Errorf("could not encode the stack configuration for the policy pack: %w", err)
+				}
+				setIf("PULUMI_CONFIG", string(b))
+			}
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, node, args...)
+	// Policy packs have always run with the pack's folder as working directory; other plugins in pwd.
+	if policyPack || req.GetPwd() == "" {
+		cmd.Dir = dir
+	} else {
+		cmd.Dir = req.GetPwd()
+	}
+	cmd.Env = env
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("could not start node for the plugin in %s: %w", dir, err)
+	}
+	h.mu.Lock()
+	h.running[cmd] = struct{}{}
+	h.mu.Unlock()
+	if proxy != nil {
+		err = proxy.Attach(ctx, cmd) // waits for the pack to exit
+	} else {
+		err = cmd.Wait()
+	}
+	h.mu.Lock()
+	delete(h.running, cmd)
+	h.mu.Unlock()
+	if err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return fmt.Errorf("plugin %s exited with code %d", dir, exitErr.ExitCode())
+		}
+		return fmt.Errorf("plugin %s: %w", dir, err)
+	}
+	return closer.Close()
 }
