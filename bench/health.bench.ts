@@ -9,15 +9,15 @@ import { promises as fsp } from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { CostCache, costCacheKey, costSnapshot } from '../src/health/costCache';
-import type { CostData } from '../src/health/aws';
-import { capacityForecast } from '../src/health/forecast';
-import { HttpEndpoint, parseHealthConfig } from '../src/health/healthConfig';
-import { HistoryStore } from '../src/health/historyStore';
-import { HealthMonitor } from '../src/health/monitor';
-import { probeHttp } from '../src/health/probe';
-import { DAY, HOUR, MINUTE, Sample, SlaIndex, bucketize, slaReport } from '../src/health/slaMath';
-import { statusBarText, tooltipMarkdown } from '../src/health/statusText';
+import { CostCache, costCacheKey, costSnapshot } from '../src/health/runner/costCache';
+import type { CostData } from '../src/health/runner/aws';
+import { capacityForecast } from '../src/health/model/forecast';
+import { HttpEndpoint, parseHealthConfig } from '../src/health/model/healthConfig';
+import { HistoryStore } from '../src/health/runner/historyStore';
+import { HealthMonitor } from '../src/health/runner/monitor';
+import { probeHttp } from '../src/health/runner/probe';
+import { DAY, HOUR, MINUTE, Sample, SlaIndex, bucketize, slaReport } from '../src/health/model/slaMath';
+import { statusBarText, tooltipMarkdown } from '../src/health/model/statusText';
 
 interface R {
   name: string;

@@ -4,8 +4,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './dashboard.css';
 import type { DashboardViewState, FromDashboard, ToDashboard } from '../../src/health/dashboardProtocol';
-import type { EndpointSnapshot, HealthSnapshot } from '../../src/health/model';
-import { formatBudget, formatLatency, formatMoney, formatPercent } from '../../src/health/statusText';
+import type { EndpointSnapshot, HealthSnapshot } from '../../src/health/model/snapshot';
+import { formatBudget, formatLatency, formatMoney, formatPercent } from '../../src/health/model/statusText';
 
 interface VsCodeApi {
   postMessage(m: FromDashboard): void;

@@ -1,7 +1,7 @@
 // The Health tree: endpoints (with their SLA details) and CloudWatch alarms, plus cost at a glance.
 import * as vscode from 'vscode';
-import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model';
-import { formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './statusText';
+import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model/snapshot';
+import { formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './model/statusText';
 
 type Node =
   | { kind: 'problem'; text: string }

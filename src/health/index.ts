@@ -4,7 +4,7 @@ import { OpsDeckContext } from '../context';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
 import { HealthService, secretKey } from './healthService';
 import { HealthTreeProvider } from './healthTree';
-import type { HealthSnapshot } from './model';
+import type { HealthSnapshot } from './model/snapshot';
 import { HealthStatusBar } from './statusBar';
 
 const STARTER = `# OpsDeck health checks: endpoints, SLOs, CloudWatch and cost.

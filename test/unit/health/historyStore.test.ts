@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HistoryRecord, HistoryStore, SampleRecord } from '../../../src/health/historyStore';
-import { DAY, HOUR } from '../../../src/health/slaMath';
+import { HistoryRecord, HistoryStore, SampleRecord } from '../../../src/health/runner/historyStore';
+import { DAY, HOUR } from '../../../src/health/model/slaMath';
 
 const rec = (endpoint: string, t: number, ok = true, latencyMs = 12.5): SampleRecord => ({
   kind: 'sample',

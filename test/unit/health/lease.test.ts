@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Lease } from '../../../src/health/lease';
+import { Lease } from '../../../src/health/runner/lease';
 
 describe('probe lease shared between windows', () => {
   let dir: string;

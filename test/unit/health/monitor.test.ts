@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HealthConfig, parseHealthConfig } from '../../../src/health/healthConfig';
-import { TrackerEvent } from '../../../src/health/endpointState';
-import { HistoryStore } from '../../../src/health/historyStore';
-import { HealthMonitor } from '../../../src/health/monitor';
+import { HealthConfig, parseHealthConfig } from '../../../src/health/model/healthConfig';
+import { TrackerEvent } from '../../../src/health/model/endpointState';
+import { HistoryStore } from '../../../src/health/runner/historyStore';
+import { HealthMonitor } from '../../../src/health/runner/monitor';
 import { LoopbackHttp, LoopbackTcp, closedPort, waitFor } from './loopbackServers';
 
 function config(yaml: string): HealthConfig {

@@ -10,7 +10,7 @@ import { domText, hasRig, screenshot, waitFor, webviewText } from '../../rig';
 import { LoopbackHttp, LoopbackTcp, closedPort } from '../../../unit/health/loopbackServers';
 import { startMoto, MOTO_CREDENTIALS, type MotoServer } from '../../../support/motoServer';
 import type { HealthApi } from '../../../../src/health';
-import { formatMoney } from '../../../../src/health/statusText';
+import { formatMoney } from '../../../../src/health/model/statusText';
 
 const DAY = 86_400_000;
 

@@ -6,9 +6,9 @@
 // No `vscode` import.
 import { createHash } from 'crypto';
 import { promises as fsp } from 'fs';
-import { replaceFileAtomically } from '../shared/atomicFile';
-import type { AwsConfig, HealthConfig } from './healthConfig';
-import type { AlarmSnapshot, AwsProblem } from './model';
+import { replaceFileAtomically } from '../../shared/atomicFile';
+import type { AwsConfig, HealthConfig } from '../model/healthConfig';
+import type { AlarmSnapshot, AwsProblem } from '../model/snapshot';
 
 export interface CloudWatchShareEntry {
   key: string;

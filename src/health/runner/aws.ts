@@ -4,10 +4,10 @@
 // No `vscode` import.
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricDataQuery, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient, GetCostAndUsageCommand, GetCostAndUsageCommandInput, ResultByTime } from '@aws-sdk/client-cost-explorer';
-import { AwsConfig, CostConfig, MetricConfig } from './healthConfig';
-import { AlarmSnapshot, AwsProblem } from './model';
-import { DAY } from './slaMath';
-import { DailyCost } from './forecast';
+import { AwsConfig, CostConfig, MetricConfig } from '../model/healthConfig';
+import { AlarmSnapshot, AwsProblem } from '../model/snapshot';
+import { DAY } from '../model/slaMath';
+import { DailyCost } from '../model/forecast';
 
 export interface AwsClients {
   cloudWatch: CloudWatchClient;

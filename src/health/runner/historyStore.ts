@@ -5,8 +5,8 @@
 // No `vscode` import: the glue passes the file path (in the extension's shared global storage).
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { replaceFileAtomically } from '../shared/atomicFile';
-import { Bucket, HOUR, Sample, addSample, emptyBucket, mergeBucket } from './slaMath';
+import { replaceFileAtomically } from '../../shared/atomicFile';
+import { Bucket, HOUR, Sample, addSample, emptyBucket, mergeBucket } from '../model/slaMath';
 
 export interface SampleRecord {
   kind: 'sample';

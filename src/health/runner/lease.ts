@@ -3,7 +3,7 @@
 // or hung) is taken over. Writes are temp file + rename; after writing, the winner is whoever the
 // file names, so two windows racing for a stale lease settle on one. No `vscode` import.
 import { promises as fsp } from 'fs';
-import { replaceFileAtomically } from '../shared/atomicFile';
+import { replaceFileAtomically } from '../../shared/atomicFile';
 
 export interface LeaseInfo {
   owner: string;

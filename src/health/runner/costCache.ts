@@ -4,11 +4,11 @@
 // No `vscode` import.
 import { createHash } from 'crypto';
 import { promises as fsp, readFileSync } from 'fs';
-import { replaceFileAtomically } from '../shared/atomicFile';
+import { replaceFileAtomically } from '../../shared/atomicFile';
 import type { CostData } from './aws';
-import type { AwsConfig, CostConfig } from './healthConfig';
-import { budgetAtRisk, forecastMonth } from './forecast';
-import type { CostSnapshot } from './model';
+import type { AwsConfig, CostConfig } from '../model/healthConfig';
+import { budgetAtRisk, forecastMonth } from '../model/forecast';
+import type { CostSnapshot } from '../model/snapshot';
 
 type CacheFile = Record<string, CostData>;
 

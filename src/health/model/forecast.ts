@@ -1,6 +1,6 @@
 // Trend forecasts, pure: the month-end cost from the daily trend, and when a charted metric reaches
 // its capacity threshold. Both are least-squares straight lines, deliberately simple and explainable.
-import { CapacitySnapshot, CostSnapshot } from './model';
+import { CapacitySnapshot, CostSnapshot } from './snapshot';
 import { DAY } from './slaMath';
 
 export interface LinearFit {

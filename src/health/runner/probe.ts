@@ -3,7 +3,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
-import { EndpointConfig, HttpEndpoint, TcpEndpoint } from './healthConfig';
+import { EndpointConfig, HttpEndpoint, TcpEndpoint } from '../model/healthConfig';
 
 export interface ProbeResult {
   ok: boolean;

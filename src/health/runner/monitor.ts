@@ -1,12 +1,12 @@
 // Runs the checks (when this window holds the lease) or replays another window's results (when it
 // does not); either way every sample goes through `ingest`, so states, SLA and events are derived the
 // same in every window. No `vscode` import: headers are resolved and events delivered by callbacks.
-import { EndpointConfig, HealthConfig, MaintenanceWindow, retryDelayMs } from './healthConfig';
-import { EndpointTracker, TrackerEvent, flapOptionsFor } from './endpointState';
+import { EndpointConfig, HealthConfig, MaintenanceWindow, retryDelayMs } from '../model/healthConfig';
+import { EndpointTracker, TrackerEvent, flapOptionsFor } from '../model/endpointState';
 import { HistoryRecord, HistoryStore, SampleRecord } from './historyStore';
-import { EndpointSnapshot } from './model';
+import { EndpointSnapshot } from '../model/snapshot';
 import { ProbeResult, endpointTarget, probe } from './probe';
-import { DAY, HOUR, MINUTE, SlaIndex, addSample, emptyBucket, slaReport } from './slaMath';
+import { DAY, HOUR, MINUTE, SlaIndex, addSample, emptyBucket, slaReport } from '../model/slaMath';
 
 interface Runtime {
   cfg: EndpointConfig;

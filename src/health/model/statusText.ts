@@ -1,5 +1,5 @@
 // What the status bar says, and its Markdown tooltip, from the one snapshot. Pure.
-import { EndpointSnapshot, HealthSnapshot, Overall } from './model';
+import { EndpointSnapshot, HealthSnapshot, Overall } from './snapshot';
 
 export function formatPercent(ratio: number | undefined): string {
   if (ratio === undefined) return '—';
