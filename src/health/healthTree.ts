@@ -1,7 +1,7 @@
 // The Health tree: endpoints (with their SLA details) and CloudWatch alarms, plus cost at a glance.
 import * as vscode from 'vscode';
 import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model/snapshot';
-import { formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './model/statusText';
+import { endpointTooltipMarkdown, formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './model/statusText';
 
 type Node =
   | { kind: 'problem'; text: string }
@@ -84,9 +84,7 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
         it.iconPath = new vscode.ThemeIcon(e.flapping ? 'pulse' : icon, new vscode.ThemeColor(color));
         const w24 = e.sla.windows.find((w) => w.window === '24h');
         it.description = `${e.status}${e.flapping ? ' (flapping)' : ''}${e.muted ? ' (muted)' : ''} · ${formatPercent(e.sla.sloAvailability)} · ${formatLatency(w24?.p95)}`;
-        it.tooltip = new vscode.MarkdownString(
-          `**${e.name}** — ${e.target}\n\n${e.lastCheck?.error ? `Last error: ${e.lastCheck.error}` : 'Last check passed'}`,
-        );
+        it.tooltip = new vscode.MarkdownString(endpointTooltipMarkdown(e));
         it.contextValue = e.muted ? 'healthEndpoint.muted' : 'healthEndpoint';
         it.accessibilityInformation = { label: `${e.name}, ${e.status}, availability ${formatPercent(e.sla.sloAvailability)}` };
         return it;

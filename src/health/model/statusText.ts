@@ -124,3 +124,8 @@ export function tooltipMarkdown(s: HealthSnapshot): string {
   );
   return lines.join('\n');
 }
+
+/** Markdown for an endpoint's tooltip in the Health tree. */
+export function endpointTooltipMarkdown(e: Pick<EndpointSnapshot, 'name' | 'target' | 'lastCheck'>): string {
+  return `**${e.name}** — ${e.target}\n\n${e.lastCheck?.error ? `Last error: ${e.lastCheck.error}` : 'Last check passed'}`;
+}

@@ -1,0 +1,131 @@
+// Which window probes, and what the others read: the lease decides the role; the prober runs the
+// monitor's checks and compacts the history, a reader tails the history the prober writes and feeds
+// it to its own monitor. No `vscode` import: the glue hears about role changes through callbacks.
+import { promises as fsp } from 'fs';
+import type { HealthConfig } from '../model/healthConfig';
+import type { HealthSnapshot } from '../model/snapshot';
+import { HOUR } from '../model/slaMath';
+import type { HistoryStore } from './historyStore';
+import type { Lease } from './lease';
+import type { HealthMonitor } from './monitor';
+
+export type Role = HealthSnapshot['role'];
+
+export interface CoordinatorHost {
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** The role changed (the glue repaints, refreshes cost, ...). */
+  onRole(role: Role): void;
+  /** Called after each tail of the prober's history (the glue re-reads shared maintenance windows). */
+  afterTail?(): Promise<void>;
+  /** The current configuration (tail pace follows the shortest interval). */
+  config(): HealthConfig | undefined;
+}
+
+export class ProbeCoordinator {
+  private role: Role = 'idle';
+  private tailTimer: ReturnType<typeof setInterval> | undefined;
+  private tailOffset = 0;
+  private tailIno: number | undefined;
+  private compactTimer: ReturnType<typeof setInterval> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly monitor: HealthMonitor,
+    private readonly store: HistoryStore,
+    private readonly lease: Lease,
+    private readonly host: CoordinatorHost,
+  ) {}
+
+  get currentRole(): Role {
+    return this.role;
+  }
+
+  /** Loads the history, then competes for the lease (and keeps doing so). */
+  async start(): Promise<void> {
+    await this.loadHistory();
+    this.lease.onChange((held) => void this.onLease(held));
+    this.lease.start();
+  }
+
+  async loadHistory(): Promise<void> {
+    const { records, skipped, offset } = await this.store.load();
+    this.monitor.replay(records, skipped);
+    this.tailOffset = offset;
+    try {
+      this.tailIno = (await fsp.stat(this.store.file)).ino;
+    } catch {
+      this.tailIno = undefined;
+    }
+    if (skipped)
+      this.host.log(
+        'warn',
+        `Health: skipped ${skipped} unreadable line(s) in ${this.store.file} (an interrupted write); the rest of the history is intact.`,
+      );
+  }
+
+  private async onLease(held: boolean): Promise<void> {
+    if (this.disposed) return;
+    if (held) {
+      this.stopTail();
+      // Catch up with what the previous holder wrote before writing ourselves.
+      await this.loadHistory();
+      this.role = 'prober';
+      this.monitor.startProbing();
+      await this.compactIfDue();
+      this.compactTimer = setInterval(() => void this.compactIfDue(), HOUR);
+    } else {
+      this.role = 'reader';
+      this.monitor.stopProbing();
+      if (this.compactTimer) clearInterval(this.compactTimer);
+      await this.loadHistory();
+      this.startTail();
+    }
+    this.host.log('info', `Health: this window is now the ${this.role} (lease ${this.lease.file}).`);
+    this.host.onRole(this.role);
+  }
+
+  private startTail(): void {
+    this.stopTail();
+    const every = Math.max(250, Math.min(5000, ...(this.host.config()?.endpoints.map((e) => e.intervalMs / 2) ?? [5000])));
+    this.tailTimer = setInterval(() => void this.tail(), every);
+  }
+
+  private stopTail(): void {
+    if (this.tailTimer) clearInterval(this.tailTimer);
+    this.tailTimer = undefined;
+  }
+
+  async tail(): Promise<void> {
+    const r = await this.store.readFrom(this.tailOffset, this.tailIno);
+    this.tailOffset = r.offset;
+    this.tailIno = r.ino;
+    if (r.reset) this.monitor.replay(r.records);
+    else this.monitor.ingestForeign(r.records);
+    await this.host.afterTail?.();
+  }
+
+  private async compactIfDue(): Promise<void> {
+    try {
+      // Hourly: roll up raw samples past their retention once the log is worth rewriting.
+      if ((await this.store.size()) > 1024 * 1024) {
+        const kept = await this.store.compact(Date.now());
+        this.host.log('info', `Health: compacted history to ${kept.length} records.`);
+      }
+    } catch (e) {
+      this.host.log('error', `Health: history compaction failed, the log is unchanged: ${(e as Error).message}`);
+    }
+  }
+
+  /** "Check now": the prober checks every endpoint, a reader reads what the prober wrote. */
+  async checkNow(): Promise<void> {
+    if (this.role === 'prober') await this.monitor.checkAllNow();
+    else await this.tail();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopTail();
+    if (this.compactTimer) clearInterval(this.compactTimer);
+    void this.lease.release();
+  }
+}
