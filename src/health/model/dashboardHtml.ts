@@ -46,7 +46,7 @@ export function endpointsSection(s: HealthSnapshot): string {
     <thead><tr><th scope="col">Endpoint</th><th scope="col">State</th>${windows.map((w) => `<th scope="col" class="num">${WINDOW_LABEL[w] ?? w}</th>`).join('')}<th scope="col" class="num">Budget left</th><th scope="col" class="num">Burn (1 h)</th><th scope="col" class="num">p50 / p95 / p99 (24 h)</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${rows.join('')}</tbody>
   </table>
-  ${s.maintenance.length ? `<p class="small">Maintenance: ${s.maintenance.map((m) => `${new Date(m.startMs).toISOString().slice(0, 16)}–${new Date(m.endMs).toISOString().slice(11, 16)} UTC on ${m.endpoints?.join(', ') ?? 'all endpoints'}`).join('; ')} — checks are shown but not counted.</p>` : ''}
+  ${s.maintenance.length ? `<p class="small">Maintenance: ${s.maintenance.map((m) => `${new Date(m.startMs).toISOString().slice(0, 16)}–${new Date(m.endMs).toISOString().slice(11, 16)} UTC on ${m.endpoints ? esc(m.endpoints.join(', ')) : 'all endpoints'}${m.reason ? ` (${esc(m.reason)})` : ''}`).join('; ')} — checks are shown but not counted.</p>` : ''}
   </section>`;
 }
 
@@ -54,7 +54,7 @@ export function alarmsSection(s: HealthSnapshot): string {
   if (!s.alarms.length && !s.awsProblem) return '';
   const items = s.alarms.map(
     (a) =>
-      `<li class="alarm alarm-${a.state}" tabindex="0"><strong>${esc(a.name)}</strong> <span class="state">${esc(a.state)}</span>${a.since ? ` <span class="muted small">since ${esc(new Date(a.since).toISOString().slice(0, 16).replace('T', ' '))} UTC</span>` : ''}${a.reason ? `<br><span class="small">${esc(a.reason)}</span>` : ''}</li>`,
+      `<li class="alarm alarm-${esc(a.state)}" tabindex="0"><strong>${esc(a.name)}</strong> <span class="state">${esc(a.state)}</span>${a.since ? ` <span class="muted small">since ${esc(new Date(a.since).toISOString().slice(0, 16).replace('T', ' '))} UTC</span>` : ''}${a.reason ? `<br><span class="small">${esc(a.reason)}</span>` : ''}</li>`,
   );
   return `<section aria-labelledby="h-alarms"><h2 id="h-alarms">CloudWatch alarms</h2>${s.awsProblem ? `<p class="notice" role="alert">${esc(s.awsProblem.message)}</p>` : ''}<ul class="alarms">${items.join('')}</ul></section>`;
 }
@@ -74,7 +74,8 @@ export function costSection(s: HealthSnapshot): string {
     return s.costProblem
       ? `<section aria-labelledby="h-cost"><h2 id="h-cost">Cost</h2><p class="notice" role="alert">${esc(s.costProblem)}</p></section>`
       : '';
-  const money = (v: number) => formatMoney(v, c.currency, 2);
+  // formatMoney prints an unknown currency as written (it may come from the workspace): escape it.
+  const money = (v: number) => esc(formatMoney(v, c.currency, 2));
   return `<section aria-labelledby="h-cost"><h2 id="h-cost">Cost</h2>
     <dl class="kpis">
       <div><dt>Month to date</dt><dd id="cost-mtd">${money(c.monthToDate)}</dd></div>

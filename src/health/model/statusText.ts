@@ -90,7 +90,8 @@ export function statusBarText(s: Pick<HealthSnapshot, 'endpoints' | 'alarms' | '
   return `${ICON[overall]} ${parts.join(' · ')}`;
 }
 
-const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+/** Escapes Markdown (and the `<` of inline HTML) so data reads as text. */
+export const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 
 const STATE_ICON: Record<string, string> = { up: '$(pass)', down: '$(error)', unknown: '$(question)', maintenance: '$(tools)' };
 
@@ -127,5 +128,6 @@ export function tooltipMarkdown(s: HealthSnapshot): string {
 
 /** Markdown for an endpoint's tooltip in the Health tree. */
 export function endpointTooltipMarkdown(e: Pick<EndpointSnapshot, 'name' | 'target' | 'lastCheck'>): string {
-  return `**${e.name}** — ${e.target}\n\n${e.lastCheck?.error ? `Last error: ${e.lastCheck.error}` : 'Last check passed'}`;
+  // Names, targets and errors come from the workspace and the endpoints: escaped, so they read as text.
+  return `**${md(e.name)}** — ${md(e.target)}\n\n${e.lastCheck?.error ? `Last error: ${md(e.lastCheck.error)}` : 'Last check passed'}`;
 }
