@@ -419,7 +419,11 @@ function parseMetric(c: Checker, v: unknown, i: number): MetricConfig | undefine
   const dims: Record<string, string> = {};
   if (v.dimensions !== undefined) {
     if (!isObj(v.dimensions)) c.report([...path, 'dimensions'], 'dimensions is a map of name to value.');
-    else for (const [k, d] of Object.entries(v.dimensions)) dims[k] = String(d);
+    else
+      for (const [k, d] of Object.entries(v.dimensions)) {
+        if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean') dims[k] = String(d);
+        else c.report([...path, 'dimensions', k], 'A dimension value is a string or a number.');
+      }
   }
   let threshold: number | undefined;
   if (v.threshold !== undefined) {
@@ -439,7 +443,7 @@ function parseMetric(c: Checker, v: unknown, i: number): MetricConfig | undefine
     stat,
     periodSec,
     threshold,
-    unit: typeof v.unit === 'string' ? v.unit : undefined,
+    unit: c.str(v.unit, [...path, 'unit'], false),
   };
 }
 
@@ -523,8 +527,8 @@ export function parseHealthConfig(text: string): ParseResult {
         const eps = m.endpoints === undefined ? undefined : c.strList(m.endpoints, [...p, 'endpoints']);
         for (const [j, n] of (eps ?? []).entries())
           if (!endpoints.some((e) => e.name === n)) c.report([...p, 'endpoints', j], `No endpoint named "${n}".`, 'warning');
-        if (startMs !== undefined && endMs !== undefined)
-          maintenance.push({ startMs, endMs, endpoints: eps, reason: typeof m.reason === 'string' ? m.reason : undefined });
+        const reason = c.str(m.reason, [...p, 'reason'], false);
+        if (startMs !== undefined && endMs !== undefined) maintenance.push({ startMs, endMs, endpoints: eps, reason });
       });
   }
 
@@ -571,6 +575,8 @@ export function parseHealthConfig(text: string): ParseResult {
     if (!isObj(root.cost)) c.report(['cost'], '"cost" is a map of budget, currency, groupBy, stackTag.');
     else {
       c.unknownKeys(root.cost, ['cost'], ['enabled', 'budget', 'currency', 'groupBy', 'stackTag']);
+      if (root.cost.enabled !== undefined && typeof root.cost.enabled !== 'boolean')
+        c.report(['cost', 'enabled'], 'Expected true or false.');
       cost.enabled = root.cost.enabled !== false;
       if (root.cost.budget !== undefined) {
         if (typeof root.cost.budget !== 'number' || root.cost.budget <= 0)
