@@ -9,6 +9,15 @@ export abstract class ConfigSection {
     return vscode.workspace.getConfiguration(this.section).get<T>(key, fallback);
   }
 
+  /**
+   * The user's own value (user settings, or the default), never a workspace's: for settings that guard
+   * what a workspace may do. Their scope in package.json is `application` as well.
+   */
+  protected userValue<T>(key: string, fallback: T): T {
+    const i = vscode.workspace.getConfiguration(this.section).inspect<T>(key);
+    return i?.globalValue ?? i?.defaultValue ?? fallback;
+  }
+
   /** True when a change event touches this section. */
   affects(e: vscode.ConfigurationChangeEvent): boolean {
     return e.affectsConfiguration(this.section);

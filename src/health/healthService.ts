@@ -8,14 +8,14 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OpsDeckContext } from '../context';
 import { composeSnapshot } from './model/composeSnapshot';
-import { AwsConfig, ConfigDiagnostic, HealthConfig, MaintenanceWindow, parseHealthConfig } from './model/healthConfig';
+import { AwsConfig, ConfigDiagnostic, HealthConfig, MaintenanceWindow, diagnosticAt } from './model/healthConfig';
 import type { HealthSnapshot } from './model/snapshot';
 import { AwsPoller } from './runner/awsPoller';
 import { CloudWatchShare } from './runner/cloudWatchShare';
-import { loadHealthConfig } from './runner/configLoader';
+import { checkConfigText, loadHealthConfig } from './runner/configLoader';
 import { CostCache } from './runner/costCache';
 import { CostRefresher } from './runner/costRefresher';
-import { HeaderResolver } from './runner/headerResolver';
+import { EnvConsent, HeaderResolver, encodeStoredSecret, originsUsingSecret } from './runner/headerResolver';
 import { HistoryStore } from './runner/historyStore';
 import { Lease } from './runner/lease';
 import { MaintenanceStore } from './runner/maintenanceStore';
@@ -46,6 +46,7 @@ export class HealthService implements vscode.Disposable {
   readonly lease: Lease;
   readonly cloudWatchShare: CloudWatchShare;
   private readonly notifier: Notifier;
+  private readonly headers: HeaderResolver;
   private readonly maintenance: MaintenanceStore;
   private readonly coordinator: ProbeCoordinator;
   private readonly aws: AwsPoller;
@@ -55,6 +56,9 @@ export class HealthService implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private config: HealthConfig | undefined;
+  /** The file the running configuration came from (problems found while checking point into it). */
+  private loaded: { uri: vscode.Uri; text: string; diagnostics: ConfigDiagnostic[] } | undefined;
+  private readonly runtimeDiagnostics = new Map<string, ConfigDiagnostic>();
   private configProblem: string | undefined;
   private configExists = false;
   private costTimer: ReturnType<typeof setInterval> | undefined;
@@ -90,15 +94,32 @@ export class HealthService implements vscode.Disposable {
       showLog: () => this.ctx.output.show(true),
       mute: (endpoint) => this.mute(endpoint),
     });
-    const headers = new HeaderResolver({
+    const headers = (this.headers = new HeaderResolver({
       isTrusted: () => vscode.workspace.isTrusted,
       getSecret: (k) => this.ctx.extension.secrets.get(secretKey(k)),
       env: (name) => process.env[name],
+      readConsent: () => this.ctx.extension.workspaceState.get<EnvConsent>(ENV_CONSENT_KEY),
+      writeConsent: (c) => this.ctx.extension.workspaceState.update(ENV_CONSENT_KEY, c),
+      askToSendEnvironment: async (origin, variables) => {
+        this.ctx.output.info(`Health: asking whether ${variables.join(', ')} may be sent to ${origin}.`);
+        const choice = await vscode.window.showWarningMessage(
+          `OpsDeck: the health configuration sends the environment variable${variables.length === 1 ? '' : 's'} ${variables.join(', ')} to ${origin} in request headers. Allow it for this workspace?`,
+          ALLOW,
+          DONT_ALLOW,
+        );
+        return choice === ALLOW;
+      },
+    }));
+    this.monitor = new HealthMonitor({
+      store: this.store,
+      resolveHeaders: (ep) => headers.resolve(ep),
+      log,
+      onConfigProblem: (endpoint, message) => this.endpointProblem(endpoint, message),
     });
-    this.monitor = new HealthMonitor({ store: this.store, resolveHeaders: (ep) => headers.resolve(ep), log });
     this.coordinator = new ProbeCoordinator(this.monitor, this.store, this.lease, {
       log,
       config: () => this.config,
+      isTrusted: () => vscode.workspace.isTrusted,
       afterTail: () => this.readAdHocMaintenance(),
       onRole: (role) => {
         if (role === 'prober') void this.costs.refresh(false);
@@ -155,6 +176,8 @@ export class HealthService implements vscode.Disposable {
     );
     this.disposables.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.ctx.output.info('Health: the folder is trusted now; checks start.');
+        void this.coordinator.trustGranted().then(() => this.changed());
         if (this.config) this.aws.apply(this.config, true);
       }),
     );
@@ -177,7 +200,10 @@ export class HealthService implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === uri.toString())
-          this.setDiagnostics(e.document.uri, parseHealthConfig(e.document.getText()).diagnostics);
+          this.setDiagnostics(
+            e.document.uri,
+            checkConfigText(uri.fsPath, e.document.getText(), this.settings.configFile, this.settings.probePolicy).diagnostics,
+          );
       }),
     );
     this.disposables.push(
@@ -191,14 +217,24 @@ export class HealthService implements vscode.Disposable {
 
   async reloadConfig(): Promise<void> {
     if (!this.folder) return this.applyMissing();
-    const loaded = await loadHealthConfig(this.folder.uri.fsPath, this.settings.configFile);
+    const loaded = await loadHealthConfig(this.folder.uri.fsPath, this.settings.configFile, this.settings.probePolicy);
+    // A refused path counts as configured: the Health view then shows why, not the welcome.
     this.configExists = loaded.kind !== 'missing';
     void vscode.commands.executeCommand('setContext', 'opsdeck.health.configured', this.configExists);
     const uri = vscode.Uri.file(loaded.file);
+    this.runtimeDiagnostics.clear();
     if (loaded.kind === 'missing') {
       this.diagnostics.delete(uri);
       return this.applyMissing();
     }
+    if (loaded.kind === 'refused') {
+      // Nothing outside the folder is read or run; the views say which setting to fix.
+      this.applyMissing();
+      this.configProblem = loaded.problem;
+      this.ctx.output.warn(`Health: ${loaded.problem}`);
+      return;
+    }
+    this.loaded = { uri, text: loaded.text, diagnostics: loaded.diagnostics };
     this.setDiagnostics(uri, loaded.diagnostics);
     if (loaded.kind === 'invalid') {
       this.configProblem = `${loaded.problem}${this.config ? ' (still running the last good configuration)' : ''}`;
@@ -207,6 +243,7 @@ export class HealthService implements vscode.Disposable {
     }
     this.configProblem = undefined;
     this.config = loaded.config;
+    this.headers.setConfig(loaded.config);
     this.monitor.setConfig(loaded.config);
     this.aws.apply(loaded.config);
     this.ctx.output.info(
@@ -225,7 +262,22 @@ export class HealthService implements vscode.Disposable {
     this.changed();
   }
 
-  private setDiagnostics(uri: vscode.Uri, diags: readonly ConfigDiagnostic[]): void {
+  /**
+   * A check found a problem in an endpoint's configuration (its bodyMatch ran out of time, its host
+   * resolved to a link-local address): a diagnostic where the file says it, beside the parse results.
+   */
+  private endpointProblem(endpoint: string, message: string): void {
+    const i = this.config?.endpoints.findIndex((e) => e.name === endpoint) ?? -1;
+    if (!this.loaded || i < 0) return;
+    const ep = this.config!.endpoints[i];
+    const key = /bodyMatch/.test(message) && ep.kind === 'http' ? 'bodyMatch' : ep.kind === 'http' ? 'url' : 'tcp';
+    this.runtimeDiagnostics.set(endpoint, diagnosticAt(this.loaded.text, ['endpoints', i, key], message));
+    this.setDiagnostics(this.loaded.uri, this.loaded.diagnostics);
+    this.changed();
+  }
+
+  private setDiagnostics(uri: vscode.Uri, parsed: readonly ConfigDiagnostic[]): void {
+    const diags = [...parsed, ...this.runtimeDiagnostics.values()];
     this.diagnostics.set(
       uri,
       diags.map((d) => {
@@ -307,7 +359,23 @@ export class HealthService implements vscode.Disposable {
       awsProblem: this.aws.problem,
       historySkippedLines: this.monitor.historySkippedLines,
       maintenance: this.monitor.activeMaintenance() as MaintenanceWindow[],
+      notProbingReason: this.coordinator.notProbingReason,
     });
+  }
+
+  /** The https origins whose endpoints use `{ secret: key }` (Set Health Check Secret offers them). */
+  originsUsingSecret(key: string): string[] {
+    return originsUsingSecret(this.config, key);
+  }
+
+  /** Stores a header secret bound to the origin it is for. */
+  async storeSecret(key: string, origin: string, value: string): Promise<void> {
+    await this.ctx.extension.secrets.store(secretKey(key), encodeStoredSecret(origin, value));
+  }
+
+  /** Forgets the answers about sending environment values (the next check asks again). */
+  async forgetHeaderAnswers(): Promise<void> {
+    await this.ctx.extension.workspaceState.update(ENV_CONSENT_KEY, undefined);
   }
 
   get hasConfigFile(): boolean {
@@ -345,3 +413,6 @@ function showMessage(level: NotificationLevel, message: string, actions: string[
 }
 
 export const secretKey = (key: string) => `opsdeck.health.header.${key}`;
+const ENV_CONSENT_KEY = 'opsdeck.health.envHeaderConsent';
+const ALLOW = 'Allow';
+const DONT_ALLOW = "Don't Allow";

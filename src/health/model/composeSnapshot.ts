@@ -19,6 +19,7 @@ export interface SnapshotParts {
   awsProblem: AwsProblem | undefined;
   historySkippedLines: number;
   maintenance: MaintenanceWindow[];
+  notProbingReason?: string;
 }
 
 export function composeSnapshot(p: SnapshotParts): HealthSnapshot {
@@ -50,5 +51,6 @@ export function composeSnapshot(p: SnapshotParts): HealthSnapshot {
     statusText: statusBarText(base),
     historySkippedLines: p.historySkippedLines,
     maintenance: p.maintenance,
+    notProbingReason: p.notProbingReason,
   };
 }

@@ -32,7 +32,7 @@ export function endpointsSection(s: HealthSnapshot): string {
     const budgetClass = b.remainingRatio < 0 ? 'bad' : b.remainingRatio < 0.25 ? 'warn' : '';
     return `<tr tabindex="0" data-row="${i}" aria-label="${esc(e.name)}: ${e.status}, ${formatPercent(e.sla.sloAvailability)} over ${e.sloWindowDays} days, error budget ${formatBudget(b).share}">
       <th scope="row"><span class="ep-name">${esc(e.name)}</span><br><span class="muted small">${esc(e.target)}</span></th>
-      <td>${stateBadge(e)}${e.lastCheck && !e.lastCheck.ok ? `<br><span class="small err">${esc(e.lastCheck.error ?? '')}</span>` : ''}${w24 && (w24.retries || w24.excluded) ? `<br><span class="small muted">24 h: ${w24.retries} retr${w24.retries === 1 ? 'y' : 'ies'} (not failures), ${w24.excluded} in maintenance (not counted)</span>` : ''}</td>
+      <td>${stateBadge(e)}${e.problem ? `<br><span class="small err">Not checked: ${esc(e.problem)}</span>` : ''}${e.lastCheck && !e.lastCheck.ok ? `<br><span class="small err">${esc(e.lastCheck.error ?? '')}</span>` : ''}${w24 && (w24.retries || w24.excluded) ? `<br><span class="small muted">24 h: ${w24.retries} retr${w24.retries === 1 ? 'y' : 'ies'} (not failures), ${w24.excluded} in maintenance (not counted)</span>` : ''}</td>
       ${cells}
       <td class="num ${budgetClass}">${formatBudget(b).share}<br><span class="small muted">${formatBudget(b).minutes}</span></td>
       <td class="num">${burn ? `<span class="warn">${burn.longBurn.toFixed(1)}× (${burn.severity})</span>` : `${e.sla.burn[0].longBurn.toFixed(1)}×`}</td>
@@ -97,5 +97,6 @@ export function header(s: HealthSnapshot): string {
   return `<header><h1>OpsDeck Health</h1><p class="overall overall-${s.overall}" role="status">${overall}${s.role === 'reader' ? ' · results from another window' : ''}</p>
   <div class="actions"><button type="button" data-action="checkNow">Check now</button><button type="button" data-action="openConfig" class="secondary">Edit configuration</button></div></header>
   ${s.configProblem ? `<p class="notice" role="alert">${esc(s.configProblem)}</p>` : ''}
+  ${s.notProbingReason ? `<p class="notice" role="status">${esc(s.notProbingReason)}</p>` : ''}
   ${s.historySkippedLines ? `<p class="small muted">${s.historySkippedLines} unreadable history line(s) skipped (an interrupted write); everything else is intact.</p>` : ''}`;
 }

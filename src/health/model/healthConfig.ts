@@ -22,6 +22,8 @@ export type HeaderValue = { kind: 'literal'; value: string } | { kind: 'env'; na
 interface EndpointBase extends Settings {
   name: string;
   group?: string;
+  /** Why the endpoint is listed but not checked (a safety rule refused it); set by probePolicy.ts. */
+  problem?: string;
 }
 
 export interface HttpEndpoint extends EndpointBase {
@@ -132,7 +134,7 @@ export function parseDuration(v: unknown): number | undefined {
   return Number(m[1]) * UNIT_MS[m[2] ?? 'ms'];
 }
 
-type Path = Array<string | number>;
+export type Path = Array<string | number>;
 
 class Checker {
   readonly diagnostics: ConfigDiagnostic[] = [];
@@ -315,6 +317,8 @@ interface Settings {
   slo: number;
   sloWindowDays: number;
   latencyThresholdMs?: number;
+  /** Where the interval was written (defaults, a group or the endpoint), for diagnostics about it. */
+  intervalFrom?: Path;
 }
 
 function parseSettings(c: Checker, v: Record<string, unknown>, path: Path, base: Settings): Settings {
@@ -328,6 +332,7 @@ function parseSettings(c: Checker, v: Record<string, unknown>, path: Path, base:
     slo: c.slo(v.slo, [...path, 'slo'], base.slo),
     sloWindowDays: Math.round(c.duration(v.sloWindow, [...path, 'sloWindow'], base.sloWindowDays * 86_400_000, 86_400_000) / 86_400_000),
     latencyThresholdMs: latency || undefined,
+    intervalFrom: v.interval !== undefined && v.interval !== null ? [...path, 'interval'] : base.intervalFrom,
   };
   if (s.sloWindowDays > 35) {
     c.report([...path, 'sloWindow'], 'The SLO window can be at most 35 days (history keeps 35 days).');
@@ -594,4 +599,16 @@ export function parseHealthConfig(text: string): ParseResult {
 
   if (c.hasErrors) return { diagnostics: c.diagnostics };
   return { config: { endpoints, maintenance, alarms, metrics, aws, cost, alarmPollMs }, diagnostics: c.diagnostics };
+}
+
+/**
+ * A diagnostic at `path` in the file (e.g. ['endpoints', 2, 'bodyMatch']), for problems found after
+ * parsing (a safety rule, a pattern that ran out of time), placed exactly as parse errors are.
+ */
+export function diagnosticAt(text: string, path: Path, message: string, severity: Severity = 'error'): ConfigDiagnostic {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const c = new Checker(doc, lines, text.length);
+  c.report(path, message, severity);
+  return c.diagnostics[0];
 }

@@ -21,6 +21,8 @@ export interface EndpointSnapshot {
   sla: SlaReport;
   /** Recent successful-check latencies for the chart: [t (ms), latency (ms) or null for a failure]. */
   recent: Array<[number, number | null]>;
+  /** Why this endpoint is not checked (a configuration problem or a safety rule), in words to act on. */
+  problem?: string;
 }
 
 export interface AlarmSnapshot {
@@ -95,4 +97,6 @@ export interface HealthSnapshot {
   statusText: string;
   historySkippedLines: number;
   maintenance: Array<{ startMs: number; endMs: number; endpoints?: string[]; reason?: string }>;
+  /** Why this window does not check the endpoints at all (an untrusted workspace), shown in the Health view. */
+  notProbingReason?: string;
 }

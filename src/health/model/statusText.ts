@@ -127,7 +127,14 @@ export function tooltipMarkdown(s: HealthSnapshot): string {
 }
 
 /** Markdown for an endpoint's tooltip in the Health tree. */
-export function endpointTooltipMarkdown(e: Pick<EndpointSnapshot, 'name' | 'target' | 'lastCheck'>): string {
+export function endpointTooltipMarkdown(e: Pick<EndpointSnapshot, 'name' | 'target' | 'lastCheck' | 'problem'>): string {
   // Names, targets and errors come from the workspace and the endpoints: escaped, so they read as text.
-  return `**${md(e.name)}** — ${md(e.target)}\n\n${e.lastCheck?.error ? `Last error: ${md(e.lastCheck.error)}` : 'Last check passed'}`;
+  const state = e.problem
+    ? `Not checked: ${md(e.problem)}`
+    : e.lastCheck?.error
+      ? `Last error: ${md(e.lastCheck.error)}`
+      : e.lastCheck
+        ? 'Last check passed'
+        : 'Not checked yet';
+  return `**${md(e.name)}** — ${md(e.target)}\n\n${state}`;
 }

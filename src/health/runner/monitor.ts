@@ -5,6 +5,7 @@ import { EndpointConfig, HealthConfig, MaintenanceWindow, retryDelayMs } from '.
 import { EndpointTracker, TrackerEvent, flapOptionsFor } from '../model/endpointState';
 import { HistoryRecord, HistoryStore, SampleRecord } from './historyStore';
 import { EndpointSnapshot } from '../model/snapshot';
+import { BodyMatcher } from './bodyMatcher';
 import { ProbeResult, endpointTarget, probe } from './probe';
 import { DAY, HOUR, MINUTE, SlaIndex, addSample, emptyBucket, slaReport } from '../model/slaMath';
 
@@ -16,6 +17,8 @@ interface Runtime {
   lastRetries: number;
   timer?: ReturnType<typeof setTimeout>;
   running: boolean;
+  /** A configuration problem found while checking (bodyMatch out of time): checks pause until the config changes. */
+  problem?: string;
 }
 
 export interface MonitorOptions {
@@ -25,6 +28,10 @@ export interface MonitorOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** For tests and benchmarks: replaces the network probe. */
   probeFn?: (ep: EndpointConfig, headers: Record<string, string>) => Promise<ProbeResult>;
+  /** Runs bodyMatch patterns off this thread; the monitor makes (and disposes) its own when none is given. */
+  bodyMatcher?: BodyMatcher;
+  /** A check found a problem in the configuration of `endpoint` (told once per problem). */
+  onConfigProblem?: (endpoint: string, message: string) => void;
 }
 
 const RECENT_MS = HOUR;
@@ -43,8 +50,13 @@ export class HealthMonitor {
   private readonly now: () => number;
   historySkippedLines = 0;
 
+  private readonly matcher: BodyMatcher;
+  private readonly ownMatcher: boolean;
+
   constructor(private readonly opts: MonitorOptions) {
     this.now = opts.now ?? Date.now;
+    this.ownMatcher = !opts.bodyMatcher;
+    this.matcher = opts.bodyMatcher ?? new BodyMatcher();
   }
 
   get isProbing(): boolean {
@@ -73,11 +85,19 @@ export class HealthMonitor {
       const rt = this.runtimes.get(ep.name);
       if (rt) {
         const intervalChanged = rt.cfg.intervalMs !== ep.intervalMs;
+        // A changed endpoint gets a fresh chance: its configuration problem may be fixed.
+        const changed = JSON.stringify(rt.cfg) !== JSON.stringify(ep);
+        const resume = changed && rt.problem !== undefined && ep.problem === undefined;
+        if (changed) rt.problem = ep.problem;
+        if (rt.problem && rt.timer) {
+          clearTimeout(rt.timer);
+          rt.timer = undefined;
+        }
         rt.cfg = ep;
         rt.tracker.failureThreshold = ep.failureThreshold;
         rt.tracker.flap = flapOptionsFor(ep.intervalMs);
-        if (intervalChanged && this.probing && rt.timer) {
-          clearTimeout(rt.timer);
+        if ((intervalChanged || resume) && this.probing && (rt.timer || resume)) {
+          if (rt.timer) clearTimeout(rt.timer);
           this.schedule(rt, 0);
         }
       } else {
@@ -88,6 +108,7 @@ export class HealthMonitor {
           recent: [],
           lastRetries: 0,
           running: false,
+          problem: ep.problem,
         };
         this.runtimes.set(ep.name, nrt);
         if (this.probing) this.schedule(nrt, this.jitter(nrt));
@@ -189,6 +210,7 @@ export class HealthMonitor {
   }
 
   private schedule(rt: Runtime, delay: number): void {
+    if (rt.problem) return; // shown, not checked, until its configuration changes
     rt.timer = setTimeout(() => void this.runCheck(rt), Math.max(0, delay));
   }
 
@@ -200,18 +222,21 @@ export class HealthMonitor {
     const ep = rt.cfg;
     try {
       const rec = await this.check(ep, started);
-      if (this.runtimes.get(ep.name) !== rt) return;
+      if (this.runtimes.get(ep.name) !== rt || !rec) return;
       await this.record(rt, rec);
     } catch (e) {
       this.opts.log?.('error', `Health: check of ${ep.name} failed unexpectedly: ${(e as Error).message}`);
     } finally {
       rt.running = false;
-      if (this.probing && this.runtimes.get(ep.name) === rt) this.schedule(rt, started + rt.cfg.intervalMs - this.now());
+      if (this.probing && this.runtimes.get(ep.name) === rt && !rt.problem) this.schedule(rt, started + rt.cfg.intervalMs - this.now());
     }
   }
 
-  /** One check of an endpoint: the probe plus up to `retries` retries, as a single sample. */
-  async check(ep: EndpointConfig, t = this.now()): Promise<SampleRecord> {
+  /**
+   * One check of an endpoint: the probe plus up to `retries` retries, as a single sample. Undefined
+   * when the configuration kept the check from being judged (reported through onConfigProblem).
+   */
+  async check(ep: EndpointConfig, t = this.now()): Promise<SampleRecord | undefined> {
     let headers: Record<string, string>;
     try {
       headers = (await this.opts.resolveHeaders?.(ep)) ?? {};
@@ -223,8 +248,9 @@ export class HealthMonitor {
         error: (e as Error).message,
       };
     }
-    const run = this.opts.probeFn ?? probe;
+    const run = this.opts.probeFn ?? ((e: EndpointConfig, h: Record<string, string>) => probe(e, h, this.matcher));
     let result = await run(ep, headers);
+    if (result.configProblem) return this.configProblem(ep.name, result.configProblem);
     let retries = 0;
     while (!result.ok && retries < ep.retries) {
       retries++;
@@ -238,6 +264,17 @@ export class HealthMonitor {
       error: result.error,
       status: result.status,
     };
+  }
+
+  private configProblem(name: string, message: string): undefined {
+    const rt = this.runtimes.get(name);
+    if (rt && rt.problem !== message) {
+      rt.problem = message;
+      this.opts.log?.('warn', `Health: ${message}`);
+      this.opts.onConfigProblem?.(name, message);
+      this.changed();
+    }
+    return undefined;
   }
 
   private async record(rt: Runtime, rec: SampleRecord): Promise<void> {
@@ -296,12 +333,14 @@ export class HealthMonitor {
         sloWindowDays: rt.cfg.sloWindowDays,
         sla: slaReport(rt.index, now, rt.cfg.slo, rt.cfg.sloWindowDays * DAY),
         recent: withRecent ? rt.recent.slice() : [],
+        problem: rt.problem,
       };
     });
   }
 
   dispose(): void {
     this.stopProbing();
+    if (this.ownMatcher) this.matcher.dispose();
     void this.opts.store.flush().catch(() => undefined);
   }
 }

@@ -19,7 +19,12 @@ export interface CoordinatorHost {
   afterTail?(): Promise<void>;
   /** The current configuration (tail pace follows the shortest interval). */
   config(): HealthConfig | undefined;
+  /** Workspace trust: an untrusted workspace's targets are listed, never probed. */
+  isTrusted(): boolean;
 }
+
+export const UNTRUSTED_REASON =
+  'This workspace is not trusted: its endpoints are listed but not checked. Trust the folder to start the checks.';
 
 export class ProbeCoordinator {
   private role: Role = 'idle';
@@ -40,11 +45,29 @@ export class ProbeCoordinator {
     return this.role;
   }
 
-  /** Loads the history, then competes for the lease (and keeps doing so). */
+  private competing = false;
+
+  /** Loads the history, then, in a trusted workspace, competes for the lease (and keeps doing so). */
   async start(): Promise<void> {
-    await this.loadHistory();
     this.lease.onChange((held) => void this.onLease(held));
+    await this.loadHistory();
+    if (this.host.isTrusted()) this.compete();
+  }
+
+  /** The user trusted the folder: start taking part (probing, or reading another window's results). */
+  async trustGranted(): Promise<void> {
+    if (this.disposed || this.competing || !this.host.isTrusted()) return;
+    this.compete();
+  }
+
+  private compete(): void {
+    this.competing = true;
     this.lease.start();
+  }
+
+  /** Why this window neither probes nor reads (shown in the Health view), or undefined. */
+  get notProbingReason(): string | undefined {
+    return this.competing ? undefined : this.host.isTrusted() ? undefined : UNTRUSTED_REASON;
   }
 
   async loadHistory(): Promise<void> {
@@ -126,6 +149,6 @@ export class ProbeCoordinator {
     this.disposed = true;
     this.stopTail();
     if (this.compactTimer) clearInterval(this.compactTimer);
-    void this.lease.release();
+    if (this.competing) void this.lease.release();
   }
 }

@@ -99,7 +99,7 @@ endpoints:
     monitors.push(m);
     const cfg = config('endpoints:\n  - { name: a, url: "http://127.0.0.1:1/", retries: 2, interval: 100ms, timeout: 50ms }\n');
     m.setConfig(cfg);
-    const rec = await m.check(cfg.endpoints[0], Date.now());
+    const rec = (await m.check(cfg.endpoints[0], Date.now()))!;
     assert.strictEqual(calls, 3);
     assert.strictEqual(rec.sample.ok, true);
     assert.strictEqual(rec.sample.retries, 2);
