@@ -79,8 +79,9 @@ export class HealthService implements vscode.Disposable {
     this.storageDir = path.join(ctx.extension.globalStorageUri.fsPath, 'health', key);
     const log = (level: 'info' | 'warn' | 'error', m: string) => this.ctx.output[level](m);
     const changed = () => this.changed();
-    this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000 });
-    this.lease = new Lease(path.join(this.storageDir, 'lease.json'), `${process.pid}-${randomUUID()}`, this.settings.leaseSeconds * 1000);
+    this.lease = new Lease(path.join(this.storageDir, 'lease'), `${process.pid}-${randomUUID()}`, this.settings.leaseSeconds * 1000);
+    // Only the lease holder writes the history: every write asks the lease first (fencing).
+    this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000, fence: () => this.lease.fence() });
     this.cloudWatchShare = new CloudWatchShare(path.join(this.storageDir, 'cloudwatch.json'));
     this.maintenance = new MaintenanceStore(path.join(this.storageDir, 'maintenance.json'));
     this.diagnostics = vscode.languages.createDiagnosticCollection('opsdeck-health');

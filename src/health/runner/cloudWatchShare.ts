@@ -38,7 +38,8 @@ export class CloudWatchShare {
   constructor(readonly file: string) {}
 
   write(entry: CloudWatchShareEntry): Promise<void> {
-    return replaceFileAtomically(this.file, JSON.stringify(entry));
+    // Owner-only: alarm states and metric values of the account.
+    return replaceFileAtomically(this.file, JSON.stringify(entry), { mode: 0o600 });
   }
 
   /** The entry for `key` if it is there, well-formed and no older than `maxAgeMs`. */

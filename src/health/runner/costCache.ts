@@ -46,7 +46,8 @@ export class CostCache {
     const entries = Object.entries(all)
       .sort((a, b) => b[1].fetchedAt - a[1].fetchedAt)
       .slice(0, 20);
-    await replaceFileAtomically(this.file, JSON.stringify(Object.fromEntries(entries)));
+    // Owner-only: the cache holds the account's spending.
+    await replaceFileAtomically(this.file, JSON.stringify(Object.fromEntries(entries)), { mode: 0o600 });
   }
 }
 

@@ -1,138 +1,66 @@
 // Persistent probe history: one JSON object per line, appended, so a crash can only tear the last
-// line, and a torn line is skipped on load rather than losing the file. Raw samples older than the
-// raw retention are rolled up into per-hour aggregates, and anything older than the maximum age is
-// dropped; compaction writes a temp file beside the log and renames it over, so it is all or nothing.
+// line, and a torn line is skipped on load rather than losing the file.
+//  - Bounded: once the file passes `maxBytes` it is compacted (raw samples past the raw retention,
+//    and as many older raw samples as it takes to fit, roll up into hourly buckets; data past the
+//    maximum age is dropped). Compaction streams the file and replaces it atomically.
+//  - Streamed: loading reads the file in chunks and hands records over in batches, so a 200 MB file
+//    never sits in memory as one string (bench/health.bench.ts measures it).
+//  - Nothing lost: a failed append puts its lines back for the next write (and retries).
+//  - Fenced: with a `fence` (the lease's), a window that is no longer the prober writes nothing.
 // No `vscode` import: the glue passes the file path (in the extension's shared global storage).
-import { promises as fsp } from 'fs';
+import { createReadStream, promises as fsp } from 'fs';
 import * as path from 'path';
-import { replaceFileAtomically } from '../../shared/atomicFile';
-import { Bucket, HOUR, Sample, addSample, emptyBucket, mergeBucket } from '../model/slaMath';
+import { syncFolder, writeDurably } from '../../shared/atomicFile';
+import { Compactor, HistoryRecord, decodeRecord, encodeRecord } from '../model/historyRecords';
+import { HOUR, MINUTE } from '../model/slaMath';
 
-export interface SampleRecord {
-  kind: 'sample';
-  endpoint: string;
-  sample: Sample;
-  /** Why the check failed (after retries), for the tree and dashboard. */
-  error?: string;
-  status?: number;
-}
+export type { HistoryRecord, RollupRecord, SampleRecord } from '../model/historyRecords';
 
-export interface RollupRecord {
-  kind: 'rollup';
-  endpoint: string;
-  bucket: Bucket;
-}
-
-export type HistoryRecord = SampleRecord | RollupRecord;
-
-export interface LoadResult {
-  records: HistoryRecord[];
-  /** Lines that could not be parsed (a torn last write, or damage), skipped. */
+export interface StreamResult {
+  /** Records handed to the sink. */
+  count: number;
+  /** Lines that could not be parsed (a torn last write, damage, an absurdly long line), skipped. */
   skipped: number;
   /** Byte offset just after the last complete line: where tailing continues. */
   offset: number;
+  ino?: number;
 }
 
-interface StoreOptions {
-  /** Raw samples newer than this stay raw; older ones become hourly roll-ups. */
+export interface LoadResult extends StreamResult {
+  records: HistoryRecord[];
+}
+
+export interface StoreOptions {
+  /** Raw samples newer than this stay raw (unless the size limit needs room); older ones become hourly roll-ups. */
   rawRetentionMs?: number;
   /** Anything older than this is dropped at compaction. */
   maxAgeMs?: number;
-  /** Compaction is due once the file grows past this size. */
+  /** The file is compacted once it grows past this size, and compaction brings it well under. */
   maxBytes?: number;
   /**
    * Appends arriving within this many ms are written together (one open/write/close instead of one
    * per check: it halves the CPU cost of 200 endpoints). A crash loses at most this much history.
    */
   flushDelayMs?: number;
+  /** Asked before every write: false when this window no longer holds the probe lease. */
+  fence?: () => Promise<boolean>;
+  /** After a failed append, the lines are written again this much later (and with the next append). */
+  retryDelayMs?: number;
 }
 
-export function encodeRecord(r: HistoryRecord): string {
-  if (r.kind === 'sample') {
-    const s = r.sample;
-    const o: Record<string, unknown> = { e: r.endpoint, t: s.t, ok: s.ok ? 1 : 0, ms: Math.round(s.latencyMs * 100) / 100 };
-    if (s.retries) o.r = s.retries;
-    if (s.excluded) o.x = 1;
-    if (r.error) o.err = r.error;
-    if (r.status !== undefined) o.st = r.status;
-    return JSON.stringify(o);
-  }
-  const b = r.bucket;
-  return JSON.stringify({ e: r.endpoint, h: b.start, span: b.span, n: b.ok, f: b.failed, x: b.excluded, r: b.retries, b: b.hist });
-}
+/** Records per batch handed to a sink while streaming. */
+const BATCH = 5000;
+/** A line longer than this is not a history record: it is skipped without being held in memory. */
+const MAX_LINE = 64 * 1024;
+/** Lines held back while the file cannot be written (then the oldest give way, with a log line). */
+const MAX_PENDING = 100_000;
+/** File mode: the history names endpoints and their errors. */
+const MODE = 0o600;
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-export function decodeRecord(line: string): HistoryRecord | undefined {
-  let o: Record<string, unknown>;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return undefined;
+export class FencedError extends Error {
+  constructor() {
+    super('this window no longer holds the probe lease; another window writes the history now');
   }
-  if (!o || typeof o !== 'object' || typeof o.e !== 'string') return undefined;
-  if (isNum(o.t) && isNum(o.ms)) {
-    return {
-      kind: 'sample',
-      endpoint: o.e,
-      sample: { t: o.t, ok: o.ok === 1, latencyMs: o.ms, retries: isNum(o.r) ? o.r : 0, excluded: o.x === 1 },
-      error: typeof o.err === 'string' ? o.err : undefined,
-      status: isNum(o.st) ? o.st : undefined,
-    };
-  }
-  if (isNum(o.h) && isNum(o.span) && isNum(o.n) && isNum(o.f) && isNum(o.x) && isNum(o.r) && o.b && typeof o.b === 'object') {
-    const hist: Record<number, number> = {};
-    for (const [k, v] of Object.entries(o.b as Record<string, unknown>)) if (isNum(v)) hist[+k] = v;
-    return { kind: 'rollup', endpoint: o.e, bucket: { start: o.h, span: o.span, ok: o.n, failed: o.f, excluded: o.x, retries: o.r, hist } };
-  }
-  return undefined;
-}
-
-/** Parses a chunk of the log; the incomplete tail (no newline yet) is returned separately. */
-export function parseLines(text: string): { records: HistoryRecord[]; skipped: number; consumed: number } {
-  const records: HistoryRecord[] = [];
-  let skipped = 0;
-  const lastNl = text.lastIndexOf('\n');
-  const complete = lastNl < 0 ? '' : text.slice(0, lastNl);
-  for (const line of complete.split('\n')) {
-    if (!line.trim()) continue;
-    const r = decodeRecord(line);
-    if (r) records.push(r);
-    else skipped++;
-  }
-  return { records, skipped, consumed: Buffer.byteLength(complete) + (lastNl < 0 ? 0 : 1) };
-}
-
-/** Rolls raw samples older than `rawBefore` into hourly buckets and drops data older than `dropBefore`. */
-export function compactRecords(records: readonly HistoryRecord[], rawBefore: number, dropBefore: number): HistoryRecord[] {
-  const rollups = new Map<string, Bucket>(); // key: endpoint \0 hour
-  const raw: SampleRecord[] = [];
-  const key = (e: string, h: number) => `${e}\u0000${h}`;
-  for (const r of records) {
-    if (r.kind === 'rollup') {
-      if (r.bucket.start + r.bucket.span <= dropBefore) continue;
-      const k = key(r.endpoint, r.bucket.start);
-      const b = rollups.get(k);
-      if (b) mergeBucket(b, r.bucket);
-      else rollups.set(k, { ...r.bucket, hist: { ...r.bucket.hist } });
-    } else if (r.sample.t < dropBefore) {
-      continue;
-    } else if (r.sample.t < rawBefore) {
-      const h = Math.floor(r.sample.t / HOUR) * HOUR;
-      const k = key(r.endpoint, h);
-      let b = rollups.get(k);
-      if (!b) rollups.set(k, (b = emptyBucket(h, HOUR)));
-      addSample(b, r.sample);
-    } else raw.push(r);
-  }
-  const out: HistoryRecord[] = [...rollups.entries()].map(([k, bucket]) => ({
-    kind: 'rollup' as const,
-    endpoint: k.split('\u0000')[0],
-    bucket,
-  }));
-  out.sort((a, b) => (a as RollupRecord).bucket.start - (b as RollupRecord).bucket.start);
-  raw.sort((a, b) => a.sample.t - b.sample.t);
-  return [...out, ...raw];
 }
 
 export class HistoryStore {
@@ -141,15 +69,22 @@ export class HistoryStore {
   readonly maxBytes: number;
   /** True when the file's last byte is not a newline (a torn write): the next append starts a new line. */
   private needsNewline = false;
-  private writing: Promise<void> = Promise.resolve();
+  private writing: Promise<unknown> = Promise.resolve();
   private pending: string[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushed: Promise<void> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly flushDelayMs: number;
+  /** The file's size as this store last knew it (stat at load, plus what it appended). */
+  private knownSize: number | undefined;
+  /** The time compaction measures ages from (the latest append's `now`). */
+  private clock: () => number = Date.now;
+  /** Lines dropped because the file could not be written for too long (reported by the caller's log). */
+  droppedLines = 0;
 
   constructor(
     readonly file: string,
-    opts: StoreOptions = {},
+    private readonly opts: StoreOptions = {},
   ) {
     this.flushDelayMs = opts.flushDelayMs ?? 0;
     // Raw samples give the 1 h and 24 h windows minute resolution; older windows are fine with hours.
@@ -158,49 +93,138 @@ export class HistoryStore {
     this.maxBytes = opts.maxBytes ?? 16 * 1024 * 1024;
   }
 
-  async load(): Promise<LoadResult> {
-    let text: string;
+  /**
+   * Streams complete lines from `from` to the end of the file into `sink`, in batches. The torn tail
+   * (no newline yet) is not consumed: `offset` stops before it.
+   */
+  async stream(sink: (batch: HistoryRecord[]) => void, from = 0): Promise<StreamResult> {
+    let st;
     try {
-      text = await fsp.readFile(this.file, 'utf8');
+      st = await fsp.stat(this.file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0, offset: 0 };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        if (from === 0) this.knownSize = 0;
+        return { count: 0, skipped: 0, offset: 0 };
+      }
       throw e;
     }
-    this.needsNewline = text.length > 0 && !text.endsWith('\n');
-    const { records, skipped, consumed } = parseLines(text);
-    // A torn tail (no newline) counts as skipped too.
-    const tornTail = text.slice(text.lastIndexOf('\n') + 1).trim() ? 1 : 0;
-    return { records, skipped: skipped + tornTail, offset: consumed };
+    if (from >= st.size) {
+      if (from === 0) {
+        this.needsNewline = false;
+        this.knownSize = 0;
+      }
+      return { count: 0, skipped: 0, offset: from, ino: st.ino };
+    }
+    let count = 0;
+    let skipped = 0;
+    let offset = from;
+    let batch: HistoryRecord[] = [];
+    /** Bytes of the line being read (across chunks); `long` when it passed MAX_LINE and is being skipped. */
+    let parts: Buffer[] = [];
+    let partLen = 0;
+    let long = false;
+    const endLine = (bytes: number) => {
+      offset += bytes;
+      if (long) skipped++;
+      else if (partLen) {
+        const line = Buffer.concat(parts, partLen).toString('utf8');
+        if (line.trim()) {
+          const r = decodeRecord(line);
+          if (r) {
+            batch.push(r);
+            count++;
+          } else skipped++;
+        }
+      }
+      parts = [];
+      partLen = 0;
+      long = false;
+      if (batch.length >= BATCH) {
+        sink(batch);
+        batch = [];
+      }
+    };
+    let lineBytes = 0;
+    const input = createReadStream(this.file, { start: from, end: st.size - 1, highWaterMark: 256 * 1024 });
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let i = 0;
+      while (i < chunk.length) {
+        const nl = chunk.indexOf(10, i);
+        const end = nl < 0 ? chunk.length : nl;
+        const piece = chunk.subarray(i, end);
+        lineBytes += piece.length;
+        if (!long) {
+          if (partLen + piece.length > MAX_LINE) {
+            long = true;
+            parts = [];
+            partLen = 0;
+          } else if (piece.length) {
+            parts.push(piece);
+            partLen += piece.length;
+          }
+        }
+        if (nl < 0) break;
+        endLine(lineBytes + 1);
+        lineBytes = 0;
+        i = nl + 1;
+      }
+    }
+    if (batch.length) sink(batch);
+    // What is left without a newline is a torn write (or one in progress): counted, not consumed.
+    const torn = lineBytes > 0 && (long || Buffer.concat(parts, partLen).toString('utf8').trim() !== '');
+    if (from === 0) {
+      this.needsNewline = lineBytes > 0;
+      this.knownSize = st.size;
+    }
+    return { count, skipped: skipped + (torn ? 1 : 0), offset, ino: st.ino };
   }
 
-  /** Reads complete lines appended after `offset`. Returns `reset` when the file was rewritten (compacted). */
-  async readFrom(offset: number, ino?: number): Promise<{ records: HistoryRecord[]; offset: number; ino?: number; reset: boolean }> {
+  /** The whole file as records: for tests and small files; the extension streams. */
+  async load(): Promise<LoadResult> {
+    const records: HistoryRecord[] = [];
+    const r = await this.stream((b) => records.push(...b));
+    return { ...r, records };
+  }
+
+  /**
+   * Streams lines appended after `offset` into `sink`. When the file was replaced (compacted) or cut
+   * short, calls `onReset` first and streams it from the start; `reset` says so.
+   */
+  async readFrom(
+    offset: number,
+    ino: number | undefined,
+    sink: (batch: HistoryRecord[]) => void,
+    onReset?: () => void,
+  ): Promise<StreamResult & { reset: boolean }> {
     let st;
     try {
       st = await fsp.stat(this.file);
     } catch {
-      return { records: [], offset: 0, reset: offset > 0 };
+      if (offset > 0) onReset?.();
+      return { count: 0, skipped: 0, offset: 0, reset: offset > 0 };
     }
     if ((ino !== undefined && st.ino !== ino) || st.size < offset) {
-      const all = await this.load();
-      return { records: all.records, offset: all.offset, ino: st.ino, reset: true };
+      onReset?.();
+      return { ...(await this.stream(sink, 0)), reset: true };
     }
-    if (st.size === offset) return { records: [], offset, ino: st.ino, reset: false };
-    const fh = await fsp.open(this.file, 'r');
-    try {
-      const buf = Buffer.alloc(st.size - offset);
-      await fh.read(buf, 0, buf.length, offset);
-      const { records, consumed } = parseLines(buf.toString('utf8'));
-      return { records, offset: offset + consumed, ino: st.ino, reset: false };
-    } finally {
-      await fh.close();
-    }
+    if (st.size === offset) return { count: 0, skipped: 0, offset, ino: st.ino, reset: false };
+    return { ...(await this.stream(sink, offset)), reset: false };
   }
 
-  /** Queues records; they are appended in one write after the flush delay. Resolves once written. */
-  append(records: readonly HistoryRecord[]): Promise<void> {
-    if (!records.length) return this.flushed ?? this.writing;
+  /**
+   * Queues records; they are appended in one write after the flush delay. Resolves once written;
+   * rejects when the write failed (the lines stay queued and are written again) or was fenced off.
+   * `now` is the time compaction measures ages from when this append pushes the file past maxBytes.
+   */
+  append(records: readonly HistoryRecord[], now?: number): Promise<void> {
+    if (now !== undefined) this.clock = () => now;
+    if (!records.length) return this.flushed ?? this.writing.then(() => undefined);
     for (const r of records) this.pending.push(encodeRecord(r));
+    if (this.pending.length > MAX_PENDING) {
+      const drop = this.pending.length - MAX_PENDING;
+      this.pending.splice(0, drop);
+      this.droppedLines += drop;
+    }
     if (!this.flushed) {
       this.flushed = new Promise<void>((resolve, reject) => {
         this.flushTimer = setTimeout(() => this.flush().then(resolve, reject), this.flushDelayMs);
@@ -214,16 +238,48 @@ export class HistoryStore {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.flushed = undefined;
-    if (!this.pending.length) return this.writing;
-    const text = (this.needsNewline ? '\n' : '') + this.pending.join('\n') + '\n';
-    this.pending = [];
-    this.needsNewline = false;
-    const job = this.writing.then(async () => {
-      await fsp.mkdir(path.dirname(this.file), { recursive: true });
-      await fsp.appendFile(this.file, text, 'utf8');
-    });
+    if (!this.pending.length) return this.writing.then(() => undefined);
+    const job = this.writing.then(() => this.writePending());
     this.writing = job.catch(() => undefined);
     return job;
+  }
+
+  private async writePending(): Promise<void> {
+    if (!this.pending.length) return;
+    const lines = this.pending;
+    this.pending = [];
+    try {
+      if (this.opts.fence && !(await this.opts.fence())) throw new FencedError();
+      const text = (this.needsNewline ? '\n' : '') + lines.join('\n') + '\n';
+      await fsp.mkdir(path.dirname(this.file), { recursive: true });
+      await fsp.appendFile(this.file, text, { encoding: 'utf8', mode: MODE });
+      this.needsNewline = false;
+      if (this.knownSize !== undefined) this.knownSize += Buffer.byteLength(text);
+    } catch (e) {
+      // Put the batch back in front of anything queued since, and try again later.
+      this.pending = [...lines, ...this.pending];
+      this.scheduleRetry();
+      throw e;
+    }
+    if ((this.knownSize ?? (await this.size())) > this.maxBytes) await this.compactNow(this.clock());
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.flush().catch(() => undefined);
+    }, this.opts.retryDelayMs ?? 5000);
+    this.retryTimer.unref?.();
+  }
+
+  /** Forgets queued lines (this window stopped probing: the new prober's history is the record). */
+  dropPending(): number {
+    const n = this.pending.length;
+    this.pending = [];
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    return n;
   }
 
   async size(): Promise<number> {
@@ -234,20 +290,89 @@ export class HistoryStore {
     }
   }
 
-  /** Rewrites the log with roll-ups; atomic (temp file + rename). Returns the records kept. */
-  compact(now: number): Promise<HistoryRecord[]> {
-    void this.flush();
-    const job = this.writing.then(async () => {
-      const { records } = await this.load();
-      const kept = compactRecords(records, now - this.rawRetentionMs, now - this.maxAgeMs);
-      await replaceFileAtomically(this.file, kept.map((r) => encodeRecord(r) + '\n').join(''));
-      this.needsNewline = false;
-      return kept;
-    });
-    this.writing = job.then(
-      () => undefined,
-      () => undefined,
-    );
+  /**
+   * Rewrites the log with roll-ups and within the size budget; atomic (temp file, fsync, rename,
+   * fsync of the folder). Runs after queued appends; returns what it kept.
+   */
+  compact(now: number): Promise<{ records: number; bytes: number }> {
+    void this.flush().catch(() => undefined);
+    const job = this.writing.then(() => this.compactNow(now));
+    this.writing = job.catch(() => undefined);
     return job;
+  }
+
+  private async compactNow(now: number): Promise<{ records: number; bytes: number }> {
+    if (this.opts.fence && !(await this.opts.fence())) throw new FencedError();
+    // Pass 1: how many bytes of raw samples each minute holds, newest last, to know how far back raw
+    // samples fit in half the budget (the rest of the budget is for roll-ups and new appends).
+    const rawBefore = now - this.rawRetentionMs;
+    const dropBefore = now - this.maxAgeMs;
+    const perMinute = new Map<number, number>();
+    await this.stream((batch) => {
+      for (const r of batch) {
+        if (r.kind !== 'sample' || r.sample.t < rawBefore) continue;
+        const m = Math.floor(r.sample.t / MINUTE);
+        perMinute.set(m, (perMinute.get(m) ?? 0) + encodeRecord(r).length + 1);
+      }
+    });
+    let cut = rawBefore;
+    let budget = this.maxBytes / 2;
+    for (const m of [...perMinute.keys()].sort((a, b) => b - a)) {
+      budget -= perMinute.get(m)!;
+      if (budget < 0) {
+        cut = Math.max(rawBefore, (m + 1) * MINUTE);
+        break;
+      }
+    }
+    // Pass 2: roll up what is older than the cut; raw samples after it go to a side file in file order.
+    const compactor = new Compactor(cut, dropBefore);
+    const side = `${this.file}.${process.pid}.raw.tmp`;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const sideHandle = await fsp.open(side, 'w', MODE);
+    let kept = 0;
+    try {
+      let chain = Promise.resolve();
+      await this.stream((batch) => {
+        const lines: string[] = [];
+        for (const r of batch) {
+          const raw = compactor.add(r);
+          if (raw) lines.push(encodeRecord(raw));
+        }
+        kept += lines.length;
+        if (lines.length) chain = chain.then(() => sideHandle.write(lines.join('\n') + '\n').then(() => undefined));
+      });
+      await chain;
+    } finally {
+      await sideHandle.close();
+    }
+    try {
+      const rollups = compactor.rollupRecords();
+      await writeDurably(tmp, rollups.map((r) => encodeRecord(r) + '\n').join(''), MODE);
+      // Append the raw part by streaming the side file, then flush it all before the rename.
+      const out = await fsp.open(tmp, 'a');
+      try {
+        for await (const chunk of createReadStream(side, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) await out.write(chunk);
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      // The lease may have moved while this ran: a window that lost it must not replace the file.
+      if (this.opts.fence && !(await this.opts.fence())) throw new FencedError();
+      await fsp.rename(tmp, this.file);
+      await syncFolder(path.dirname(this.file));
+      this.needsNewline = false;
+      const bytes = (await fsp.stat(this.file)).size;
+      this.knownSize = bytes;
+      return { records: rollups.length + kept, bytes };
+    } finally {
+      await fsp.rm(side, { force: true }).catch(() => undefined);
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Stops the retry timer (the window is closing; queued lines are written by a last flush). */
+  dispose(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 }

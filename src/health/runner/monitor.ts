@@ -119,13 +119,23 @@ export class HealthMonitor {
 
   /** Rebuilds every endpoint's state from history records (load, or a reader's full re-read). */
   replay(records: readonly HistoryRecord[], skipped = 0): void {
-    this.historySkippedLines = skipped;
+    this.beginReplay();
+    this.ingestBatch(records);
+    this.endReplay(skipped);
+  }
+
+  /** Starts rebuilding from history streamed in batches (ingestForeign each, then endReplay). */
+  beginReplay(): void {
     for (const rt of this.runtimes.values()) {
       rt.index = new SlaIndex();
       rt.recent = [];
       rt.tracker = new EndpointTracker(rt.cfg.name, rt.cfg.failureThreshold, flapOptionsFor(rt.cfg.intervalMs));
     }
-    this.ingestQuietly(records);
+  }
+
+  endReplay(skipped: number): void {
+    this.historySkippedLines = skipped;
+    this.changed();
   }
 
   /** Records read from another window's log (no events: that window notifies). */
@@ -142,6 +152,16 @@ export class HealthMonitor {
       this.replaying = false;
     }
     this.changed();
+  }
+
+  /** A streamed batch during replay: state only, no repaint per batch. */
+  ingestBatch(records: readonly HistoryRecord[]): void {
+    this.replaying = true;
+    try {
+      for (const r of records) this.ingestRecord(r);
+    } finally {
+      this.replaying = false;
+    }
   }
 
   private ingestRecord(r: HistoryRecord): void {
@@ -283,7 +303,10 @@ export class HealthMonitor {
     try {
       await this.opts.store.append([rec]);
     } catch (e) {
-      this.opts.log?.('error', `Health: could not write history (${(e as Error).message}); results stay in memory.`);
+      this.opts.log?.(
+        'error',
+        `Health: could not write history (${(e as Error).message}); the results are kept and written again shortly.`,
+      );
     }
   }
 
@@ -342,5 +365,6 @@ export class HealthMonitor {
     this.stopProbing();
     if (this.ownMatcher) this.matcher.dispose();
     void this.opts.store.flush().catch(() => undefined);
+    this.opts.store.dispose();
   }
 }

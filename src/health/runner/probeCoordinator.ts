@@ -1,7 +1,6 @@
 // Which window probes, and what the others read: the lease decides the role; the prober runs the
 // monitor's checks and compacts the history, a reader tails the history the prober writes and feeds
 // it to its own monitor. No `vscode` import: the glue hears about role changes through callbacks.
-import { promises as fsp } from 'fs';
 import type { HealthConfig } from '../model/healthConfig';
 import type { HealthSnapshot } from '../model/snapshot';
 import { HOUR } from '../model/slaMath';
@@ -70,19 +69,17 @@ export class ProbeCoordinator {
     return this.competing ? undefined : this.host.isTrusted() ? undefined : UNTRUSTED_REASON;
   }
 
+  /** Rebuilds the monitor's state from the whole history, streamed (the file may be large). */
   async loadHistory(): Promise<void> {
-    const { records, skipped, offset } = await this.store.load();
-    this.monitor.replay(records, skipped);
-    this.tailOffset = offset;
-    try {
-      this.tailIno = (await fsp.stat(this.store.file)).ino;
-    } catch {
-      this.tailIno = undefined;
-    }
-    if (skipped)
+    this.monitor.beginReplay();
+    const r = await this.store.stream((batch) => this.monitor.ingestBatch(batch));
+    this.monitor.endReplay(r.skipped);
+    this.tailOffset = r.offset;
+    this.tailIno = r.ino;
+    if (r.skipped)
       this.host.log(
         'warn',
-        `Health: skipped ${skipped} unreadable line(s) in ${this.store.file} (an interrupted write); the rest of the history is intact.`,
+        `Health: skipped ${r.skipped} unreadable line(s) in ${this.store.file} (an interrupted write); the rest of the history is intact.`,
       );
   }
 
@@ -99,6 +96,9 @@ export class ProbeCoordinator {
     } else {
       this.role = 'reader';
       this.monitor.stopProbing();
+      // Results this window took after it lost the lease overlap the new prober's: its history is the record.
+      const dropped = this.store.dropPending();
+      if (dropped) this.host.log('info', `Health: ${dropped} result(s) of this window were not written: another window probes now.`);
       if (this.compactTimer) clearInterval(this.compactTimer);
       await this.loadHistory();
       this.startTail();
@@ -119,11 +119,20 @@ export class ProbeCoordinator {
   }
 
   async tail(): Promise<void> {
-    const r = await this.store.readFrom(this.tailOffset, this.tailIno);
+    let reset = false;
+    const r = await this.store.readFrom(
+      this.tailOffset,
+      this.tailIno,
+      (batch) => (reset ? this.monitor.ingestBatch(batch) : this.monitor.ingestForeign(batch)),
+      () => {
+        // The prober compacted (replaced) the file: rebuild from the new one.
+        reset = true;
+        this.monitor.beginReplay();
+      },
+    );
+    if (reset) this.monitor.endReplay(r.skipped);
     this.tailOffset = r.offset;
     this.tailIno = r.ino;
-    if (r.reset) this.monitor.replay(r.records);
-    else this.monitor.ingestForeign(r.records);
     await this.host.afterTail?.();
   }
 
@@ -132,7 +141,7 @@ export class ProbeCoordinator {
       // Hourly: roll up raw samples past their retention once the log is worth rewriting.
       if ((await this.store.size()) > 1024 * 1024) {
         const kept = await this.store.compact(Date.now());
-        this.host.log('info', `Health: compacted history to ${kept.length} records.`);
+        this.host.log('info', `Health: compacted history to ${kept.records} records (${Math.round(kept.bytes / 1024)} KiB).`);
       }
     } catch (e) {
       this.host.log('error', `Health: history compaction failed, the log is unchanged: ${(e as Error).message}`);

@@ -66,7 +66,12 @@ export class LoopbackHttp {
 
 export class LoopbackTcp {
   port = 0;
-  private readonly server = net.createServer((s) => s.end());
+  /** Hears every connection as it is accepted. */
+  onConnection?: () => void;
+  private readonly server = net.createServer((s) => {
+    this.onConnection?.();
+    s.end();
+  });
   async start(): Promise<this> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
     this.port = (this.server.address() as net.AddressInfo).port;

@@ -10,6 +10,7 @@ import { click, domText, hasRig, screenshot, waitFor, webviewText } from '../../
 import { LoopbackHttp, LoopbackTcp, closedPort, selfSignedCertificate } from '../../../unit/health/loopbackServers';
 import { startMoto, MOTO_CREDENTIALS, type MotoServer } from '../../../support/motoServer';
 import type { HealthApi } from '../../../../src/health';
+import { Lease } from '../../../../src/health/runner/lease';
 import { formatMoney } from '../../../../src/health/model/statusText';
 
 const DAY = 86_400_000;
@@ -48,24 +49,32 @@ function hostLogFiles(): string[] {
     .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
 }
 
+/** The other window of the lease tests: a real Lease on the same lock folder, renewing while it "runs". */
+let otherWindow: { lease: Lease; renewing: ReturnType<typeof setInterval> } | undefined;
+
 /**
- * Another window takes the probe lease and renews it, as a real window does (a single write could be
- * overwritten by this window's own renewal in flight; the renewals settle it), until this one reads.
+ * Another window takes the probe lease. A lock that is held cannot be taken, so this window first
+ * looks hung to it (its lease file not renewed: its modification time set back), and the other window
+ * takes over as it would from a hung window; then it renews, and this window becomes a reader.
  */
 async function otherWindowTakesLease(api: HealthApi): Promise<void> {
-  const renew = () => fs.writeFileSync(api.files().lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
-  renew();
-  const renewing = setInterval(renew, 200);
-  try {
-    await waitFor('reader role', () => api.role() === 'reader', 10_000);
-  } finally {
-    clearInterval(renewing);
-  }
+  const dir = api.files().lease;
+  const lease = new Lease(dir, 'other-window', 60_000);
+  await waitFor('the other window holding the lease', async () => {
+    for (const f of fs.readdirSync(dir)) fs.utimesSync(path.join(dir, f), 0, 0);
+    return lease.tryAcquire();
+  });
+  otherWindow = { lease, renewing: setInterval(() => void lease.tryAcquire().catch(() => undefined), 200) };
+  await waitFor('reader role', () => api.role() === 'reader', 10_000);
 }
 
-/** The other window closes without releasing: its lease goes stale and this window probes again. */
+/** The other window closes (releasing the lease): this window probes again. */
 async function otherWindowGoesAway(api: HealthApi): Promise<void> {
-  fs.writeFileSync(api.files().lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() - 1 }));
+  if (otherWindow) {
+    clearInterval(otherWindow.renewing);
+    await otherWindow.lease.release();
+    otherWindow = undefined;
+  }
   await waitFor('prober again', () => api.role() === 'prober', 10_000);
 }
 
@@ -252,7 +261,8 @@ endpoints:
       await vscode.commands.executeCommand('opsdeck.forgetHealthHeaderAnswers');
       await vscode.commands.executeCommand('opsdeck.setHealthSecret', 'api-token', 'Bearer s3cret-value', origin);
       process.env.OPSDECK_TEST_HEADER = 'from-env';
-      await writeConfig(`
+      // Not awaited: "Reload" checks at once, and that check waits for the user's answer below.
+      const reloaded = writeConfig(`
 defaults: { interval: 200ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
 endpoints:
   - name: secure
@@ -275,6 +285,7 @@ endpoints:
       assert.ok(question.includes(origin), question);
       assert.strictEqual(secure.lastHeaders['x-env'], undefined, 'nothing was sent before the answer');
       await click('.notification-toast .monaco-button:text-is("Allow")');
+      await reloaded;
       await waitFor(
         'headers received over https',
         () => secure.lastHeaders.authorization === 'Bearer s3cret-value' && secure.lastHeaders['x-env'] === 'from-env',
