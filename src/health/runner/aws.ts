@@ -15,9 +15,28 @@ export interface AwsClients {
   dispose(): void;
 }
 
-export function createClients(aws: AwsConfig, fallbackRegion = 'us-east-1'): AwsClients {
+export interface AwsTimeouts {
+  /** Giving up on opening the connection. */
+  connectionTimeoutMs: number;
+  /** Giving up on one request's answer (the SDK retries up to its attempts). */
+  requestTimeoutMs: number;
+  /** Giving up on a whole poll (every call of it, retries included): the next poll is scheduled anyway. */
+  pollDeadlineMs: number;
+}
+
+export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, pollDeadlineMs: 90_000 };
+
+export function createClients(aws: AwsConfig, fallbackRegion = 'us-east-1', timeouts: Partial<AwsTimeouts> = {}): AwsClients {
   const region = aws.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? fallbackRegion;
-  const common = { region, profile: aws.profile, maxAttempts: 3, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}) };
+  const t = { ...DEFAULT_AWS_TIMEOUTS, ...timeouts };
+  // Without these the SDK waits forever for an endpoint that accepted the connection and went silent.
+  const requestHandler = {
+    connectionTimeout: t.connectionTimeoutMs,
+    requestTimeout: t.requestTimeoutMs,
+    throwOnRequestTimeout: true,
+    socketTimeout: t.requestTimeoutMs,
+  };
+  const common = { region, profile: aws.profile, maxAttempts: 3, requestHandler, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}) };
   const cloudWatch = new CloudWatchClient(common);
   // Cost Explorer is served from us-east-1 whatever the workload's region.
   const costExplorer = new CostExplorerClient({ ...common, region: aws.endpoint ? region : 'us-east-1' });
@@ -51,6 +70,31 @@ const THROTTLED = [
   'RequestThrottled',
 ];
 
+/** A poll (or a cost refresh) that ran past its deadline. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError';
+}
+
+/**
+ * Runs `work` with an abort signal that fires after `ms`, and rejects with a DeadlineError then even
+ * if the work ignores the signal: a hung call cannot hold the caller past its deadline.
+ */
+export async function withDeadline<T>(ms: number, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      ac.abort();
+      reject(new DeadlineError(`${what} did not answer within ${Math.round(ms / 1000)} s`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(ac.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Turns an SDK error into a problem a person can act on. */
 export function classifyAwsError(e: unknown, profile?: string): AwsProblem {
   const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -80,6 +124,11 @@ export function classifyAwsError(e: unknown, profile?: string): AwsProblem {
     };
   if (THROTTLED.includes(name) || err?.$metadata?.httpStatusCode === 429)
     return { kind: 'throttled', message: `AWS is throttling requests (${name || 'HTTP 429'}); OpsDeck is backing off.` };
+  if (name === 'DeadlineError' || /timeout|timed out/i.test(`${name} ${msg}`))
+    return {
+      kind: 'unreachable',
+      message: `The AWS API did not answer in time (${msg}). OpsDeck tries again at the next poll; check the network, a proxy, or aws.endpoint in .opsdeck/health.yaml.`,
+    };
   if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|socket hang up|TimeoutError/i.test(`${name} ${msg}`))
     return {
       kind: 'unreachable',
@@ -109,6 +158,7 @@ export async function describeAlarms(
   cw: CloudWatchClient,
   names: readonly string[],
   prefixes: readonly string[],
+  signal?: AbortSignal,
 ): Promise<AlarmSnapshot[]> {
   const out = new Map<string, AlarmSnapshot>();
   const add = (a: MetricAlarm) => {
@@ -124,7 +174,9 @@ export async function describeAlarms(
   const page = async (input: { AlarmNames?: string[]; AlarmNamePrefix?: string }) => {
     let token: string | undefined;
     do {
-      const r = await cw.send(new DescribeAlarmsCommand({ ...input, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, NextToken: token }));
+      const r = await cw.send(new DescribeAlarmsCommand({ ...input, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, NextToken: token }), {
+        abortSignal: signal,
+      });
       (r.MetricAlarms ?? []).forEach(add);
       token = r.NextToken;
     } while (token);
@@ -140,6 +192,7 @@ export async function getMetricSeries(
   metrics: readonly MetricConfig[],
   now: number,
   lookbackMs = 7 * DAY,
+  signal?: AbortSignal,
 ): Promise<Map<string, Array<[number, number]>>> {
   const out = new Map<string, Array<[number, number]>>();
   if (!metrics.length) return out;
@@ -169,6 +222,7 @@ export async function getMetricSeries(
           ScanBy: 'TimestampAscending',
           NextToken: token,
         }),
+        { abortSignal: signal },
       );
       for (const res of r.MetricDataResults ?? []) {
         const pts = out.get(res.Id ?? '');
@@ -204,11 +258,11 @@ function amountOf(metrics: Record<string, { Amount?: string; Unit?: string }> | 
   return { amount: m?.Amount ? Number(m.Amount) : 0, unit: m?.Unit };
 }
 
-async function allResults(ce: CostExplorerClient, input: GetCostAndUsageCommandInput): Promise<ResultByTime[]> {
+async function allResults(ce: CostExplorerClient, input: GetCostAndUsageCommandInput, signal?: AbortSignal): Promise<ResultByTime[]> {
   const out: ResultByTime[] = [];
   let token: string | undefined;
   do {
-    const r = await ce.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }));
+    const r = await ce.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }), { abortSignal: signal });
     out.push(...(r.ResultsByTime ?? []));
     token = r.NextPageToken;
   } while (token);
@@ -219,17 +273,21 @@ async function allResults(ce: CostExplorerClient, input: GetCostAndUsageCommandI
  * Two Cost Explorer queries (each billed): daily cost by group over the last 30 days (enough for the
  * month to date and a trend early in the month), and, when a stack tag is named, this month by tag.
  */
-export async function fetchCost(ce: CostExplorerClient, cost: CostConfig, now: number): Promise<CostData> {
+export async function fetchCost(ce: CostExplorerClient, cost: CostConfig, now: number, signal?: AbortSignal): Promise<CostData> {
   const today = ymd(now);
   const monthFirst = `${today.slice(0, 8)}01`;
   const start = ymd(Math.min(Date.parse(`${monthFirst}T00:00:00Z`), now - 30 * DAY));
   const end = ymd(now + DAY);
-  const results = await allResults(ce, {
-    TimePeriod: { Start: start, End: end },
-    Granularity: 'DAILY',
-    Metrics: [METRIC],
-    GroupBy: [{ Type: 'DIMENSION', Key: cost.groupBy }],
-  });
+  const results = await allResults(
+    ce,
+    {
+      TimePeriod: { Start: start, End: end },
+      Granularity: 'DAILY',
+      Metrics: [METRIC],
+      GroupBy: [{ Type: 'DIMENSION', Key: cost.groupBy }],
+    },
+    signal,
+  );
   let currency = cost.currency;
   const daily: DailyCost[] = [];
   const groups = new Map<string, number>();
@@ -257,12 +315,16 @@ export async function fetchCost(ce: CostExplorerClient, cost: CostConfig, now: n
   const byGroup = [...groups.entries()].map(([name, amount]) => ({ name, amount })).sort((a, b) => b.amount - a.amount);
   let byStack: CostData['byStack'];
   if (cost.stackTag) {
-    const tagResults = await allResults(ce, {
-      TimePeriod: { Start: monthFirst, End: end },
-      Granularity: 'MONTHLY',
-      Metrics: [METRIC],
-      GroupBy: [{ Type: 'TAG', Key: cost.stackTag }],
-    });
+    const tagResults = await allResults(
+      ce,
+      {
+        TimePeriod: { Start: monthFirst, End: end },
+        Granularity: 'MONTHLY',
+        Metrics: [METRIC],
+        GroupBy: [{ Type: 'TAG', Key: cost.stackTag }],
+      },
+      signal,
+    );
     const stacks = new Map<string, number>();
     for (const r of tagResults)
       for (const g of r.Groups ?? []) {

@@ -5,7 +5,17 @@
 import type { AwsConfig, HealthConfig } from '../model/healthConfig';
 import type { AlarmSnapshot, AwsProblem } from '../model/snapshot';
 import { HOUR } from '../model/slaMath';
-import { AwsClients, Backoff, classifyAwsError, createClients, describeAlarms, getMetricSeries } from './aws';
+import {
+  AwsClients,
+  AwsTimeouts,
+  Backoff,
+  DEFAULT_AWS_TIMEOUTS,
+  classifyAwsError,
+  createClients,
+  describeAlarms,
+  getMetricSeries,
+  withDeadline,
+} from './aws';
 import { CloudWatchShare, cloudWatchShareKey, shareMaxAgeMs } from './cloudWatchShare';
 import type { Role } from './probeCoordinator';
 
@@ -19,6 +29,8 @@ export interface AwsPollerHost {
   changed(): void;
   /** A new AWS problem to tell the user about (once, not once per poll). */
   showProblem(message: string): void;
+  /** Client timeouts and the deadline of one poll (defaults: DEFAULT_AWS_TIMEOUTS). */
+  timeouts?: Partial<AwsTimeouts>;
 }
 
 export class AwsPoller {
@@ -58,7 +70,7 @@ export class AwsPoller {
     const key = JSON.stringify(aws);
     if (force || key !== this.clientsKey || !this.clients) {
       this.clients?.dispose();
-      this.clients = createClients(aws);
+      this.clients = createClients(aws, undefined, this.host.timeouts);
       this.clientsKey = key;
       this.lastProblemShown = undefined;
     }
@@ -100,18 +112,26 @@ export class AwsPoller {
       }
     }
     let throttled = false;
+    const deadlineMs = { ...DEFAULT_AWS_TIMEOUTS, ...this.host.timeouts }.pollDeadlineMs;
     try {
-      // Nothing asked for (config changed): nothing shown, rather than the last config's alarms.
-      this.alarms =
-        cfg.alarms.names.length || cfg.alarms.prefixes.length
-          ? await describeAlarms(clients.cloudWatch, cfg.alarms.names, cfg.alarms.prefixes)
-          : [];
+      // One deadline for the whole poll: a hung call cannot keep the next poll from being scheduled.
+      const { alarms, points } = await withDeadline(deadlineMs, 'CloudWatch', async (signal) => ({
+        // Nothing asked for (config changed): nothing shown, rather than the last config's alarms.
+        alarms:
+          cfg.alarms.names.length || cfg.alarms.prefixes.length
+            ? await describeAlarms(clients.cloudWatch, cfg.alarms.names, cfg.alarms.prefixes, signal)
+            : [],
+        points: cfg.metrics.length
+          ? await getMetricSeries(clients.cloudWatch, cfg.metrics, Date.now(), this.host.lookbackDays() * 24 * HOUR, signal)
+          : new Map<string, Array<[number, number]>>(),
+      }));
+      if (gen !== this.generation || this.disposed) return;
+      this.alarms = alarms;
       this.alarmsAsOf = Date.now();
-      this.metricPoints = cfg.metrics.length
-        ? await getMetricSeries(clients.cloudWatch, cfg.metrics, Date.now(), this.host.lookbackDays() * 24 * HOUR)
-        : new Map();
+      this.metricPoints = points;
       this.setProblem(undefined);
     } catch (e) {
+      if (gen !== this.generation || this.disposed) return;
       const p = classifyAwsError(e, this.host.resolveAws(cfg).profile);
       throttled = p.kind === 'throttled';
       this.setProblem(p);

@@ -5,7 +5,7 @@ import type { AwsConfig, HealthConfig } from '../model/healthConfig';
 import type { AwsProblem, CostSnapshot } from '../model/snapshot';
 import { HOUR } from '../model/slaMath';
 import { formatMoney } from '../model/statusText';
-import { AwsClients, classifyAwsError, fetchCost } from './aws';
+import { AwsClients, DEFAULT_AWS_TIMEOUTS, classifyAwsError, fetchCost, withDeadline } from './aws';
 import { CostCache, costCacheKey, costSnapshot, isStale } from './costCache';
 import type { Role } from './probeCoordinator';
 
@@ -61,7 +61,9 @@ export class CostRefresher {
     if (!due || !clients) return this.host.changed();
     if (!this.host.isTrusted()) return;
     try {
-      const data = await fetchCost(clients.costExplorer, cfg.cost, now);
+      const data = await withDeadline(DEFAULT_AWS_TIMEOUTS.pollDeadlineMs, 'Cost Explorer', (signal) =>
+        fetchCost(clients.costExplorer, cfg.cost, now, signal),
+      );
       await this.cache.write(key, data);
       this.cost = costSnapshot(data, cfg.cost, now, false);
       this.problem = undefined;

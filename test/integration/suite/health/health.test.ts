@@ -258,7 +258,10 @@ endpoints:
     const health = vscode.workspace.getConfiguration('opsdeck.health');
     await health.update('notifications', false, vscode.ConfigurationTarget.Workspace); // only the question pops up
     try {
+      // Earlier tests' error toasts stay until closed and would keep the question out of sight.
+      await vscode.commands.executeCommand('notifications.clearAll');
       await vscode.commands.executeCommand('opsdeck.forgetHealthHeaderAnswers');
+      await vscode.commands.executeCommand('notifications.clearAll');
       await vscode.commands.executeCommand('opsdeck.setHealthSecret', 'api-token', 'Bearer s3cret-value', origin);
       process.env.OPSDECK_TEST_HEADER = 'from-env';
       // Not awaited: "Reload" checks at once, and that check waits for the user's answer below.
@@ -279,12 +282,16 @@ endpoints:
 `);
       // The environment value waits for the user: OpsDeck asks once for the origin.
       const question = await waitFor('the question about sending OPSDECK_TEST_HEADER', async () => {
-        const t = await domText('.notification-toast');
+        const t = await domText('.notifications-toasts .notification-toast');
         return t.includes('OPSDECK_TEST_HEADER') ? t : undefined;
+      }).catch(async (e: Error) => {
+        await screenshot('health-header-question-missing');
+        throw e;
       });
+      await screenshot('health-header-question');
       assert.ok(question.includes(origin), question);
       assert.strictEqual(secure.lastHeaders['x-env'], undefined, 'nothing was sent before the answer');
-      await click('.notification-toast .monaco-button:text-is("Allow")');
+      await click('.notifications-toasts .notification-toast .monaco-button:text-is("Allow")');
       await reloaded;
       await waitFor(
         'headers received over https',
