@@ -37,7 +37,7 @@ const EMPTY_CONFIG: HealthConfig = {
 };
 
 export class HealthService implements vscode.Disposable {
-  readonly settings = new HealthSettings();
+  readonly settings: HealthSettings;
   readonly awsSettings = new AwsSettings();
   readonly costSettings = new CostSettings();
   readonly storageDir: string;
@@ -71,6 +71,7 @@ export class HealthService implements vscode.Disposable {
     private readonly ctx: OpsDeckContext,
     private readonly folder: vscode.WorkspaceFolder | undefined,
   ) {
+    this.settings = new HealthSettings(folder?.uri);
     // History and lease live in global storage (shared by all windows), keyed by the workspace folder.
     const key = createHash('sha256')
       .update(folder?.uri.toString() ?? 'no-folder')

@@ -1,10 +1,12 @@
 // Typed access to the opsdeck.health.*, opsdeck.aws.* and opsdeck.cost.* settings.
+import type { Uri } from 'vscode';
 import { ConfigSection } from '../config';
 import { DEFAULT_MIN_INTERVAL_MS, ProbePolicy } from './model/probePolicy';
 
 export class HealthSettings extends ConfigSection {
-  constructor() {
-    super('opsdeck.health');
+  /** `folder`: the workspace folder (opsdeck.health.configFile is resource-scoped). */
+  constructor(folder?: Uri) {
+    super('opsdeck.health', folder);
   }
   /** Workspace-relative path of the health configuration file. */
   get configFile(): string {

@@ -608,4 +608,15 @@ aws:
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
+
+  it('reads resource-scoped settings with the workspace folder as scope (no warning in the host log)', async () => {
+    // opsdeck.health.configFile is resource-scoped: read without its folder, VS Code logs a warning
+    // for every read (and a multi-root window could get the wrong folder's value).
+    await vscode.commands.executeCommand('opsdeck.refreshHealth');
+    const warnings = hostLogFiles()
+      .filter((f) => /exthost/.test(f))
+      .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+      .filter((l) => /resource scoped configuration without providing a resource/.test(l) && /'opsdeck\.health\./.test(l));
+    assert.deepStrictEqual(warnings, []);
+  });
 });
