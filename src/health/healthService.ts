@@ -84,7 +84,7 @@ export class HealthService implements vscode.Disposable {
     // Only the lease holder writes the history: every write asks the lease first (fencing).
     this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000, fence: () => this.lease.fence() });
     this.cloudWatchShare = new CloudWatchShare(path.join(this.storageDir, 'cloudwatch.json'));
-    this.maintenance = new MaintenanceStore(path.join(this.storageDir, 'maintenance.json'));
+    this.maintenance = new MaintenanceStore(path.join(this.storageDir, 'maintenance.json'), Date.now, (m) => log('warn', m));
     this.diagnostics = vscode.languages.createDiagnosticCollection('opsdeck-health');
     this.disposables.push(this.diagnostics, this.changeEmitter);
 

@@ -9,19 +9,35 @@ import { HOUR } from '../model/slaMath';
 const KEEP_MS = 35 * 24 * HOUR;
 
 export class MaintenanceStore {
+  private reported = false;
+
   constructor(
     readonly file: string,
     private readonly now: () => number = Date.now,
+    /** Told (once) when the file cannot be read, so the user knows why windows are missing. */
+    private readonly warn: (message: string) => void = () => undefined,
   ) {}
 
-  /** The windows on file; an unreadable or missing file reads as none. */
+  /** The windows on file; a missing file reads as none, an unreadable one too (with a warning). */
   async read(): Promise<MaintenanceWindow[]> {
+    let text: string;
     try {
-      const list = JSON.parse(await fsp.readFile(this.file, 'utf8')) as MaintenanceWindow[];
-      if (!Array.isArray(list)) return [];
+      text = await fsp.readFile(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    try {
+      const list = JSON.parse(text) as MaintenanceWindow[];
+      if (!Array.isArray(list)) throw new Error('not a list of maintenance windows');
+      this.reported = false;
       const t = this.now();
       return list.filter((m) => m && typeof m.startMs === 'number' && typeof m.endMs === 'number' && m.endMs > t - KEEP_MS);
-    } catch {
+    } catch (e) {
+      if (!this.reported)
+        this.warn(
+          `Health: ${this.file} cannot be read (${(e as Error).message}); maintenance windows started from the command palette are not applied until "Start Maintenance Window" writes a new one.`,
+        );
+      this.reported = true;
       return [];
     }
   }
