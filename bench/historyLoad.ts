@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   };
   const timer = setInterval(sample, 10);
   const started = performance.now();
-  let records = 0;
+  let records: number;
   let skipped = 0;
   const yaml = `endpoints:\n${Array.from({ length: endpoints }, (_, i) => `  - { name: ep${i}, url: "https://ep${i}.example/" }`).join('\n')}\n`;
   const monitor = new HealthMonitor({ store: new HistoryStore(path.join(path.dirname(file), 'unused.jsonl')) });
