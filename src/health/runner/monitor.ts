@@ -242,7 +242,8 @@ export class HealthMonitor {
     const ep = rt.cfg;
     try {
       const rec = await this.check(ep, started);
-      if (this.runtimes.get(ep.name) !== rt || !rec) return;
+      // A check that ends after this window stopped probing (it lost the lease) is the new prober's to record.
+      if (this.runtimes.get(ep.name) !== rt || !rec || !this.probing) return;
       await this.record(rt, rec);
     } catch (e) {
       this.opts.log?.('error', `Health: check of ${ep.name} failed unexpectedly: ${(e as Error).message}`);

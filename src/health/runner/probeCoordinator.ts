@@ -158,6 +158,11 @@ export class ProbeCoordinator {
     this.disposed = true;
     this.stopTail();
     if (this.compactTimer) clearInterval(this.compactTimer);
-    if (this.competing) void this.lease.release();
+    // Write what is queued while still holding the lease (the history is fenced), then let go.
+    if (this.competing)
+      void this.store
+        .flush()
+        .catch(() => undefined)
+        .then(() => this.lease.release());
   }
 }

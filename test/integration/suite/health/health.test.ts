@@ -281,8 +281,10 @@ endpoints:
     headers: { Authorization: { secret: never-set } }
 `);
       // The environment value waits for the user: OpsDeck asks once for the origin.
+      // Read in the notification centre: a toast may be held back when earlier tests left others behind.
       const question = await waitFor('the question about sending OPSDECK_TEST_HEADER', async () => {
-        const t = await domText('.notifications-toasts .notification-toast');
+        await vscode.commands.executeCommand('notifications.showList');
+        const t = await domText('.notifications-center .notification-list-item');
         return t.includes('OPSDECK_TEST_HEADER') ? t : undefined;
       }).catch(async (e: Error) => {
         await screenshot('health-header-question-missing');
@@ -291,7 +293,8 @@ endpoints:
       await screenshot('health-header-question');
       assert.ok(question.includes(origin), question);
       assert.strictEqual(secure.lastHeaders['x-env'], undefined, 'nothing was sent before the answer');
-      await click('.notifications-toasts .notification-toast .monaco-button:text-is("Allow")');
+      await click('.notifications-center .notification-list-item .monaco-button:text-is("Allow")');
+      await vscode.commands.executeCommand('notifications.hideList');
       await reloaded;
       await waitFor(
         'headers received over https',
