@@ -36,6 +36,25 @@ export default tseslint.config(
     },
   },
   {
+    // Pure logic (model/) and I/O without the editor (runner/) must load in plain Node: unit tests,
+    // benchmarks and child processes reach them without a VS Code host.
+    files: ['src/*/model/**', 'src/*/runner/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'child_process', message: 'Use src/shared/process.ts so commands are argument arrays with typed errors.' },
+            {
+              name: 'vscode',
+              message: 'model/ and runner/ stay free of the editor API: take what you need from the glue as callbacks or values.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/shared/process.ts', 'test/**', 'scripts/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -4,20 +4,20 @@
 //    their CPU is not counted): this process's CPU as a share of one core, and the probe's added
 //    latency over a bare http.get;
 //  - cost report from the cache, and a capacity prediction.
-import { spawn } from 'child_process';
+import { fork, spawn } from 'child_process';
 import { promises as fsp } from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { CostCache, costCacheKey, costSnapshot } from '../src/health/costCache';
-import type { CostData } from '../src/health/aws';
-import { capacityForecast } from '../src/health/forecast';
-import { HttpEndpoint, parseHealthConfig } from '../src/health/healthConfig';
-import { HistoryStore } from '../src/health/historyStore';
-import { HealthMonitor } from '../src/health/monitor';
-import { probeHttp } from '../src/health/probe';
-import { DAY, HOUR, MINUTE, Sample, SlaIndex, bucketize, slaReport } from '../src/health/slaMath';
-import { statusBarText, tooltipMarkdown } from '../src/health/statusText';
+import { CostCache, costCacheKey, costSnapshot } from '../src/health/runner/costCache';
+import type { CostData } from '../src/health/runner/aws';
+import { capacityForecast } from '../src/health/model/forecast';
+import { HttpEndpoint, parseHealthConfig } from '../src/health/model/healthConfig';
+import { HistoryStore } from '../src/health/runner/historyStore';
+import { HealthMonitor } from '../src/health/runner/monitor';
+import { probeHttp } from '../src/health/runner/probe';
+import { DAY, HOUR, MINUTE, Sample, SlaIndex, bucketize, slaReport } from '../src/health/model/slaMath';
+import { statusBarText, tooltipMarkdown } from '../src/health/model/statusText';
 
 interface R {
   name: string;
@@ -247,8 +247,84 @@ async function costAndCapacityBench(): Promise<R[]> {
   }
 }
 
+/**
+ * A 200 MB history file (200 endpoints, 5-second checks, as an old, never-compacted log could be):
+ * loaded the way the extension loads it, in a child process, reporting its peak memory; and, for
+ * comparison, read as one string and parsed into one array as loading did before.
+ */
+async function historyLoadBench(): Promise<R[]> {
+  const TARGET = Number(process.env.OPSDECK_BENCH_HISTORY_MB ?? 200) * 1024 * 1024;
+  const ENDPOINTS = 200;
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-bench-history-'));
+  const file = path.join(dir, 'history.jsonl');
+  try {
+    const out = await fsp.open(file, 'w');
+    let size = 0;
+    let t = Date.UTC(2026, 10, 1);
+    while (size < TARGET) {
+      const lines: string[] = [];
+      for (let e = 0; e < ENDPOINTS; e++) {
+        const ok = (t / 5000 + e) % 211 !== 0;
+        lines.push(
+          JSON.stringify({
+            e: `ep${e}`,
+            t,
+            ok: ok ? 1 : 0,
+            ms: 20 + ((t / 5000 + e * 7) % 180),
+            ...(ok ? {} : { err: 'HTTP 503 (expected 200-399)', st: 503 }),
+          }),
+        );
+      }
+      t += 5000;
+      const chunk = lines.join('\n') + '\n';
+      size += Buffer.byteLength(chunk);
+      await out.write(chunk);
+    }
+    await out.close();
+    const load = (mode: string) =>
+      new Promise<{ records: number; skipped: number; ms: number; peakRss: number; peakHeap: number; maxRssKb: number }>(
+        (resolve, reject) => {
+          const c = fork(path.join(__dirname, 'historyLoad.js'), [file, mode, String(ENDPOINTS)], {
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          });
+          c.once('message', (m) => resolve(m as never));
+          c.once('exit', (code) => (code ? reject(new Error(`history load (${mode}) exited with ${code}`)) : undefined));
+        },
+      );
+    const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
+    const streamed = await load('--stream');
+    const results: R[] = [
+      {
+        name: 'history file loaded',
+        value: mb(size),
+        unit: 'MiB',
+        note: `${streamed.records.toLocaleString('en-US')} records, ${ENDPOINTS} endpoints`,
+      },
+      {
+        name: 'history load (streamed): peak RSS',
+        value: mb(streamed.maxRssKb * 1024),
+        unit: 'MiB',
+        note: 'process.resourceUsage().maxRSS of the loading process',
+      },
+      { name: 'history load (streamed): peak heap used', value: mb(streamed.peakHeap), unit: 'MiB' },
+      { name: 'history load (streamed): time', value: Math.round(streamed.ms), unit: 'ms' },
+    ];
+    if (process.env.OPSDECK_BENCH_HISTORY_WHOLE === '1') {
+      const whole = await load('--whole');
+      results.push(
+        { name: 'history load (one string, before): peak RSS', value: mb(whole.maxRssKb * 1024), unit: 'MiB' },
+        { name: 'history load (one string, before): peak heap used', value: mb(whole.peakHeap), unit: 'MiB' },
+        { name: 'history load (one string, before): time', value: Math.round(whole.ms), unit: 'ms' },
+      );
+    }
+    return results;
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<R[]> {
-  return [...slaBench(), ...(await costAndCapacityBench()), ...(await overheadBench())];
+  return [...slaBench(), ...(await costAndCapacityBench()), ...(await overheadBench()), ...(await historyLoadBench())];
 }
 
 if (require.main === module) void run().then((r) => console.table(r));

@@ -3,14 +3,30 @@
 import * as vscode from 'vscode';
 
 export abstract class ConfigSection {
-  constructor(private readonly section: string) {}
+  /**
+   * `scope`: the workspace folder (or a file in it) that resource-scoped settings are read for; without
+   * it VS Code warns on every read of such a setting and a multi-root window gets an arbitrary folder's value.
+   */
+  constructor(
+    private readonly section: string,
+    private readonly scope?: vscode.Uri,
+  ) {}
 
   protected get<T>(key: string, fallback: T): T {
-    return vscode.workspace.getConfiguration(this.section).get<T>(key, fallback);
+    return vscode.workspace.getConfiguration(this.section, this.scope).get<T>(key, fallback);
+  }
+
+  /**
+   * The user's own value (user settings, or the default), never a workspace's: for settings that guard
+   * what a workspace may do. Their scope in package.json is `application` as well.
+   */
+  protected userValue<T>(key: string, fallback: T): T {
+    const i = vscode.workspace.getConfiguration(this.section, this.scope).inspect<T>(key);
+    return i?.globalValue ?? i?.defaultValue ?? fallback;
   }
 
   /** True when a change event touches this section. */
   affects(e: vscode.ConfigurationChangeEvent): boolean {
-    return e.affectsConfiguration(this.section);
+    return this.scope ? e.affectsConfiguration(this.section, this.scope) : e.affectsConfiguration(this.section);
   }
 }

@@ -1,6 +1,6 @@
 // Messages between the health dashboard webview and the extension, declared once for both sides.
 // No `vscode` import: media/webview/dashboard.ts bundles this file for the browser.
-import type { HealthSnapshot } from './model';
+import type { HealthSnapshot } from './model/snapshot';
 
 /** Extension → webview. */
 export type ToDashboard = { type: 'snapshot'; snapshot: HealthSnapshot } | { type: 'busy'; what: 'cost' | 'checks'; busy: boolean };

@@ -1,34 +1,30 @@
-// The health capability's engine room in the extension host: watches the config file, owns the
-// monitor, the lease, the history, AWS polling and the cost cache, and publishes one snapshot that
-// every view renders. Views subscribe to `onDidChange`; nothing else keeps its own copy of state.
+// The health capability's glue in the extension host: builds the collaborators (runner/), backs their
+// callbacks with the editor (secrets, notifications, trust, settings), watches the config file and
+// publishes one snapshot that every view renders. Views subscribe to `onDidChange`; the state itself
+// lives in the collaborators, each small enough for a unit test.
 import { createHash, randomUUID } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { replaceFileAtomically } from '../shared/atomicFile';
 import * as vscode from 'vscode';
 import type { OpsDeckContext } from '../context';
-import { AwsClients, Backoff, classifyAwsError, createClients, describeAlarms, fetchCost, getMetricSeries } from './aws';
-import { CloudWatchShare, cloudWatchShareKey, shareMaxAgeMs } from './cloudWatchShare';
-import { CostCache, costCacheKey, costSnapshot, isStale } from './costCache';
-import { TrackerEvent } from './endpointState';
-import { capacityForecast } from './forecast';
-import { EndpointConfig, HealthConfig, MaintenanceWindow, parseHealthConfig } from './healthConfig';
-import { HistoryStore } from './historyStore';
-import { Lease } from './lease';
-import { AlarmSnapshot, AwsProblem, CostSnapshot, HealthSnapshot, MetricSeriesSnapshot } from './model';
-import { HealthMonitor } from './monitor';
+import { composeSnapshot } from './model/composeSnapshot';
+import { AwsConfig, ConfigDiagnostic, HealthConfig, MaintenanceWindow, diagnosticAt } from './model/healthConfig';
+import type { HealthSnapshot } from './model/snapshot';
+import { AwsPoller } from './runner/awsPoller';
+import { CloudWatchShare } from './runner/cloudWatchShare';
+import { checkConfigText, loadHealthConfig } from './runner/configLoader';
+import { CostCache } from './runner/costCache';
+import { CostRefresher } from './runner/costRefresher';
+import { EnvConsent, HeaderResolver, encodeStoredSecret, originsUsingSecret } from './runner/headerResolver';
+import { HistoryStore } from './runner/historyStore';
+import { Lease } from './runner/lease';
+import { MaintenanceStore } from './runner/maintenanceStore';
+import { HealthMonitor } from './runner/monitor';
+import { NotificationLevel, NotificationRecord, Notifier } from './runner/notifier';
+import { ProbeCoordinator } from './runner/probeCoordinator';
 import { AwsSettings, CostSettings, HealthSettings } from './settings';
-import { HOUR } from './slaMath';
-import { formatDuration, formatMoney, overallOf, statusBarText } from './statusText';
 
-export interface NotificationRecord {
-  at: number;
-  kind: TrackerEvent['kind'] | 'aws' | 'budget';
-  endpoint?: string;
-  message: string;
-  /** False when muted, disabled or shown by another window. */
-  shown: boolean;
-}
+export type { NotificationRecord } from './runner/notifier';
 
 const EMPTY_CONFIG: HealthConfig = {
   endpoints: [],
@@ -41,44 +37,31 @@ const EMPTY_CONFIG: HealthConfig = {
 };
 
 export class HealthService implements vscode.Disposable {
-  readonly settings = new HealthSettings();
+  readonly settings: HealthSettings;
   readonly awsSettings = new AwsSettings();
   readonly costSettings = new CostSettings();
+  readonly storageDir: string;
   readonly monitor: HealthMonitor;
   readonly store: HistoryStore;
   readonly lease: Lease;
-  readonly storageDir: string;
   readonly cloudWatchShare: CloudWatchShare;
-  readonly notifications: NotificationRecord[] = [];
+  private readonly notifier: Notifier;
+  private readonly headers: HeaderResolver;
+  private readonly maintenance: MaintenanceStore;
+  private readonly coordinator: ProbeCoordinator;
+  private readonly aws: AwsPoller;
+  private readonly costs: CostRefresher;
   private readonly diagnostics: vscode.DiagnosticCollection;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private config: HealthConfig | undefined;
+  /** The file the running configuration came from (problems found while checking point into it). */
+  private loaded: { uri: vscode.Uri; text: string; diagnostics: ConfigDiagnostic[] } | undefined;
+  private readonly runtimeDiagnostics = new Map<string, ConfigDiagnostic>();
   private configProblem: string | undefined;
   private configExists = false;
-  private role: HealthSnapshot['role'] = 'idle';
-  private alarms: AlarmSnapshot[] = [];
-  private alarmsAsOf: number | undefined;
-  private metricPoints = new Map<string, Array<[number, number]>>();
-  private awsProblem: AwsProblem | undefined;
-  private lastAwsProblemShown: string | undefined;
-  private clients: AwsClients | undefined;
-  private clientsKey = '';
-  private awsTimer: ReturnType<typeof setTimeout> | undefined;
-  private awsBackoff = new Backoff(60_000);
-  private awsGeneration = 0;
-  private cost: CostSnapshot | undefined;
-  private costProblem: string | undefined;
-  private readonly costCache: CostCache;
   private costTimer: ReturnType<typeof setInterval> | undefined;
-  private costFetching: Promise<void> | undefined;
-  /** Month (YYYY-MM) for which the over-budget warning was shown: once a month, not once per refresh. */
-  private budgetWarned: string | undefined;
-  private tailTimer: ReturnType<typeof setInterval> | undefined;
-  private tailOffset = 0;
-  private tailIno: number | undefined;
-  private compactTimer: ReturnType<typeof setInterval> | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   /** Incremented on every published change: lets tests wait for "something new". */
@@ -88,119 +71,215 @@ export class HealthService implements vscode.Disposable {
     private readonly ctx: OpsDeckContext,
     private readonly folder: vscode.WorkspaceFolder | undefined,
   ) {
+    this.settings = new HealthSettings(folder?.uri);
     // History and lease live in global storage (shared by all windows), keyed by the workspace folder.
     const key = createHash('sha256')
       .update(folder?.uri.toString() ?? 'no-folder')
       .digest('hex')
       .slice(0, 16);
     this.storageDir = path.join(ctx.extension.globalStorageUri.fsPath, 'health', key);
-    this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000 });
-    this.lease = new Lease(path.join(this.storageDir, 'lease.json'), `${process.pid}-${randomUUID()}`, this.settings.leaseSeconds * 1000);
+    const log = (level: 'info' | 'warn' | 'error', m: string) => this.ctx.output[level](m);
+    const changed = () => this.changed();
+    this.lease = new Lease(path.join(this.storageDir, 'lease'), `${process.pid}-${randomUUID()}`, this.settings.leaseSeconds * 1000);
+    // Only the lease holder writes the history: every write asks the lease first (fencing).
+    this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000, fence: () => this.lease.fence() });
     this.cloudWatchShare = new CloudWatchShare(path.join(this.storageDir, 'cloudwatch.json'));
-    this.costCache = new CostCache(path.join(ctx.extension.globalStorageUri.fsPath, 'cost-cache.json'));
+    this.maintenance = new MaintenanceStore(path.join(this.storageDir, 'maintenance.json'), Date.now, (m) => log('warn', m));
     this.diagnostics = vscode.languages.createDiagnosticCollection('opsdeck-health');
     this.disposables.push(this.diagnostics, this.changeEmitter);
+
+    this.notifier = new Notifier({
+      show: (level, message, actions) => showMessage(level, message, actions),
+      log,
+      notificationsEnabled: () => this.settings.notifications,
+      openDashboard: () => void vscode.commands.executeCommand('opsdeck.openHealthDashboard'),
+      showLog: () => this.ctx.output.show(true),
+      mute: (endpoint) => this.mute(endpoint),
+    });
+    const headers = (this.headers = new HeaderResolver({
+      isTrusted: () => vscode.workspace.isTrusted,
+      getSecret: (k) => this.ctx.extension.secrets.get(secretKey(k)),
+      env: (name) => process.env[name],
+      readConsent: () => this.ctx.extension.workspaceState.get<EnvConsent>(ENV_CONSENT_KEY),
+      writeConsent: (c) => this.ctx.extension.workspaceState.update(ENV_CONSENT_KEY, c),
+      askToSendEnvironment: async (origin, variables) => {
+        this.ctx.output.info(`Health: asking whether ${variables.join(', ')} may be sent to ${origin}.`);
+        const choice = await vscode.window.showWarningMessage(
+          `OpsDeck: the health configuration sends the environment variable${variables.length === 1 ? '' : 's'} ${variables.join(', ')} to ${origin} in request headers. Allow it for this workspace?`,
+          ALLOW,
+          DONT_ALLOW,
+        );
+        return choice === ALLOW;
+      },
+    }));
     this.monitor = new HealthMonitor({
       store: this.store,
-      resolveHeaders: (ep) => this.resolveHeaders(ep),
-      log: (level, m) => this.ctx.output[level](m),
+      resolveHeaders: (ep) => headers.resolve(ep),
+      log,
+      onConfigProblem: (endpoint, message) => this.endpointProblem(endpoint, message),
     });
-    this.monitor.onEvent((e) => this.onTrackerEvent(e));
-    this.monitor.onChange(() => this.changed());
+    this.coordinator = new ProbeCoordinator(this.monitor, this.store, this.lease, {
+      log,
+      config: () => this.config,
+      isTrusted: () => vscode.workspace.isTrusted,
+      afterTail: () => this.readAdHocMaintenance(),
+      onRole: (role) => {
+        if (role === 'prober') void this.costs.refresh(false);
+        this.changed();
+      },
+    });
+    const resolveAws = (cfg: HealthConfig) => this.resolvedAws(cfg);
+    this.aws = new AwsPoller(this.cloudWatchShare, {
+      isTrusted: () => vscode.workspace.isTrusted,
+      role: () => this.coordinator.currentRole,
+      resolveAws,
+      lookbackDays: () => this.awsSettings.metricLookbackDays,
+      log,
+      changed,
+      showProblem: (message) => this.notifier.awsProblem(message),
+    });
+    this.costs = new CostRefresher(new CostCache(path.join(ctx.extension.globalStorageUri.fsPath, 'cost-cache.json')), {
+      config: () => this.config,
+      clients: () => this.aws.clients,
+      resolveAws,
+      role: () => this.coordinator.currentRole,
+      isTrusted: () => vscode.workspace.isTrusted,
+      minRefreshHours: () => this.costSettings.minRefreshHours,
+      log,
+      changed,
+      credentialsProblem: (p) => this.aws.setProblem(p),
+      overBudget: (message) => this.notifier.budget(message),
+    });
+    this.monitor.onEvent((e) =>
+      this.notifier.endpointEvent(e, { prober: this.coordinator.currentRole === 'prober', muted: this.monitor.isMuted(e.endpoint) }),
+    );
+    this.monitor.onChange(changed);
   }
 
   get configUri(): vscode.Uri | undefined {
     return this.folder && vscode.Uri.joinPath(this.folder.uri, ...this.settings.configFile.split('/'));
   }
 
+  get notifications(): ReadonlyArray<NotificationRecord> {
+    return this.notifier.records;
+  }
+
   async start(): Promise<void> {
     await fsp.mkdir(this.storageDir, { recursive: true });
-    const uri = this.configUri;
-    if (uri && this.folder) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, this.settings.configFile));
-      const reload = () => void this.reloadConfig();
-      watcher.onDidChange(reload);
-      watcher.onDidCreate(reload);
-      watcher.onDidDelete(reload);
-      this.disposables.push(watcher);
-      // Unsaved edits are validated as you type; only saved content is applied.
-      this.disposables.push(
-        vscode.workspace.onDidChangeTextDocument((e) => {
-          if (e.document.uri.toString() === uri.toString())
-            this.setDiagnostics(e.document.uri, parseHealthConfig(e.document.getText()).diagnostics);
-        }),
-      );
-      this.disposables.push(
-        vscode.workspace.onDidSaveTextDocument((d) => {
-          if (d.uri.toString() === uri.toString()) reload();
-        }),
-      );
-    }
+    this.watchConfigFile();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (this.settings.affects(e)) {
           this.lease.setTtl(this.settings.leaseSeconds * 1000);
           void this.reloadConfig();
         }
-        if (this.awsSettings.affects(e) && this.config) this.applyAws(this.config, true);
+        if (this.awsSettings.affects(e) && this.config) this.aws.apply(this.config, true);
       }),
     );
     this.disposables.push(
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
-        if (this.config) this.applyAws(this.config, true);
+        this.ctx.output.info('Health: the folder is trusted now; checks start.');
+        void this.coordinator.trustGranted().then(() => this.changed());
+        if (this.config) this.aws.apply(this.config, true);
       }),
     );
     await this.reloadConfig();
-    await this.loadHistory();
     await this.readAdHocMaintenance();
-    this.lease.onChange((held) => void this.onLease(held));
-    this.lease.start();
-    this.costTimer = setInterval(() => void this.refreshCost(false), 5 * 60_000);
+    await this.coordinator.start();
+    this.costTimer = setInterval(() => void this.costs.refresh(false), 5 * 60_000);
+  }
+
+  private watchConfigFile(): void {
+    const uri = this.configUri;
+    if (!uri || !this.folder) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.folder, this.settings.configFile));
+    const reload = () => void this.reloadConfig();
+    watcher.onDidChange(reload);
+    watcher.onDidCreate(reload);
+    watcher.onDidDelete(reload);
+    this.disposables.push(watcher);
+    // Unsaved edits are validated as you type; only saved content is applied.
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === uri.toString())
+          this.setDiagnostics(
+            e.document.uri,
+            checkConfigText(uri.fsPath, e.document.getText(), this.settings.configFile, this.settings.probePolicy).diagnostics,
+          );
+      }),
+    );
+    this.disposables.push(
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.uri.toString() === uri.toString()) reload();
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- configuration
 
   async reloadConfig(): Promise<void> {
-    const uri = this.configUri;
-    let text: string | undefined;
-    if (uri) {
-      try {
-        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      } catch {
-        text = undefined;
-      }
-    }
-    this.configExists = text !== undefined;
+    if (!this.folder) return this.applyMissing();
+    const loaded = await loadHealthConfig(this.folder.uri.fsPath, this.settings.configFile, this.settings.probePolicy);
+    // A refused path counts as configured: the Health view then shows why, not the welcome.
+    this.configExists = loaded.kind !== 'missing';
     void vscode.commands.executeCommand('setContext', 'opsdeck.health.configured', this.configExists);
-    if (text === undefined) {
-      this.config = undefined;
-      this.configProblem = undefined;
-      if (uri) this.diagnostics.delete(uri);
-      this.monitor.setConfig(EMPTY_CONFIG);
-      this.applyAws(EMPTY_CONFIG);
-      this.cost = undefined;
-      return this.changed();
+    const uri = vscode.Uri.file(loaded.file);
+    this.runtimeDiagnostics.clear();
+    if (loaded.kind === 'missing') {
+      this.diagnostics.delete(uri);
+      return this.applyMissing();
     }
-    const result = parseHealthConfig(text);
-    this.setDiagnostics(uri!, result.diagnostics);
-    if (!result.config) {
-      const first = result.diagnostics.find((d) => d.severity === 'error')!;
-      this.configProblem = `${this.settings.configFile} line ${first.line + 1}: ${first.message}${this.config ? ' (still running the last good configuration)' : ''}`;
+    if (loaded.kind === 'refused') {
+      // Nothing outside the folder is read or run; the views say which setting to fix.
+      this.applyMissing();
+      this.configProblem = loaded.problem;
+      this.ctx.output.warn(`Health: ${loaded.problem}`);
+      return;
+    }
+    this.loaded = { uri, text: loaded.text, diagnostics: loaded.diagnostics };
+    this.setDiagnostics(uri, loaded.diagnostics);
+    if (loaded.kind === 'invalid') {
+      this.configProblem = `${loaded.problem}${this.config ? ' (still running the last good configuration)' : ''}`;
       this.ctx.output.warn(`Health: ${this.configProblem}`);
       return this.changed();
     }
     this.configProblem = undefined;
-    this.config = result.config;
-    this.monitor.setConfig(result.config);
-    this.applyAws(result.config);
+    this.config = loaded.config;
+    this.headers.setConfig(loaded.config);
+    this.monitor.setConfig(loaded.config);
+    this.aws.apply(loaded.config);
     this.ctx.output.info(
-      `Health: configuration loaded (${result.config.endpoints.length} endpoint(s), ${result.config.metrics.length} metric(s)).`,
+      `Health: configuration loaded (${loaded.config.endpoints.length} endpoint(s), ${loaded.config.metrics.length} metric(s)).`,
     );
-    void this.refreshCost(false);
+    void this.costs.refresh(false);
     this.changed();
   }
 
-  private setDiagnostics(uri: vscode.Uri, diags: ReturnType<typeof parseHealthConfig>['diagnostics']): void {
+  private applyMissing(): void {
+    this.config = undefined;
+    this.configProblem = undefined;
+    this.monitor.setConfig(EMPTY_CONFIG);
+    this.aws.apply(undefined);
+    this.costs.clear();
+    this.changed();
+  }
+
+  /**
+   * A check found a problem in an endpoint's configuration (its bodyMatch ran out of time, its host
+   * resolved to a link-local address): a diagnostic where the file says it, beside the parse results.
+   */
+  private endpointProblem(endpoint: string, message: string): void {
+    const i = this.config?.endpoints.findIndex((e) => e.name === endpoint) ?? -1;
+    if (!this.loaded || i < 0) return;
+    const ep = this.config!.endpoints[i];
+    const key = /bodyMatch/.test(message) && ep.kind === 'http' ? 'bodyMatch' : ep.kind === 'http' ? 'url' : 'tcp';
+    this.runtimeDiagnostics.set(endpoint, diagnosticAt(this.loaded.text, ['endpoints', i, key], message));
+    this.setDiagnostics(this.loaded.uri, this.loaded.diagnostics);
+    this.changed();
+  }
+
+  private setDiagnostics(uri: vscode.Uri, parsed: readonly ConfigDiagnostic[]): void {
+    const diags = [...parsed, ...this.runtimeDiagnostics.values()];
     this.diagnostics.set(
       uri,
       diags.map((d) => {
@@ -215,130 +294,28 @@ export class HealthService implements vscode.Disposable {
     );
   }
 
-  private async resolveHeaders(ep: EndpointConfig): Promise<Record<string, string>> {
-    if (ep.kind !== 'http') return {};
-    const out: Record<string, string> = {};
-    for (const [name, v] of Object.entries(ep.headers)) {
-      if (v.kind === 'literal') out[name] = v.value;
-      else if (!vscode.workspace.isTrusted)
-        throw new Error(`header ${name} is not sent: secrets and environment values are only used in a trusted workspace`);
-      else if (v.kind === 'env') {
-        const val = process.env[v.name];
-        if (val === undefined) throw new Error(`header ${name}: environment variable ${v.name} is not set`);
-        out[name] = val;
-      } else {
-        const val = await this.ctx.extension.secrets.get(secretKey(v.key));
-        if (val === undefined) throw new Error(`header ${name}: secret "${v.key}" is not set (run "OpsDeck: Set Health Check Secret")`);
-        out[name] = val;
-      }
-    }
-    return out;
-  }
-
-  // ---------------------------------------------------------------- history, lease, roles
-
-  private async loadHistory(): Promise<void> {
-    const { records, skipped, offset } = await this.store.load();
-    this.monitor.replay(records, skipped);
-    this.tailOffset = offset;
-    try {
-      this.tailIno = (await fsp.stat(this.store.file)).ino;
-    } catch {
-      this.tailIno = undefined;
-    }
-    if (skipped)
-      this.ctx.output.warn(
-        `Health: skipped ${skipped} unreadable line(s) in ${this.store.file} (an interrupted write); the rest of the history is intact.`,
-      );
-  }
-
-  private async onLease(held: boolean): Promise<void> {
-    if (this.disposed) return;
-    if (held) {
-      this.stopTail();
-      // Catch up with what the previous holder wrote before writing ourselves.
-      await this.loadHistory();
-      this.role = 'prober';
-      this.monitor.startProbing();
-      await this.compactIfDue();
-      this.compactTimer = setInterval(() => void this.compactIfDue(), HOUR);
-      void this.refreshCost(false);
-    } else {
-      this.role = 'reader';
-      this.monitor.stopProbing();
-      if (this.compactTimer) clearInterval(this.compactTimer);
-      await this.loadHistory();
-      this.startTail();
-    }
-    this.ctx.output.info(`Health: this window is now the ${this.role} (lease ${this.lease.file}).`);
-    this.changed();
-  }
-
-  private startTail(): void {
-    this.stopTail();
-    const every = Math.max(250, Math.min(5000, ...(this.config?.endpoints.map((e) => e.intervalMs / 2) ?? [5000])));
-    this.tailTimer = setInterval(() => void this.tail(), every);
-  }
-
-  private stopTail(): void {
-    if (this.tailTimer) clearInterval(this.tailTimer);
-    this.tailTimer = undefined;
-  }
-
-  private async tail(): Promise<void> {
-    const r = await this.store.readFrom(this.tailOffset, this.tailIno);
-    this.tailOffset = r.offset;
-    this.tailIno = r.ino;
-    if (r.reset) this.monitor.replay(r.records);
-    else this.monitor.ingestForeign(r.records);
-    await this.readAdHocMaintenance();
-  }
-
-  private async compactIfDue(): Promise<void> {
-    try {
-      // Hourly: roll up raw samples past their retention once the log is worth rewriting.
-      if ((await this.store.size()) > 1024 * 1024) {
-        const kept = await this.store.compact(Date.now());
-        this.ctx.output.info(`Health: compacted history to ${kept.length} records.`);
-      }
-    } catch (e) {
-      this.ctx.output.error(`Health: history compaction failed, the log is unchanged: ${(e as Error).message}`);
-    }
+  /** The file's AWS settings with the user settings filling what it leaves out. */
+  private resolvedAws(cfg: HealthConfig): AwsConfig {
+    return {
+      ...cfg.aws,
+      profile: cfg.aws.profile ?? (this.awsSettings.profile || undefined),
+      region: cfg.aws.region ?? (this.awsSettings.region || undefined),
+    };
   }
 
   // ---------------------------------------------------------------- maintenance & mute
 
-  private get maintenanceFile(): string {
-    return path.join(this.storageDir, 'maintenance.json');
-  }
-
   private async readAdHocMaintenance(): Promise<void> {
-    try {
-      const list = JSON.parse(await fsp.readFile(this.maintenanceFile, 'utf8')) as MaintenanceWindow[];
-      const now = Date.now();
-      this.monitor.adHocMaintenance = list.filter((m) => m.endMs > now - 35 * 24 * HOUR);
-    } catch {
-      this.monitor.adHocMaintenance = [];
-    }
+    this.monitor.adHocMaintenance = await this.maintenance.read();
   }
 
   async startMaintenance(minutes: number, endpoints: string[] | undefined, reason?: string): Promise<void> {
-    await this.readAdHocMaintenance();
-    const now = Date.now();
-    const list = [
-      ...this.monitor.adHocMaintenance.filter((m) => m.endMs > now),
-      { startMs: now, endMs: now + minutes * 60_000, endpoints, reason },
-    ];
-    await replaceFileAtomically(this.maintenanceFile, JSON.stringify(list));
-    this.monitor.adHocMaintenance = list;
+    this.monitor.adHocMaintenance = await this.maintenance.start(minutes, endpoints, reason);
     this.changed();
   }
 
   async endMaintenance(): Promise<void> {
-    const now = Date.now();
-    const list = this.monitor.adHocMaintenance.map((m) => (m.endMs > now ? { ...m, endMs: now } : m));
-    await replaceFileAtomically(this.maintenanceFile, JSON.stringify(list));
-    this.monitor.adHocMaintenance = list;
+    this.monitor.adHocMaintenance = await this.maintenance.endAll();
     this.changed();
   }
 
@@ -351,216 +328,8 @@ export class HealthService implements vscode.Disposable {
     this.monitor.mute(endpoint, 0);
   }
 
-  // ---------------------------------------------------------------- notifications
-
-  private onTrackerEvent(e: TrackerEvent): void {
-    const last = this.monitor.snapshot().find((x) => x.name === e.endpoint);
-    const message =
-      e.kind === 'down'
-        ? `${e.endpoint} is DOWN${e.error ? `: ${e.error}` : ''}`
-        : e.kind === 'recovered'
-          ? `${e.endpoint} recovered after ${formatDuration(e.downForMs)} down`
-          : e.kind === 'flapping'
-            ? `${e.endpoint} is flapping (${e.transitions} state changes); notifications for it pause until it settles`
-            : `${e.endpoint} stopped flapping and is ${e.status}`;
-    const shown = this.role === 'prober' && this.settings.notifications && !(last?.muted ?? false);
-    this.notifications.push({ at: e.at, kind: e.kind, endpoint: e.endpoint, message, shown });
-    if (this.notifications.length > 200) this.notifications.splice(0, this.notifications.length - 200);
-    (e.kind === 'down' || e.kind === 'flapping' ? this.ctx.output.warn : this.ctx.output.info).call(this.ctx.output, `Health: ${message}`);
-    if (!shown) return;
-    const actions = e.kind === 'recovered' || e.kind === 'stable' ? ['Open Dashboard'] : ['Open Dashboard', 'Mute'];
-    const show =
-      e.kind === 'down'
-        ? vscode.window.showErrorMessage
-        : e.kind === 'flapping'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showInformationMessage;
-    void show(`OpsDeck: ${message}`, ...actions).then((choice) => {
-      if (choice === 'Open Dashboard') void vscode.commands.executeCommand('opsdeck.openHealthDashboard');
-      if (choice === 'Mute') this.mute(e.endpoint);
-    });
-  }
-
-  // ---------------------------------------------------------------- AWS: alarms and metrics
-
-  private applyAws(cfg: HealthConfig, force = false): void {
-    const aws = this.resolvedAws(cfg);
-    const key = JSON.stringify(aws);
-    const wantsAws = cfg.alarms.names.length + cfg.alarms.prefixes.length + cfg.metrics.length > 0 || cfg.cost.enabled;
-    if (!wantsAws) {
-      this.clients?.dispose();
-      this.clients = undefined;
-      this.clientsKey = '';
-      if (this.awsTimer) clearTimeout(this.awsTimer);
-      this.alarms = [];
-      this.metricPoints.clear();
-      this.awsProblem = undefined;
-      return;
-    }
-    if (force || key !== this.clientsKey || !this.clients) {
-      this.clients?.dispose();
-      this.clients = createClients(aws);
-      this.clientsKey = key;
-      this.lastAwsProblemShown = undefined;
-    }
-    this.awsBackoff = new Backoff(cfg.alarmPollMs);
-    this.schedulePoll(++this.awsGeneration, 0);
-  }
-
-  /** The one pending AWS poll (of generation `gen`), `delayMs` from now. */
-  private schedulePoll(gen: number, delayMs: number): void {
-    if (this.awsTimer) clearTimeout(this.awsTimer);
-    this.awsTimer = setTimeout(() => void this.pollAws(gen), delayMs);
-  }
-
-  /** The file's AWS settings with the user settings filling what it leaves out. */
-  private resolvedAws(cfg: HealthConfig): HealthConfig['aws'] {
-    return {
-      ...cfg.aws,
-      profile: cfg.aws.profile ?? (this.awsSettings.profile || undefined),
-      region: cfg.aws.region ?? (this.awsSettings.region || undefined),
-    };
-  }
-
-  private get awsProfile(): string | undefined {
-    return this.config ? this.resolvedAws(this.config).profile : this.awsSettings.profile || undefined;
-  }
-
-  /**
-   * One poll of alarms and metrics; schedules the next with backoff when throttled. A reader window
-   * takes the prober window's results from the shared file (cloudWatchShare.ts) and calls AWS only
-   * when there is no fresh entry for its settings.
-   */
-  async pollAws(gen = this.awsGeneration): Promise<void> {
-    const cfg = this.config;
-    const clients = this.clients;
-    if (!cfg || !clients || gen !== this.awsGeneration || this.disposed) return;
-    if (!vscode.workspace.isTrusted) {
-      this.awsProblem = {
-        kind: 'other',
-        message:
-          'AWS calls are off in an untrusted workspace (the config could redirect them). Trust the folder to see alarms, metrics and cost.',
-      };
-      return this.changed();
-    }
-    const shareKey = cloudWatchShareKey(this.resolvedAws(cfg), cfg, this.awsSettings.metricLookbackDays);
-    if (this.role === 'reader') {
-      const shared = await this.cloudWatchShare.read(shareKey, Date.now(), shareMaxAgeMs(cfg.alarmPollMs));
-      if (gen !== this.awsGeneration || this.disposed) return;
-      if (shared) {
-        this.alarms = shared.alarms;
-        this.alarmsAsOf = shared.alarmsAsOf;
-        this.metricPoints = new Map(shared.metrics);
-        this.setAwsProblem(shared.problem);
-        this.changed();
-        this.schedulePoll(gen, Math.min(cfg.alarmPollMs, 10_000));
-        return;
-      }
-    }
-    let throttled = false;
-    try {
-      // Nothing asked for (config changed): nothing shown, rather than the last config's alarms.
-      this.alarms =
-        cfg.alarms.names.length || cfg.alarms.prefixes.length
-          ? await describeAlarms(clients.cloudWatch, cfg.alarms.names, cfg.alarms.prefixes)
-          : [];
-      this.alarmsAsOf = Date.now();
-      this.metricPoints = cfg.metrics.length
-        ? await getMetricSeries(clients.cloudWatch, cfg.metrics, Date.now(), this.awsSettings.metricLookbackDays * 24 * HOUR)
-        : new Map();
-      this.setAwsProblem(undefined);
-    } catch (e) {
-      const p = classifyAwsError(e, this.awsProfile);
-      throttled = p.kind === 'throttled';
-      this.setAwsProblem(p);
-      this.ctx.output.warn(`Health: CloudWatch poll failed: ${p.message}`);
-    }
-    if (this.role === 'prober') {
-      const entry = {
-        key: shareKey,
-        at: Date.now(),
-        alarms: this.alarms,
-        alarmsAsOf: this.alarmsAsOf,
-        metrics: [...this.metricPoints],
-        problem: this.awsProblem,
-      };
-      await this.cloudWatchShare
-        .write(entry)
-        .catch((e: Error) => this.ctx.output.warn(`Health: could not share CloudWatch results with other windows: ${e.message}`));
-    }
-    this.changed();
-    if (gen !== this.awsGeneration || this.disposed) return;
-    // Expired or missing credentials will not fix themselves quickly: poll slowly until "Refresh".
-    const delay = this.awsProblem?.kind === 'credentials' ? Math.max(cfg.alarmPollMs, 5 * 60_000) : this.awsBackoff.next(throttled);
-    this.schedulePoll(gen, delay);
-  }
-
-  /** Shows an AWS problem once (not once per poll); a later different problem is shown again. */
-  private setAwsProblem(p: AwsProblem | undefined): void {
-    this.awsProblem = p;
-    if (!p) {
-      this.lastAwsProblemShown = undefined;
-      return;
-    }
-    if (p.kind === 'throttled' || this.lastAwsProblemShown === p.message) return;
-    this.lastAwsProblemShown = p.message;
-    this.notifications.push({ at: Date.now(), kind: 'aws', message: p.message, shown: true });
-    void vscode.window.showWarningMessage(`OpsDeck: ${p.message}`, 'Show Log').then((c) => {
-      if (c === 'Show Log') this.ctx.output.show(true);
-    });
-  }
-
-  // ---------------------------------------------------------------- cost
-
-  /** Loads cost from the shared cache; asks Cost Explorer only when stale (or forced) and this window probes. */
   refreshCost(force: boolean): Promise<void> {
-    if (this.costFetching) return this.costFetching;
-    this.costFetching = this.doRefreshCost(force).finally(() => {
-      this.costFetching = undefined;
-    });
-    return this.costFetching;
-  }
-
-  private async doRefreshCost(force: boolean): Promise<void> {
-    const cfg = this.config;
-    if (!cfg?.cost.enabled) {
-      this.cost = undefined;
-      return;
-    }
-    const now = Date.now();
-    const aws = { ...cfg.aws, profile: this.awsProfile };
-    const key = costCacheKey(aws, cfg.cost, now);
-    const cached = this.costCache.read(key);
-    if (cached) this.cost = costSnapshot(cached, cfg.cost, now, true);
-    const due = force || (this.role === 'prober' && isStale(cached, now, this.costSettings.minRefreshHours * HOUR));
-    if (!due || !this.clients) return this.changed();
-    if (!vscode.workspace.isTrusted) return;
-    try {
-      const data = await fetchCost(this.clients.costExplorer, cfg.cost, now);
-      await this.costCache.write(key, data);
-      this.cost = costSnapshot(data, cfg.cost, now, false);
-      this.costProblem = undefined;
-      this.warnBudget(this.cost);
-      this.ctx.output.info(`Health: cost refreshed from Cost Explorer (${data.daily.length} days).`);
-    } catch (e) {
-      const p = classifyAwsError(e, this.awsProfile);
-      this.costProblem = p.message;
-      if (p.kind === 'credentials') this.setAwsProblem(p);
-      this.ctx.output.warn(`Health: Cost Explorer failed: ${p.message}${cached ? ' (showing the cached report)' : ''}`);
-    }
-    this.changed();
-  }
-
-  private warnBudget(c: CostSnapshot): void {
-    const month = c.monthStart.slice(0, 7);
-    if (!c.budgetAtRisk || c.budget === undefined || this.budgetWarned === month) return;
-    this.budgetWarned = month;
-    const message = `AWS cost is forecast at ${formatMoney(c.forecastMonthEnd, c.currency)} this month, over the ${formatMoney(c.budget, c.currency)} budget (${formatMoney(c.monthToDate, c.currency)} so far).`;
-    this.notifications.push({ at: Date.now(), kind: 'budget', message, shown: true });
-    this.ctx.output.warn(`Health: ${message}`);
-    void vscode.window.showWarningMessage(`OpsDeck: ${message}`, 'Open Dashboard').then((choice) => {
-      if (choice === 'Open Dashboard') void vscode.commands.executeCommand('opsdeck.openHealthDashboard');
-    });
+    return this.costs.refresh(force);
   }
 
   // ---------------------------------------------------------------- snapshot
@@ -577,36 +346,38 @@ export class HealthService implements vscode.Disposable {
 
   snapshot(withRecent = true): HealthSnapshot {
     const now = Date.now();
-    const endpoints = this.monitor.snapshot(now, withRecent);
-    const metrics: MetricSeriesSnapshot[] = (this.config?.metrics ?? []).map((m) => {
-      const points = this.metricPoints.get(m.id) ?? [];
-      return {
-        id: m.id,
-        label: m.label,
-        unit: m.unit,
-        threshold: m.threshold,
-        points,
-        forecast: m.threshold !== undefined ? capacityForecast(m.id, m.label, points, m.threshold, m.unit) : undefined,
-      };
-    });
-    const base = { endpoints, alarms: this.alarms, cost: this.cost, awsProblem: this.awsProblem, configProblem: this.configProblem };
-    return {
-      generatedAt: now,
-      role: this.role,
+    return composeSnapshot({
+      now,
+      role: this.coordinator.currentRole,
+      config: this.config,
       configFile: this.configExists ? this.configUri?.fsPath : undefined,
       configProblem: this.configProblem,
-      endpoints,
-      alarms: this.alarms,
-      alarmsAsOf: this.alarmsAsOf,
-      metrics,
-      cost: this.cost,
-      costProblem: this.costProblem,
-      awsProblem: this.awsProblem,
-      overall: overallOf(base),
-      statusText: statusBarText(base),
+      endpoints: this.monitor.snapshot(now, withRecent),
+      alarms: this.aws.alarms,
+      alarmsAsOf: this.aws.alarmsAsOf,
+      metricPoints: this.aws.metricPoints,
+      cost: this.costs.cost,
+      costProblem: this.costs.problem,
+      awsProblem: this.aws.problem,
       historySkippedLines: this.monitor.historySkippedLines,
-      maintenance: this.monitor.activeMaintenance(),
-    };
+      maintenance: this.monitor.activeMaintenance() as MaintenanceWindow[],
+      notProbingReason: this.coordinator.notProbingReason,
+    });
+  }
+
+  /** The https origins whose endpoints use `{ secret: key }` (Set Health Check Secret offers them). */
+  originsUsingSecret(key: string): string[] {
+    return originsUsingSecret(this.config, key);
+  }
+
+  /** Stores a header secret bound to the origin it is for. */
+  async storeSecret(key: string, origin: string, value: string): Promise<void> {
+    await this.ctx.extension.secrets.store(secretKey(key), encodeStoredSecret(origin, value));
+  }
+
+  /** Forgets the answers about sending environment values (the next check asks again). */
+  async forgetHeaderAnswers(): Promise<void> {
+    await this.ctx.extension.workspaceState.update(ENV_CONSENT_KEY, undefined);
   }
 
   get hasConfigFile(): boolean {
@@ -614,25 +385,36 @@ export class HealthService implements vscode.Disposable {
   }
 
   get currentRole(): HealthSnapshot['role'] {
-    return this.role;
+    return this.coordinator.currentRole;
   }
 
   async checkNow(): Promise<void> {
-    if (this.role === 'prober') await this.monitor.checkAllNow();
-    else await this.tail();
-    if (this.config) void this.pollAws();
+    await this.coordinator.checkNow();
+    if (this.config) void this.aws.poll();
   }
 
   dispose(): void {
     this.disposed = true;
     this.monitor.dispose();
-    void this.lease.release();
-    this.stopTail();
-    for (const t of [this.awsTimer, this.changeTimer]) if (t) clearTimeout(t);
-    for (const t of [this.costTimer, this.compactTimer]) if (t) clearInterval(t);
-    this.clients?.dispose();
+    this.coordinator.dispose();
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    if (this.costTimer) clearInterval(this.costTimer);
+    this.aws.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
 
+function showMessage(level: NotificationLevel, message: string, actions: string[]): Thenable<string | undefined> {
+  const show =
+    level === 'error'
+      ? vscode.window.showErrorMessage
+      : level === 'warning'
+        ? vscode.window.showWarningMessage
+        : vscode.window.showInformationMessage;
+  return show(message, ...actions);
+}
+
 export const secretKey = (key: string) => `opsdeck.health.header.${key}`;
+const ENV_CONSENT_KEY = 'opsdeck.health.envHeaderConsent';
+const ALLOW = 'Allow';
+const DONT_ALLOW = "Don't Allow";

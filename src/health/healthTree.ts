@@ -1,7 +1,7 @@
 // The Health tree: endpoints (with their SLA details) and CloudWatch alarms, plus cost at a glance.
 import * as vscode from 'vscode';
-import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model';
-import { formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './statusText';
+import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model/snapshot';
+import { endpointTooltipMarkdown, formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './model/statusText';
 
 type Node =
   | { kind: 'problem'; text: string }
@@ -80,13 +80,15 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
         const e = n.e;
         const it = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
         it.id = `endpoint:${e.name}`;
-        const [icon, color] = STATUS_ICON[e.status] ?? STATUS_ICON.unknown;
+        const [icon, color] = e.problem
+          ? ['circle-slash', 'problemsWarningIcon.foreground']
+          : (STATUS_ICON[e.status] ?? STATUS_ICON.unknown);
         it.iconPath = new vscode.ThemeIcon(e.flapping ? 'pulse' : icon, new vscode.ThemeColor(color));
         const w24 = e.sla.windows.find((w) => w.window === '24h');
-        it.description = `${e.status}${e.flapping ? ' (flapping)' : ''}${e.muted ? ' (muted)' : ''} · ${formatPercent(e.sla.sloAvailability)} · ${formatLatency(w24?.p95)}`;
-        it.tooltip = new vscode.MarkdownString(
-          `**${e.name}** — ${e.target}\n\n${e.lastCheck?.error ? `Last error: ${e.lastCheck.error}` : 'Last check passed'}`,
-        );
+        it.description = e.problem
+          ? 'not checked: see the configuration problem'
+          : `${e.status}${e.flapping ? ' (flapping)' : ''}${e.muted ? ' (muted)' : ''} · ${formatPercent(e.sla.sloAvailability)} · ${formatLatency(w24?.p95)}`;
+        it.tooltip = new vscode.MarkdownString(endpointTooltipMarkdown(e));
         it.contextValue = e.muted ? 'healthEndpoint.muted' : 'healthEndpoint';
         it.accessibilityInformation = { label: `${e.name}, ${e.status}, availability ${formatPercent(e.sla.sloAvailability)}` };
         return it;
@@ -140,6 +142,7 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
 function endpointDetails(e: EndpointSnapshot): Node[] {
   const id = (k: string) => `endpoint:${e.name}:${k}`;
   const out: Node[] = [{ kind: 'detail', id: id('target'), label: e.target, icon: e.kind === 'http' ? 'globe' : 'plug' }];
+  if (e.problem) out.unshift({ kind: 'detail', id: id('problem'), label: e.problem, icon: 'warning' });
   if (e.lastCheck) {
     out.push({
       kind: 'detail',

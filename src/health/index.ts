@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import { OpsDeckContext } from '../context';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
-import { HealthService, secretKey } from './healthService';
+import { HealthService } from './healthService';
 import { HealthTreeProvider } from './healthTree';
-import type { HealthSnapshot } from './model';
+import type { HealthSnapshot } from './model/snapshot';
 import { HealthStatusBar } from './statusBar';
 
 const STARTER = `# OpsDeck health checks: endpoints, SLOs, CloudWatch and cost.
@@ -93,7 +93,7 @@ export function register(ctx: OpsDeckContext): void {
     else treeStale = true;
     const down = s.endpoints.filter((e) => e.status === 'down').length;
     view.badge = down ? { value: down, tooltip: `${down} endpoint(s) down` } : undefined;
-    view.message = s.role === 'reader' ? 'Another window runs the checks; showing its results.' : undefined;
+    view.message = s.notProbingReason ?? (s.role === 'reader' ? 'Another window runs the checks; showing its results.' : undefined);
   };
   ctx.own(service.onDidChange(render));
   ctx.own(
@@ -159,7 +159,7 @@ export function register(ctx: OpsDeckContext): void {
       );
     },
     endMaintenance: () => service.endMaintenance(),
-    setHealthSecret: async (keyArg?: string, valueArg?: string) => {
+    setHealthSecret: async (keyArg?: string, valueArg?: string, originArg?: string) => {
       const key =
         keyArg ??
         (await vscode.window.showInputBox({
@@ -167,16 +167,22 @@ export function register(ctx: OpsDeckContext): void {
           prompt: 'Secret key, as written in { secret: key } in .opsdeck/health.yaml',
         }));
       if (!key) return;
+      const origin = originArg ?? (await pickSecretOrigin(service.originsUsingSecret(key)));
+      if (!origin) return;
       const value =
         valueArg ??
         (await vscode.window.showInputBox({
-          title: `Value for "${key}"`,
+          title: `Value for "${key}" (sent to ${origin} only)`,
           password: true,
           prompt: 'Stored in VS Code SecretStorage, never in the workspace',
         }));
       if (value === undefined) return;
-      await ctx.extension.secrets.store(secretKey(key), value);
-      void vscode.window.showInformationMessage(`OpsDeck: secret "${key}" stored.`);
+      await service.storeSecret(key, origin, value);
+      void vscode.window.showInformationMessage(`OpsDeck: secret "${key}" stored; it is sent to ${origin} only, over https.`);
+    },
+    forgetHealthHeaderAnswers: async () => {
+      await service.forgetHeaderAnswers();
+      void vscode.window.showInformationMessage('OpsDeck: the next health check that sends an environment value asks again.');
     },
   });
 
@@ -213,4 +219,32 @@ export function register(ctx: OpsDeckContext): void {
 
   render();
   service.start().then(render, (e) => ctx.output.error(`Health: could not start: ${(e as Error).stack ?? e}`));
+}
+
+/** The https origin a secret is for: one of the config's endpoints that use it, or one typed in. */
+async function pickSecretOrigin(candidates: string[]): Promise<string | undefined> {
+  const OTHER = 'Another https origin…';
+  let picked: string | undefined = candidates.length === 1 ? candidates[0] : undefined;
+  if (!picked && candidates.length) {
+    picked = await vscode.window.showQuickPick([...candidates, OTHER], {
+      title: 'OpsDeck: which site is the secret for? It is sent there only.',
+    });
+    if (!picked) return undefined;
+  }
+  if (picked && picked !== OTHER) return picked;
+  const typed = await vscode.window.showInputBox({
+    title: 'OpsDeck: which site is the secret for? It is sent there only.',
+    prompt: 'An https origin, e.g. https://api.example.com',
+    validateInput: (s) => (secretOrigin(s) ? undefined : 'An https URL, e.g. https://api.example.com'),
+  });
+  return typed ? secretOrigin(typed) : undefined;
+}
+
+function secretOrigin(s: string): string | undefined {
+  try {
+    const u = new URL(s.trim());
+    return u.protocol === 'https:' ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
 }

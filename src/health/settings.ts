@@ -1,9 +1,12 @@
 // Typed access to the opsdeck.health.*, opsdeck.aws.* and opsdeck.cost.* settings.
+import type { Uri } from 'vscode';
 import { ConfigSection } from '../config';
+import { DEFAULT_MIN_INTERVAL_MS, ProbePolicy } from './model/probePolicy';
 
 export class HealthSettings extends ConfigSection {
-  constructor() {
-    super('opsdeck.health');
+  /** `folder`: the workspace folder (opsdeck.health.configFile is resource-scoped). */
+  constructor(folder?: Uri) {
+    super('opsdeck.health', folder);
   }
   /** Workspace-relative path of the health configuration file. */
   get configFile(): string {
@@ -21,6 +24,19 @@ export class HealthSettings extends ConfigSection {
   }
   get showStatusBar(): boolean {
     return this.get('showStatusBar', true);
+  }
+  /** HTTP methods besides GET and HEAD that checks may send (user settings only). */
+  get allowedMethods(): string[] {
+    const v = this.userValue<unknown>('allowedMethods', []);
+    return Array.isArray(v) ? v.filter((m): m is string => typeof m === 'string').map((m) => m.toUpperCase()) : [];
+  }
+  /** No endpoint is checked more often than this (user settings only), in ms. */
+  get minimumIntervalMs(): number {
+    const v = this.userValue<unknown>('minimumIntervalSeconds', 5);
+    return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v * 1000 : DEFAULT_MIN_INTERVAL_MS;
+  }
+  get probePolicy(): ProbePolicy {
+    return { allowedMethods: this.allowedMethods, minIntervalMs: this.minimumIntervalMs };
   }
 }
 

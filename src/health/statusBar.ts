@@ -1,8 +1,8 @@
 // The one status bar item: text and colour from the snapshot, a Markdown tooltip with a per-endpoint
 // table and command links, a click opens the dashboard.
 import * as vscode from 'vscode';
-import type { HealthSnapshot } from './model';
-import { tooltipMarkdown } from './statusText';
+import type { HealthSnapshot } from './model/snapshot';
+import { tooltipMarkdown } from './model/statusText';
 
 const LINK_COMMANDS = ['opsdeck.openHealthDashboard', 'opsdeck.checkHealthNow', 'opsdeck.refreshCost', 'opsdeck.openHealthConfig'];
 

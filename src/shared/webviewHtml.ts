@@ -31,6 +31,10 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // Not covered by default-src: a form or a <base> injected into the page could still send data or
+    // redirect relative URLs.
+    "form-action 'none'",
+    "base-uri 'none'",
   ].join('; ');
 }
 

@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { HealthApi } from '../../../src/health';
-import { costCacheKey } from '../../../src/health/costCache';
-import { parseHealthConfig } from '../../../src/health/healthConfig';
+import { costCacheKey } from '../../../src/health/runner/costCache';
+import { parseHealthConfig } from '../../../src/health/model/healthConfig';
 import { hasRig, waitFor } from '../rig';
 
 const median = (xs: number[]) => {

@@ -19,6 +19,9 @@ describe('foundation: webview pages', () => {
     assert.match(csp, /^default-src 'none'; /);
     assert.match(csp, /script-src 'nonce-N0nce'(;|$)/);
     assert.match(csp, /style-src 'nonce-N0nce'(;|$)/);
+    // default-src does not cover these two: forms and <base> are shut explicitly.
+    assert.match(csp, /(^|; )form-action 'none'(;|$)/);
+    assert.match(csp, /(^|; )base-uri 'none'(;|$)/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:\/\/(?!x\.vscode-cdn)/);
   });
 

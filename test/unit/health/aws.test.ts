@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import { Backoff, classifyAwsError, describeAlarms, fetchCost, getMetricSeries } from '../../../src/health/aws';
-import { CostCache, costCacheKey, costSnapshot, isStale } from '../../../src/health/costCache';
-import { parseHealthConfig } from '../../../src/health/healthConfig';
+import { Backoff, classifyAwsError, describeAlarms, fetchCost, getMetricSeries } from '../../../src/health/runner/aws';
+import { CostCache, costCacheKey, costSnapshot, isStale } from '../../../src/health/runner/costCache';
+import { parseHealthConfig } from '../../../src/health/model/healthConfig';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../support/motoServer';
 
 const DAY = 86_400_000;

@@ -3,11 +3,11 @@
 // Explorer's days and OpsDeck's month are UTC days, so the local zone must change nothing.
 // (CI once failed on the 1st of a month because a test assumed a mid-month date.)
 import * as assert from 'assert';
-import { costCacheKey, costSnapshot, isStale } from '../../../src/health/costCache';
-import type { CostData } from '../../../src/health/aws';
-import { forecastMonth } from '../../../src/health/forecast';
-import { parseHealthConfig } from '../../../src/health/healthConfig';
-import { monthStart } from '../../../src/health/slaMath';
+import { costCacheKey, costSnapshot, isStale } from '../../../src/health/runner/costCache';
+import type { CostData } from '../../../src/health/runner/aws';
+import { forecastMonth } from '../../../src/health/model/forecast';
+import { parseHealthConfig } from '../../../src/health/model/healthConfig';
+import { monthStart } from '../../../src/health/model/slaMath';
 
 const DAY = 86_400_000;
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);

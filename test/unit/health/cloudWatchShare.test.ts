@@ -3,8 +3,8 @@ import * as assert from 'assert';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CloudWatchShare, cloudWatchShareKey, shareMaxAgeMs } from '../../../src/health/cloudWatchShare';
-import { parseHealthConfig } from '../../../src/health/healthConfig';
+import { CloudWatchShare, cloudWatchShareKey, shareMaxAgeMs } from '../../../src/health/runner/cloudWatchShare';
+import { parseHealthConfig } from '../../../src/health/model/healthConfig';
 import { replaceFileAtomically } from '../../../src/shared/atomicFile';
 
 describe('health: CloudWatch results shared between windows', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { EndpointTracker, TrackerEvent, flapOptionsFor } from '../../../src/health/endpointState';
+import { EndpointTracker, TrackerEvent, flapOptionsFor } from '../../../src/health/model/endpointState';
 
 function feed(tr: EndpointTracker, pattern: string, start = 0, step = 1000): TrackerEvent[] {
   const events: TrackerEvent[] = [];

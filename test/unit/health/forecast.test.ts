@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { budgetAtRisk, capacityForecast, forecastMonth, linearFit } from '../../../src/health/forecast';
-import { DAY } from '../../../src/health/slaMath';
+import { budgetAtRisk, capacityForecast, forecastMonth, linearFit } from '../../../src/health/model/forecast';
+import { DAY } from '../../../src/health/model/slaMath';
 
 describe('trend forecasts', () => {
   it('recovers an exact line', () => {

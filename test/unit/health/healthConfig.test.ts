@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { DEFAULTS, parseDuration, parseHealthConfig, worstCaseDetectionMs } from '../../../src/health/healthConfig';
+import { DEFAULTS, parseDuration, parseHealthConfig, worstCaseDetectionMs } from '../../../src/health/model/healthConfig';
 
 const GOOD = `
 version: 1

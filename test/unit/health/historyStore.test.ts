@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HistoryRecord, HistoryStore, SampleRecord } from '../../../src/health/historyStore';
-import { DAY, HOUR } from '../../../src/health/slaMath';
+import { HistoryRecord, HistoryStore, SampleRecord } from '../../../src/health/runner/historyStore';
+import { DAY, HOUR } from '../../../src/health/model/slaMath';
 
 const rec = (endpoint: string, t: number, ok = true, latencyMs = 12.5): SampleRecord => ({
   kind: 'sample',
@@ -66,7 +66,9 @@ describe('health history store', () => {
     for (let t = now - 4 * DAY; t < now; t += 60_000) records.push(rec('api', t, t % (7 * 60_000) !== 0));
     await store.append(records);
     const before = (await store.load()).records;
-    const kept = await store.compact(now);
+    const stats = await store.compact(now);
+    const kept = (await new HistoryStore(file).load()).records;
+    assert.strictEqual(stats.records, kept.length);
     const rollups = kept.filter((r) => r.kind === 'rollup');
     const raw = kept.filter((r) => r.kind === 'sample');
     assert.strictEqual(raw.length, 120, 'two hours stay raw');
@@ -95,18 +97,30 @@ describe('health history store', () => {
     const file = path.join(dir, 'h.jsonl');
     const writer = new HistoryStore(file);
     const reader = new HistoryStore(file);
+    const read = async (offset: number, ino?: number) => {
+      const records: HistoryRecord[] = [];
+      let resets = 0;
+      const r = await reader.readFrom(
+        offset,
+        ino,
+        (b) => records.push(...b),
+        () => resets++,
+      );
+      assert.strictEqual(resets, r.reset ? 1 : 0);
+      return { ...r, records };
+    };
     await writer.append([rec('a', 1)]);
-    const r1 = await reader.readFrom(0);
+    const r1 = await read(0);
     assert.strictEqual(r1.records.length, 1);
     await writer.append([rec('a', 2), rec('a', 3)]);
-    const r2 = await reader.readFrom(r1.offset, r1.ino);
+    const r2 = await read(r1.offset, r1.ino);
     assert.deepStrictEqual(
       r2.records.map((r) => (r as SampleRecord).sample.t),
       [2, 3],
     );
     assert.strictEqual(r2.reset, false);
     await writer.compact(10);
-    const r3 = await reader.readFrom(r2.offset, r2.ino);
+    const r3 = await read(r2.offset, r2.ino);
     assert.strictEqual(r3.reset, true);
   });
 });

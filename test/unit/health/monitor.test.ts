@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HealthConfig, parseHealthConfig } from '../../../src/health/healthConfig';
-import { TrackerEvent } from '../../../src/health/endpointState';
-import { HistoryStore } from '../../../src/health/historyStore';
-import { HealthMonitor } from '../../../src/health/monitor';
+import { HealthConfig, parseHealthConfig } from '../../../src/health/model/healthConfig';
+import { TrackerEvent } from '../../../src/health/model/endpointState';
+import { HistoryStore } from '../../../src/health/runner/historyStore';
+import { HealthMonitor } from '../../../src/health/runner/monitor';
 import { LoopbackHttp, LoopbackTcp, closedPort, waitFor } from './loopbackServers';
 
 function config(yaml: string): HealthConfig {
@@ -99,7 +99,7 @@ endpoints:
     monitors.push(m);
     const cfg = config('endpoints:\n  - { name: a, url: "http://127.0.0.1:1/", retries: 2, interval: 100ms, timeout: 50ms }\n');
     m.setConfig(cfg);
-    const rec = await m.check(cfg.endpoints[0], Date.now());
+    const rec = (await m.check(cfg.endpoints[0], Date.now()))!;
     assert.strictEqual(calls, 3);
     assert.strictEqual(rec.sample.ok, true);
     assert.strictEqual(rec.sample.retries, 2);

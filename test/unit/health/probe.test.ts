@@ -5,8 +5,8 @@ import * as https from 'https';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { HttpEndpoint, TcpEndpoint, parseHealthConfig } from '../../../src/health/healthConfig';
-import { probeHttp, probeTcp } from '../../../src/health/probe';
+import { HttpEndpoint, TcpEndpoint, parseHealthConfig } from '../../../src/health/model/healthConfig';
+import { probeHttp, probeTcp } from '../../../src/health/runner/probe';
 import { LoopbackHttp, closedPort } from './loopbackServers';
 
 const endpoint = (yaml: string) => parseHealthConfig(`endpoints:\n  - ${yaml}\n`).config!.endpoints[0];

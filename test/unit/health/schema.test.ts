@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENDPOINT_KEYS, SETTINGS_KEYS, TOP_KEYS, parseHealthConfig } from '../../../src/health/healthConfig';
+import { ENDPOINT_KEYS, SETTINGS_KEYS, TOP_KEYS, parseHealthConfig } from '../../../src/health/model/healthConfig';
 
 const repo = path.resolve(__dirname, '../../../..');
 

@@ -15,8 +15,8 @@ import {
   windowStart,
   monthStart,
   BURN_RULES,
-} from '../../../src/health/slaMath';
-import { compactRecords, HistoryRecord } from '../../../src/health/historyStore';
+} from '../../../src/health/model/slaMath';
+import { compactRecords, HistoryRecord } from '../../../src/health/model/historyRecords';
 
 // Brute-force reference: scan every raw sample. A sample belongs to a window when the minute it
 // falls in starts inside [from, to) — the index's documented one-minute resolution.

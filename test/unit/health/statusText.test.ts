@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { isFromDashboard } from '../../../src/health/dashboardProtocol';
-import { EndpointSnapshot, HealthSnapshot } from '../../../src/health/model';
-import { SlaIndex, bucketize, slaReport } from '../../../src/health/slaMath';
-import { formatBudget, formatMoney, formatPercent, overallOf, statusBarText, tooltipMarkdown } from '../../../src/health/statusText';
+import { EndpointSnapshot, HealthSnapshot } from '../../../src/health/model/snapshot';
+import { SlaIndex, bucketize, slaReport } from '../../../src/health/model/slaMath';
+import { formatBudget, formatMoney, formatPercent, overallOf, statusBarText, tooltipMarkdown } from '../../../src/health/model/statusText';
 
 function endpoint(name: string, status: EndpointSnapshot['status'], okCount: number, failed: number): EndpointSnapshot {
   const now = Date.UTC(2026, 10, 23, 12);

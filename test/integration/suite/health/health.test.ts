@@ -6,11 +6,12 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { domText, hasRig, screenshot, waitFor, webviewText } from '../../rig';
-import { LoopbackHttp, LoopbackTcp, closedPort } from '../../../unit/health/loopbackServers';
+import { click, domText, hasRig, screenshot, waitFor, webviewText } from '../../rig';
+import { LoopbackHttp, LoopbackTcp, closedPort, selfSignedCertificate } from '../../../unit/health/loopbackServers';
 import { startMoto, MOTO_CREDENTIALS, type MotoServer } from '../../../support/motoServer';
 import type { HealthApi } from '../../../../src/health';
-import { formatMoney } from '../../../../src/health/statusText';
+import { Lease } from '../../../../src/health/runner/lease';
+import { formatMoney } from '../../../../src/health/model/statusText';
 
 const DAY = 86_400_000;
 
@@ -39,24 +40,41 @@ async function motoEndpoint(): Promise<{ endpoint: string; own?: MotoServer }> {
 
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/**
- * Another window takes the probe lease and renews it, as a real window does (a single write could be
- * overwritten by this window's own renewal in flight; the renewals settle it), until this one reads.
- */
-async function otherWindowTakesLease(api: HealthApi): Promise<void> {
-  const renew = () => fs.writeFileSync(api.files().lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() + 60_000 }));
-  renew();
-  const renewing = setInterval(renew, 200);
-  try {
-    await waitFor('reader role', () => api.role() === 'reader', 10_000);
-  } finally {
-    clearInterval(renewing);
-  }
+/** The extension host's log files (the OpsDeck output channel's among them), when the rig names their folder. */
+function hostLogFiles(): string[] {
+  const dir = process.env.OPSDECK_HOST_LOGS;
+  if (!dir || !fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => e.isFile() && e.name.endsWith('.log'))
+    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
 }
 
-/** The other window closes without releasing: its lease goes stale and this window probes again. */
+/** The other window of the lease tests: a real Lease on the same lock folder, renewing while it "runs". */
+let otherWindow: { lease: Lease; renewing: ReturnType<typeof setInterval> } | undefined;
+
+/**
+ * Another window takes the probe lease. A lock that is held cannot be taken, so this window first
+ * looks hung to it (its lease file not renewed: its modification time set back), and the other window
+ * takes over as it would from a hung window; then it renews, and this window becomes a reader.
+ */
+async function otherWindowTakesLease(api: HealthApi): Promise<void> {
+  const dir = api.files().lease;
+  const lease = new Lease(dir, 'other-window', 60_000);
+  await waitFor('the other window holding the lease', async () => {
+    for (const f of fs.readdirSync(dir)) fs.utimesSync(path.join(dir, f), 0, 0);
+    return lease.tryAcquire();
+  });
+  otherWindow = { lease, renewing: setInterval(() => void lease.tryAcquire().catch(() => undefined), 200) };
+  await waitFor('reader role', () => api.role() === 'reader', 10_000);
+}
+
+/** The other window closes (releasing the lease): this window probes again. */
 async function otherWindowGoesAway(api: HealthApi): Promise<void> {
-  fs.writeFileSync(api.files().lease, JSON.stringify({ owner: 'other-window', pid: 1, expires: Date.now() - 1 }));
+  if (otherWindow) {
+    clearInterval(otherWindow.renewing);
+    await otherWindow.lease.release();
+    otherWindow = undefined;
+  }
   await waitFor('prober again', () => api.role() === 'prober', 10_000);
 }
 
@@ -91,12 +109,17 @@ describe('Health: checks, SLA, CloudWatch and cost in the extension host', funct
     process.env.AWS_CONFIG_FILE = path.join(awsDir, 'config');
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     await vscode.workspace.getConfiguration('opsdeck.health').update('leaseSeconds', 1, vscode.ConfigurationTarget.Workspace);
+    // The tests check every 200 ms; the floor (5 s by default) is a user setting, so the user lowers it.
+    await vscode.workspace.getConfiguration('opsdeck.health').update('minimumIntervalSeconds', 0.1, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     fs.rmSync(configPath(), { force: true });
     await vscode.commands.executeCommand('opsdeck.refreshHealth');
     await vscode.workspace.getConfiguration('opsdeck.health').update('leaseSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('opsdeck.health')
+      .update('minimumIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
     await web?.stop();
     await tcp?.stop();
     await moto?.own?.stop();
@@ -225,30 +248,76 @@ endpoints:
     await waitFor('web up again', () => ep('web')?.status === 'up');
   });
 
-  it('sends header values from SecretStorage and the environment, and says which one is missing', async () => {
-    await vscode.commands.executeCommand('opsdeck.setHealthSecret', 'api-token', 'Bearer s3cret-value');
-    process.env.OPSDECK_TEST_HEADER = 'from-env';
-    await writeConfig(`
+  it('sends a secret only to the https origin it was set for, an environment value once the user allows the origin, and says which one is missing', async function () {
+    const tls = selfSignedCertificate();
+    if (!tls || !hasRig()) this.skip(); // the user's answer is a click in the real workbench
+    const secure = await new LoopbackHttp(tls).start();
+    const origin = new URL(secure.url).origin;
+    const plainHeaders: string[] = [];
+    web.onRequest = (req) => plainHeaders.push(JSON.stringify(req.headers));
+    const health = vscode.workspace.getConfiguration('opsdeck.health');
+    await health.update('notifications', false, vscode.ConfigurationTarget.Workspace); // only the question pops up
+    try {
+      // Earlier tests' error toasts stay until closed and would keep the question out of sight.
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('opsdeck.forgetHealthHeaderAnswers');
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('opsdeck.setHealthSecret', 'api-token', 'Bearer s3cret-value', origin);
+      process.env.OPSDECK_TEST_HEADER = 'from-env';
+      // Not awaited: "Reload" checks at once, and that check waits for the user's answer below.
+      const reloaded = writeConfig(`
 defaults: { interval: 200ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
 endpoints:
-  - name: web
-    url: "${web.url}"
+  - name: secure
+    url: "${secure.url}"
+    insecureTls: true
     headers: { Authorization: { secret: api-token }, X-Env: { env: OPSDECK_TEST_HEADER } }
-  - name: locked
+  - name: plain
     url: "${web.url}"
+    headers: { Authorization: { secret: api-token } }
+  - name: locked
+    url: "${secure.url}"
+    insecureTls: true
     headers: { Authorization: { secret: never-set } }
 `);
-    await waitFor(
-      'headers received',
-      () => web.lastHeaders.authorization === 'Bearer s3cret-value' && web.lastHeaders['x-env'] === 'from-env',
-    );
-    const locked = await waitFor('the endpoint without its secret fails', () =>
-      ep('locked')?.status === 'down' ? ep('locked') : undefined,
-    );
-    assert.match(locked.lastCheck!.error!, /secret "never-set" is not set \(run "OpsDeck: Set Health Check Secret"\)/);
-    assert.ok(!JSON.stringify(api.snapshot()).includes('s3cret-value'), 'the secret is not in the model the views render');
-    assert.ok(!JSON.stringify(api.notifications()).includes('s3cret-value'));
-    assert.ok(!fs.readFileSync(configPath(), 'utf8').includes('s3cret-value'));
+      // The environment value waits for the user: OpsDeck asks once for the origin.
+      // Read in the notification centre: a toast may be held back when earlier tests left others behind.
+      const question = await waitFor('the question about sending OPSDECK_TEST_HEADER', async () => {
+        await vscode.commands.executeCommand('notifications.showList');
+        const t = await domText('.notifications-center .notification-list-item');
+        return t.includes('OPSDECK_TEST_HEADER') ? t : undefined;
+      }).catch(async (e: Error) => {
+        await screenshot('health-header-question-missing');
+        throw e;
+      });
+      await screenshot('health-header-question');
+      assert.ok(question.includes(origin), question);
+      assert.strictEqual(secure.lastHeaders['x-env'], undefined, 'nothing was sent before the answer');
+      await click('.notifications-center .notification-list-item .monaco-button:text-is("Allow")');
+      await vscode.commands.executeCommand('notifications.hideList');
+      await reloaded;
+      await waitFor(
+        'headers received over https',
+        () => secure.lastHeaders.authorization === 'Bearer s3cret-value' && secure.lastHeaders['x-env'] === 'from-env',
+      );
+      const plain = await waitFor('the plain-http endpoint refused the secret', () =>
+        ep('plain')?.status === 'down' ? ep('plain') : undefined,
+      );
+      assert.match(plain.lastCheck!.error!, /secret \("api-token"\), which OpsDeck sends only over https/);
+      assert.ok(!plainHeaders.some((h) => h.includes('s3cret')), 'the secret never reached the http origin');
+      const locked = await waitFor('the endpoint without its secret fails', () =>
+        ep('locked')?.status === 'down' ? ep('locked') : undefined,
+      );
+      assert.match(locked.lastCheck!.error!, /secret "never-set" is not set \(run "OpsDeck: Set Health Check Secret"\)/);
+      assert.ok(!JSON.stringify(api.snapshot()).includes('s3cret-value'), 'the secret is not in the model the views render');
+      assert.ok(!JSON.stringify(api.notifications()).includes('s3cret-value'));
+      assert.ok(!fs.readFileSync(configPath(), 'utf8').includes('s3cret-value'));
+      for (const f of hostLogFiles()) assert.ok(!fs.readFileSync(f, 'utf8').includes('s3cret-value'), `the secret is in ${f}`);
+    } finally {
+      web.onRequest = undefined;
+      await health.update('notifications', undefined, vscode.ConfigurationTarget.Workspace);
+      await secure.stop();
+    }
   });
 
   it('shows CloudWatch alarms, metrics with a capacity forecast, and cost from moto; one message for missing credentials', async () => {
@@ -541,5 +610,16 @@ aws:
       await wb.update('colorTheme', original, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
+  });
+
+  it('reads resource-scoped settings with the workspace folder as scope (no warning in the host log)', async () => {
+    // opsdeck.health.configFile is resource-scoped: read without its folder, VS Code logs a warning
+    // for every read (and a multi-root window could get the wrong folder's value).
+    await vscode.commands.executeCommand('opsdeck.refreshHealth');
+    const warnings = hostLogFiles()
+      .filter((f) => /exthost/.test(f))
+      .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+      .filter((l) => /resource scoped configuration without providing a resource/.test(l) && /'opsdeck\.health\./.test(l));
+    assert.deepStrictEqual(warnings, []);
   });
 });

@@ -1,0 +1,140 @@
+// What the status bar says, and its Markdown tooltip, from the one snapshot. Pure.
+import { EndpointSnapshot, HealthSnapshot, Overall } from './snapshot';
+
+export function formatPercent(ratio: number | undefined): string {
+  if (ratio === undefined) return '—';
+  if (ratio >= 1) return '100%';
+  // Truncate rather than round: 99.999% must never read as 100%.
+  const v = Math.floor(ratio * 10000) / 100;
+  return `${v.toFixed(2)}%`;
+}
+
+export function formatMoney(amount: number, currency = 'USD', decimals = 0): string {
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: decimals,
+      minimumFractionDigits: decimals,
+    }).format(amount);
+  } catch {
+    return `${amount.toFixed(decimals)} ${currency}`;
+  }
+}
+
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${Math.round(ms)} ms`;
+  if (abs < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (abs < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  if (abs < 86_400_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
+}
+
+export function formatLatency(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
+/**
+ * Error budget for people: "73% (31 of 43 min)", or how far it is overspent. Overspending is told as a
+ * multiple of the budget: the budget is a share of failures, so "overspent by N min" would project a short
+ * outage over the whole window and name minutes of downtime that never happened.
+ */
+export function formatBudget(b: { remainingRatio: number; remainingMinutes: number; totalMinutes: number }): {
+  share: string;
+  minutes: string;
+} {
+  const mins = (m: number) => `${Math.round(m).toLocaleString('en-US')} min`;
+  if (b.remainingRatio < 0)
+    return { share: 'exhausted', minutes: `failing at ${(1 - b.remainingRatio).toFixed(1)}× the ${mins(b.totalMinutes)} budget` };
+  return { share: `${Math.floor(b.remainingRatio * 100)}%`, minutes: `${mins(b.remainingMinutes)} of ${mins(b.totalMinutes)}` };
+}
+
+/** Worst of: endpoints down, alarms firing, budget at risk, burn alerts. */
+export function overallOf(s: Pick<HealthSnapshot, 'endpoints' | 'alarms' | 'cost' | 'awsProblem'>): Overall {
+  if (s.endpoints.some((e) => e.status === 'down') || s.alarms.some((a) => a.state === 'ALARM')) return 'error';
+  if (
+    s.endpoints.some((e) => e.flapping || e.sla.burn.some((b) => b.firing) || e.sla.budget.remainingRatio < 0.25) ||
+    s.cost?.budgetAtRisk ||
+    s.awsProblem?.kind === 'credentials'
+  )
+    return 'warning';
+  if (!s.endpoints.length && !s.alarms.length && !s.cost) return 'unknown';
+  if (s.endpoints.length && s.endpoints.every((e) => e.status === 'unknown')) return 'unknown';
+  return 'ok';
+}
+
+const ICON: Record<Overall, string> = { ok: '$(pass)', warning: '$(warning)', error: '$(error)', unknown: '$(pulse)' };
+
+/** The lowest availability over each endpoint's SLO window: the number on-call cares about. */
+export function worstAvailability(endpoints: readonly EndpointSnapshot[]): number | undefined {
+  let worst: number | undefined;
+  for (const e of endpoints) {
+    const a = e.sla.sloAvailability;
+    if (a !== undefined && (worst === undefined || a < worst)) worst = a;
+  }
+  return worst;
+}
+
+export function statusBarText(s: Pick<HealthSnapshot, 'endpoints' | 'alarms' | 'cost' | 'awsProblem' | 'configProblem'>): string {
+  const overall = overallOf(s);
+  const parts: string[] = [];
+  const down = s.endpoints.filter((e) => e.status === 'down').length;
+  if (down) parts.push(`${down} down`);
+  if (s.endpoints.length) parts.push(formatPercent(worstAvailability(s.endpoints)));
+  const firing = s.alarms.filter((a) => a.state === 'ALARM').length;
+  if (firing) parts.push(`${firing} alarm${firing === 1 ? '' : 's'}`);
+  if (s.cost) parts.push(`${formatMoney(s.cost.monthToDate, s.cost.currency)} MTD`);
+  if (!parts.length) parts.push(s.configProblem ? 'config error' : 'Health');
+  return `${ICON[overall]} ${parts.join(' · ')}`;
+}
+
+/** Escapes Markdown (and the `<` of inline HTML) so data reads as text. */
+export const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+
+const STATE_ICON: Record<string, string> = { up: '$(pass)', down: '$(error)', unknown: '$(question)', maintenance: '$(tools)' };
+
+/** Markdown for the status bar tooltip (rendered with isTrusted limited to OpsDeck commands). */
+export function tooltipMarkdown(s: HealthSnapshot): string {
+  const lines: string[] = ['**OpsDeck Health**', ''];
+  if (s.configProblem) lines.push(`$(warning) ${md(s.configProblem)}`, '');
+  if (s.endpoints.length) {
+    lines.push('| Endpoint | State | 24 h | SLO window | Budget left | p95 |', '|---|---|---:|---:|---:|---:|');
+    for (const e of s.endpoints) {
+      const w24 = e.sla.windows.find((w) => w.window === '24h');
+      const state = `${STATE_ICON[e.status] ?? ''} ${e.status}${e.flapping ? ' (flapping)' : ''}${e.muted ? ' (muted)' : ''}`;
+      lines.push(
+        `| ${md(e.name)} | ${state} | ${formatPercent(w24?.availability)} | ${formatPercent(e.sla.sloAvailability)} of ${formatPercent(e.slo)} | ${formatBudget(e.sla.budget).share} (${formatBudget(e.sla.budget).minutes}) | ${formatLatency(w24?.p95)} |`,
+      );
+    }
+    lines.push('');
+  } else lines.push('No endpoints configured.', '');
+  const firing = s.alarms.filter((a) => a.state === 'ALARM');
+  if (firing.length) lines.push(`$(bell) Alarms firing: ${firing.map((a) => md(a.name)).join(', ')}`, '');
+  if (s.cost) {
+    lines.push(
+      `$(credit-card) ${formatMoney(s.cost.monthToDate, s.cost.currency)} month to date, forecast ${formatMoney(s.cost.forecastMonthEnd, s.cost.currency)}${s.cost.budget !== undefined ? ` of ${formatMoney(s.cost.budget, s.cost.currency)} budget` : ''}${s.cost.budgetAtRisk ? ' $(warning) over budget' : ''} (as of ${new Date(s.cost.asOf).toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+      '',
+    );
+  }
+  if (s.awsProblem) lines.push(`$(warning) AWS: ${md(s.awsProblem.message)}`, '');
+  if (s.role === 'reader') lines.push('_Another window runs the checks; this one shows its results._', '');
+  lines.push(
+    '[$(dashboard) Open dashboard](command:opsdeck.openHealthDashboard) · [$(refresh) Check now](command:opsdeck.checkHealthNow) · [$(credit-card) Refresh cost](command:opsdeck.refreshCost) · [$(gear) Edit config](command:opsdeck.openHealthConfig)',
+  );
+  return lines.join('\n');
+}
+
+/** Markdown for an endpoint's tooltip in the Health tree. */
+export function endpointTooltipMarkdown(e: Pick<EndpointSnapshot, 'name' | 'target' | 'lastCheck' | 'problem'>): string {
+  // Names, targets and errors come from the workspace and the endpoints: escaped, so they read as text.
+  const state = e.problem
+    ? `Not checked: ${md(e.problem)}`
+    : e.lastCheck?.error
+      ? `Last error: ${md(e.lastCheck.error)}`
+      : e.lastCheck
+        ? 'Last check passed'
+        : 'Not checked yet';
+  return `**${md(e.name)}** — ${md(e.target)}\n\n${state}`;
+}
