@@ -130,7 +130,11 @@ export async function run(): Promise<Result[]> {
       PATH: `${tools.binDir}${path.delimiter}${process.env.PATH}`,
     };
     const passphrase = 'bench';
-    const session = new PulumiProjectSession({ dir, name: 'opsdeck-files', runtime: 'nodejs' }, { env, route: 'inline', passphrase });
+    const session = new PulumiProjectSession(
+      { dir, name: 'opsdeck-files', runtime: 'nodejs' },
+      { env, route: 'inline', passphrase },
+      () => true,
+    );
     must(await session.createStack('dev'));
     must(await session.setConfig('dev', 'dir', path.join(T, 'data'), false));
     must(await session.run('up', 'dev', {}));
@@ -190,7 +194,11 @@ export async function run(): Promise<Result[]> {
     // With a language host beside the CLI: the CLI itself (`pulumi preview`, `pulumi up`) against
     // OpsDeck's runner on the on-disk route, same project, same stack, alternated.
     if (tools.languageHost && fs.existsSync(tools.languageHost)) {
-      const disk = new PulumiProjectSession({ dir, name: 'opsdeck-files', runtime: 'nodejs' }, { env, route: 'onDisk', passphrase });
+      const disk = new PulumiProjectSession(
+        { dir, name: 'opsdeck-files', runtime: 'nodejs' },
+        { env, route: 'onDisk', passphrase },
+        () => true,
+      );
       const cliEnv = { ...process.env, ...disk.env() };
       const cli = (args: string[]) =>
         execFileSync(path.join(tools.binDir, 'pulumi'), [...args, '--stack', 'dev', '--non-interactive'], {
@@ -252,8 +260,7 @@ export async function run(): Promise<Result[]> {
     let keep: unknown;
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      const d = must(await session.exportState(stateStack));
-      const idx = buildStateIndex(d);
+      const idx = must(await session.stateIndex(stateStack));
       keep = idx;
       et.push(performance.now() - t);
       if (idx.count !== 2000) throw new Error(`expected 2,000 resources, got ${idx.count}`);

@@ -51,7 +51,7 @@ export class Scaffolder {
   private async facts(root: string, workspace: string): Promise<KnownFacts> {
     return {
       clock: clockFacts(new Date(), localTimeZone()),
-      operator: this.config.operator || (await operatorName(root)),
+      operator: this.config.operator || (await operatorName({ folder: root, trusted: vscode.workspace.isTrusted })),
       workspace,
       stack: selectedStack(this.ctx.api),
     };

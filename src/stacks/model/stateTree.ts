@@ -50,7 +50,8 @@ export interface SourcePosition {
 export interface StateIndex {
   roots: ResourceNode[];
   children: Map<string, ResourceNode[]>;
-  byUrn: Map<string, StateResource>;
+  /** The full state of each resource; as JSON text when the index was built on a worker thread. */
+  byUrn: Map<string, StateResource | string>;
   stackOutputs: Record<string, unknown>;
   pendingOperations: Array<{ urn: string; type: string }>;
   count: number;
@@ -84,7 +85,7 @@ function tooltipFor(r: StateResource, name: string): string {
 
 export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
   const resources = (d?.resources ?? []).filter((r) => !r.delete);
-  const byUrn = new Map<string, StateResource>();
+  const byUrn = new Map<string, StateResource | string>();
   for (const r of resources) byUrn.set(r.urn, r);
   const stack = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
   const childCount = new Map<string, number>();
@@ -133,8 +134,9 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
 }
 
 /** A resource's full state as pretty JSON with secrets masked (for the read-only document). */
-export function resourceStateJson(r: StateResource): string {
-  return JSON.stringify(r, (_k, v) => (isSecretValue(v) ? '[secret]' : v), 2);
+export function resourceStateJson(r: StateResource | string): string {
+  const value: unknown = typeof r === 'string' ? JSON.parse(r) : r;
+  return JSON.stringify(value, (_k, v) => (isSecretValue(v) ? '[secret]' : v), 2);
 }
 
 /** The absolute file a source position points at, given the project folder. */
