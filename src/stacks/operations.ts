@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { ChangeModel, ChangeModelBuilder, changeCounts, countsLine } from './model/changeModel';
-import { EngineEventLike, OperationKind } from './model/engineEvents';
+import { EngineEventLike, OperationKind, malformedEvent } from './model/engineEvents';
 import { formatEvent } from './model/eventLog';
 import { Failure } from './model/failures';
 import { programFingerprint } from './model/fingerprint';
@@ -442,7 +442,14 @@ export class OperationRunner {
     const status = isPreview ? 'previewing' : 'running';
     this.show(key, b.model, projectLabel, status, route, undefined, false);
     let done = 0;
+    let skipped = 0;
     const onEvent = (e: EngineEventLike) => {
+      const bad = malformedEvent(e);
+      if (bad) {
+        // Logged once per run (with the count at the end): the operation goes on.
+        if (skipped++ === 0) this.log.line(`[${key}] skipped a malformed engine event (${bad}); the operation goes on`);
+        return;
+      }
       for (const l of formatEvent(e, isPreview, this.service.masker)) this.log.line(`[${req.stack}] ${l}`);
       if (!b.apply(e)) return;
       if (e.resOutputsEvent && !isPreview) {
@@ -466,6 +473,7 @@ export class OperationRunner {
       clearPendingCreates: o.clearPendingCreates,
       onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`),
     });
+    if (skipped > 1) this.log.line(`[${key}] ${skipped} malformed engine events were skipped in all`);
     if (r.ok) {
       b.finish('succeeded');
       this.log.line(`[${key}] ${label} succeeded: ${countsLine(changeCounts(b.model), isPreview)}`);

@@ -440,7 +440,7 @@ export class PulumiProjectSession {
     this.diagnostics = [];
     const onEvent = (e: EngineEventLike) => {
       const d = e.diagnosticEvent;
-      if (d && d.severity === 'error' && !d.ephemeral)
+      if (d && d.severity === 'error' && !d.ephemeral && typeof d.message === 'string')
         this.diagnostics.push({ message: d.message, resource: d.urn ? d.urn.split('::').pop() : undefined });
       o.onEvent?.(e);
     };
