@@ -259,7 +259,7 @@ export class StackCommands {
         if (node?.kind !== 'resource') return;
         const st = await this.service.state({ project: node.project, stack: node.stack });
         if (!st.ok) throw new Error(st.error.message);
-        const raw = st.value.byUrn.get(node.node.urn);
+        const raw = st.value.byUrn.get(node.node.urn) ?? (await st.value.rawOf?.(node.node.urn));
         if (raw) await this.openDoc(`${node.stack}/${node.node.name}.json`, resourceStateJson(raw));
       },
       // From a tree node, or from the change view's link ({ project, stack, urn }).
@@ -273,7 +273,7 @@ export class StackCommands {
         const r = typeof urn === 'string' ? await this.resolve(arg) : undefined;
         if (!r || !urn) return false;
         const st = await this.service.state({ project: r.project, stack: r.stack });
-        const src = st.ok ? [...st.value.roots, ...[...st.value.children.values()].flat()].find((n) => n.urn === urn)?.source : undefined;
+        const src = st.ok ? st.value.sources.get(urn) : undefined;
         if (!src) {
           void vscode.window.showInformationMessage(
             'The state records no source position for this resource (it is recorded once the resource has been deployed).',

@@ -8,7 +8,7 @@ import { Result, err, ok } from '../shared/result';
 import { DiscoveredProject } from './discovery';
 import { Failure } from './model/failures';
 import { needsPassphrase } from './model/pulumiEnv';
-import { ResourceNode, StateIndex } from './model/stateTree';
+import { StateIndex } from './model/stateTree';
 import { UpdateSummaryLike } from './model/history';
 import { SecretMasker, looksLikeSecretKey } from './model/masking';
 import { PulumiSettings } from './config';
@@ -203,10 +203,7 @@ export class StackService implements vscode.Disposable {
       const r = await this.session(ref.project).stateIndex(ref.stack);
       if (!r.ok) return r;
       const idx = r.value;
-      const byUrnNode = new Map<string, ResourceNode>();
-      for (const n of idx.roots) byUrnNode.set(n.urn, n);
-      for (const list of idx.children.values()) for (const n of list) byUrnNode.set(n.urn, n);
-      this.loadedStates.set(stackKey(ref.project, ref.stack), { byUrnNode });
+      this.loadedStates.set(stackKey(ref.project, ref.stack), idx);
       return ok(idx);
     });
   }
@@ -258,10 +255,10 @@ export class StackService implements vscode.Disposable {
   peekState(key: string): { sourceOf(urn: string): { file: string; line: number; column?: number } | undefined } | undefined {
     const p = this.loadedStates.get(key);
     if (!p) return undefined;
-    return { sourceOf: (urn) => p.byUrnNode.get(urn)?.source };
+    return { sourceOf: (urn) => p.sources.get(urn) };
   }
 
-  private readonly loadedStates = new Map<string, { byUrnNode: Map<string, ResourceNode> }>();
+  private readonly loadedStates = new Map<string, StateIndex>();
 
   failureFor(message: string): Result<never, Failure> {
     return err({ kind: 'unknown', message, remedy: '', locations: [], detail: message });

@@ -27,7 +27,10 @@ export function parseProjectFile(text: string, fileLabel: string): Result<Projec
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const line = text.slice(0, nul).split('\n').length;
-    return err({ message: `${fileLabel} is not a text file (a NUL byte on line ${line}).`, remedy: 'Restore the project file from version control.' });
+    return err({
+      message: `${fileLabel} is not a text file (a NUL byte on line ${line}).`,
+      remedy: 'Restore the project file from version control.',
+    });
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {

@@ -16,7 +16,7 @@ import { Worker } from 'worker_threads';
 import { gunzip } from 'zlib';
 import { Result, err, ok } from '../../shared/result';
 import { UpdateSummaryLike } from '../model/history';
-import { StateIndex, buildStateIndex, StateDeployment } from '../model/stateTree';
+import { PackedStateIndex, StateIndex, StateResource, buildStateIndex, StateDeployment, unpackStateIndex } from '../model/stateTree';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -131,25 +131,42 @@ export async function readFileBackendIndex(
       }
       return indexCheckpoint(text, f, stack);
     }
-    return readOnWorker(opts.workerScript ?? path.join(__dirname, 'stateReader.js'), f, stack, max);
+    const script = opts.workerScript ?? path.join(__dirname, 'stateReader.js');
+    const r = await askWorker(script, { stack, maxBytes: max }, f);
+    if (!r.ok) return r;
+    if (!('index' in r.value)) return err({ file: f, message: `${f} could not be read.` });
+    const idx = unpackStateIndex(r.value.index);
+    // The full state of one resource (Show Resource State) is read again on the worker when asked.
+    return ok({
+      ...idx,
+      rawOf: async (urn: string) => {
+        const one = await askWorker(script, { stack, maxBytes: max, urn }, f);
+        return one.ok && 'raw' in one.value && one.value.raw ? (JSON.parse(one.value.raw) as StateResource) : undefined;
+      },
+    });
   }
   return undefined;
 }
 
-/** The worker's answer: the index (Maps survive structured clone) or the problem. */
-export type WorkerAnswer = { ok: true; index: StateIndex } | { ok: false; problem: StateFileProblem };
+/** The worker's answer: the packed index (or one resource's JSON), or the problem. */
+export type WorkerAnswer =
+  { ok: true; index: PackedStateIndex } | { ok: true; raw: string | undefined } | { ok: false; problem: StateFileProblem };
 
-function readOnWorker(script: string, file: string, stack: string, maxBytes: number): Promise<Result<StateIndex, StateFileProblem>> {
+function askWorker(
+  script: string,
+  data: Record<string, unknown>,
+  file: string,
+): Promise<Result<WorkerAnswer & { ok: true }, StateFileProblem>> {
   return new Promise((resolve) => {
     let done = false;
-    const finish = (r: Result<StateIndex, StateFileProblem>) => {
+    const finish = (r: Result<WorkerAnswer & { ok: true }, StateFileProblem>) => {
       if (done) return;
       done = true;
       resolve(r);
       void worker.terminate();
     };
-    const worker = new Worker(script, { workerData: { file, stack, maxBytes } });
-    worker.once('message', (a: WorkerAnswer) => finish(a.ok ? ok(a.index) : err(a.problem)));
+    const worker = new Worker(script, { workerData: { file, ...data } });
+    worker.once('message', (a: WorkerAnswer) => finish(a.ok ? ok(a) : err(a.problem)));
     worker.once('error', (e) => finish(err({ file, message: `${file} could not be read: ${e.message}` })));
     worker.once('exit', (code) => finish(err({ file, message: `${file} could not be read (the reader stopped with code ${code}).` })));
   });

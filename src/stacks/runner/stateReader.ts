@@ -1,10 +1,12 @@
 // Worker-thread entry (bundled to dist/stateReader.js): reads, parses and indexes one large
-// file-backend checkpoint off the extension host's thread (see fileBackend.ts). The raw resources
-// go back as JSON text, so the host only copies strings instead of rebuilding every object.
+// file-backend checkpoint off the extension host's thread (see fileBackend.ts). The index goes back
+// packed (model/stateTree.ts: packStateIndex), so the host copies strings instead of rebuilding
+// every object; a single resource's full state is read again on demand (`urn` in workerData).
 import { parentPort, workerData } from 'worker_threads';
-import { WorkerAnswer, indexCheckpoint, readCheckpointText } from './fileBackend';
+import { packStateIndex } from '../model/stateTree';
+import { WorkerAnswer, indexCheckpoint, parseCheckpoint, readCheckpointText } from './fileBackend';
 
-const { file, stack, maxBytes } = workerData as { file: string; stack: string; maxBytes: number };
+const { file, stack, maxBytes, urn } = workerData as { file: string; stack: string; maxBytes: number; urn?: string };
 
 async function main(): Promise<WorkerAnswer> {
   let text: string;
@@ -22,11 +24,15 @@ async function main(): Promise<WorkerAnswer> {
       },
     };
   }
+  if (urn !== undefined) {
+    const p = parseCheckpoint(text, file, stack);
+    if ('problem' in p) return { ok: false, problem: { file, message: p.problem } };
+    const raw = (p.deployment.resources ?? []).find((x) => x.urn === urn);
+    return { ok: true, raw: raw ? JSON.stringify(raw) : undefined };
+  }
   const r = indexCheckpoint(text, file, stack);
   if (!r.ok) return { ok: false, problem: r.error };
-  const index = r.value;
-  for (const [urn, raw] of index.byUrn) index.byUrn.set(urn, JSON.stringify(raw));
-  return { ok: true, index };
+  return { ok: true, index: packStateIndex(r.value as Parameters<typeof packStateIndex>[0]) };
 }
 
 void main().then(

@@ -8,7 +8,10 @@ import { KnownFacts } from '../../../src/documents/values';
 
 /** Compiled tests live in out/test/unit/documents; sources are read from the repository. */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-export const seedsDir = path.resolve(repoRoot, '..', 'shared', 'seeds');
+/** `shared/seeds` beside the checkout (or beside the folder holding it, for a git worktree under wt/). */
+export const seedsDir =
+  [path.resolve(repoRoot, '..', 'shared', 'seeds'), path.resolve(repoRoot, '..', '..', 'shared', 'seeds')].find((d) => fs.existsSync(d)) ??
+  path.resolve(repoRoot, '..', 'shared', 'seeds');
 export const templatesDir = path.join(repoRoot, 'src', 'documents', 'templates');
 export const goldenDir = path.join(repoRoot, 'test', 'fixtures', 'documents');
 

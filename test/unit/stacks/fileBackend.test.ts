@@ -34,8 +34,15 @@ describe('stacks: reading state from a file backend', () => {
     assert.strictEqual(await count('dev', { inlineBytes: 0 }), n, 'the worker thread reads the same');
     const onWorker = await readFileBackendIndex(`file://${root}`, 'opsdeck-files', 'dev', { workerScript: worker, inlineBytes: 0 });
     assert.ok(onWorker?.ok);
-    const someUrn = [...onWorker.value.byUrn.keys()][0]!;
-    assert.strictEqual(typeof onWorker.value.byUrn.get(someUrn), 'string', 'raw resources come back as JSON text');
+    // The packed index unpacks to the same tree; a resource's full state is read again on demand.
+    const site = onWorker.value.roots.find((r) => r.name === 'site')!;
+    assert.deepStrictEqual(
+      onWorker.value.children.get(site.urn)!.map((r) => r.name),
+      ['a', 'b'],
+    );
+    assert.strictEqual(onWorker.value.sources.get(site.urn)?.line, site.source?.line);
+    assert.strictEqual(onWorker.value.byUrn.get(site.urn), undefined);
+    assert.strictEqual((await onWorker.value.rawOf!(site.urn))?.urn, site.urn);
     fs.rmSync(path.join(dir, 'dev.json'));
     fs.writeFileSync(path.join(dir, 'prod.json.gz'), gzipSync(cp.replace('/dev"', '/prod"')));
     assert.strictEqual(await count('prod'), n);
