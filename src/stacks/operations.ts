@@ -12,6 +12,7 @@ import { EngineEventLike, OperationKind, malformedEvent } from './model/engineEv
 import { formatEvent } from './model/eventLog';
 import { Failure } from './model/failures';
 import { programFingerprint } from './model/fingerprint';
+import { removePlan } from './runner/plans';
 import { maskViewState } from './model/maskView';
 import { GuardAnswer, GuardQuestion, guardQuestion, judge } from './model/guard';
 import { OperationGate } from './model/operationGate';
@@ -105,34 +106,6 @@ export class OperationRunner {
     this.log.line(`[${label}] refused: ${UNTRUSTED_OPERATIONS}`);
     if (interactive) void vscode.window.showWarningMessage(UNTRUSTED_OPERATIONS);
     return { status: 'refused', reason: UNTRUSTED_OPERATIONS };
-  }
-
-  /**
-   * Update plans live only as long as the preview they belong to (in memory): at start-up any plan
-   * older than a day belongs to a window long gone. (Younger ones may be another window's.)
-   */
-  static async sweepPlans(storageDir: string, now = Date.now(), maxAgeMs = 24 * 3_600_000): Promise<number> {
-    const dir = path.join(storageDir, 'plans');
-    let removed = 0;
-    let names: string[];
-    try {
-      names = await fs.promises.readdir(dir);
-    } catch {
-      return 0;
-    }
-    for (const n of names) {
-      const f = path.join(dir, n);
-      try {
-        const st = await fs.promises.stat(f);
-        if (now - st.mtimeMs > maxAgeMs) {
-          await fs.promises.rm(f, { force: true });
-          removed++;
-        }
-      } catch {
-        /* gone meanwhile */
-      }
-    }
-    return removed;
   }
 
   async run(req: OperationRequest): Promise<OperationResult> {
@@ -538,10 +511,6 @@ export class OperationRunner {
 
 export const UNTRUSTED_OPERATIONS =
   "Pulumi operations run the workspace's program, so they are off in an untrusted workspace. Trust the folder to use them.";
-
-function removePlan(file: string): void {
-  fs.rm(file, { force: true }, () => undefined);
-}
 
 /** The interactive guard: a modal with the preview's counts, then the stack's name for production. */
 async function askUser(q: GuardQuestion): Promise<GuardAnswer> {

@@ -81,7 +81,8 @@ describe('foundation: external processes', function () {
   });
 
   it('a forked Node process is tagged, reports over IPC, and stop() ends it with what it started', async () => {
-    const script = `${fs.mkdtempSync('/tmp/opsdeck-fork-')}/child.js`;
+    const scriptDir = fs.mkdtempSync('/tmp/opsdeck-fork-');
+    const script = `${scriptDir}/child.js`;
     fs.writeFileSync(
       script,
       `const { spawn } = require('child_process');
@@ -101,6 +102,6 @@ describe('foundation: external processes', function () {
     assert.ok(x.signal === 'SIGTERM' || x.signal === 'SIGKILL', JSON.stringify(x));
     await until('everything tagged to be gone', () => pidsWith('sleep\u000027.9').length === 0, 5000);
     assert.deepStrictEqual(await taggedProcesses(child.tag), []);
-    fs.rmSync(script, { force: true });
+    fs.rmSync(scriptDir, { recursive: true, force: true });
   });
 });

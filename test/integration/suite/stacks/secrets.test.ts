@@ -1,7 +1,7 @@
 // Secrets in the real host:
 // - a secret set in another window (here: with the CLI directly, so OpsDeck never saw it) and used
-//   by a program that prints it and fails with it in the error message: after a preview (with its
-//   failure notification) and a deploy from this "fresh window", with nothing expanded, the secret
+//   by a program that prints it and fails with it in the error message: after a deploy (with its
+//   failure notification) from this "fresh window", with nothing expanded, the secret
 //   is in no log line, not in the change view (state and rendered text), no notification, and no
 //   file OpsDeck writes (the output channel's log file, global storage);
 // - a short passphrase and secret (`demo`) that occur in the project name and paths garble nothing.
@@ -52,7 +52,8 @@ describe('Stacks: secrets from a fresh window, and short secrets', function () {
     backend = await useFileBackend();
   });
 
-  it('a secret set elsewhere and printed by the program never reaches the log, the change view, a notification or a file', async () => {
+  it('a secret set elsewhere and printed by the program never reaches the log, the change view, a notification or a file', async function () {
+    this.timeout(360_000);
     const secret = 'fresh-Window-Secret-9d8c7b6a';
     const project = copyFixture('secrets', 'fresh');
     fs.writeFileSync(
@@ -63,13 +64,13 @@ describe('Stacks: secrets from a fresh window, and short secrets', function () {
       path.join(project, 'index.ts'),
       [
         "import * as pulumi from '@pulumi/pulumi';",
-        'const token = new pulumi.Config().requireSecret("apiToken");',
-        'token.apply((t) => {',
-        '  console.log(`token is ${t}`);',
-        '  pulumi.log.warn(`calling the API with apiToken=${t}`);',
-        '  throw new Error(`the API rejected ${t}`);',
-        '});',
-        'export const out = token;',
+        '// Reads the secret in clear, prints it, logs it and fails with it in the message.',
+        'export = async () => {',
+        '  const token = new pulumi.Config().require("apiToken");',
+        '  console.log(`token is ${token}`);',
+        '  await pulumi.log.warn(`calling the API with apiToken=${token}`);',
+        '  throw new Error(`the API rejected ${token}`);',
+        '};',
         '',
       ].join('\n'),
     );
@@ -89,17 +90,18 @@ describe('Stacks: secrets from a fresh window, and short secrets', function () {
     await cmd('setPulumiPassphrase', { project, passphrase: PASSPHRASE });
     await vscode.commands.executeCommand('notifications.clearAll');
 
-    // A preview without `confirm` shows its failure as a notification, as for a user.
-    const p = expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'failed');
-    const d = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'failed');
-    assert.deepStrictEqual(planFiles(project, 'dev'), [], 'the failed previews left update plans behind');
+    // A deploy without `confirm` shows its failure as a notification, as for a user. (A program
+    // that fails with an unhandled exception takes over a minute on the test rig's language host,
+    // so this is the one run.)
+    const d = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev' }), 'failed');
+    assert.deepStrictEqual(planFiles(project, 'dev'), [], 'the failed preview left its update plan behind');
     const log = stacks.logText();
     // The run really printed and failed with the secret (masked), so the checks below are not vacuous.
     assert.match(log, /rejected \[secret\]/, 'the failure with the (masked) secret is in the log');
     assert.match(log, /apiToken=\[secret\]/);
     const seen: Array<[string, string]> = [
       ['log', log],
-      ['results', JSON.stringify([p, d])],
+      ['result', JSON.stringify(d)],
       ['change view state', JSON.stringify(stacks.changeView(project, 'dev'))],
     ];
     if (hasRig()) {
