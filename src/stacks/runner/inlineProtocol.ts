@@ -22,7 +22,13 @@ export interface InlineStart {
   clearPendingCreates?: boolean;
 }
 
-export type ToWorker = InlineStart | { type: 'cancel' };
+/** Sent to a spare worker right after it starts: load the project's Automation API now, before an operation needs it. */
+export interface InlinePreload {
+  type: 'preload';
+  workDir: string;
+}
+
+export type ToWorker = InlineStart | InlinePreload | { type: 'cancel' };
 
 export interface WorkerError {
   name?: string;

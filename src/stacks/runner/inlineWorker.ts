@@ -52,7 +52,13 @@ process.on('disconnect', () => {
 });
 process.on('message', (m: ToWorker) => {
   if (m?.type === 'cancel') abort.abort();
-  else if (m?.type === 'start' && !started) {
+  else if (m?.type === 'preload' && !started) {
+    try {
+      loadAutomation(m.workDir); // cached for the operation that follows
+    } catch {
+      /* the operation reports it */
+    }
+  } else if (m?.type === 'start' && !started) {
     started = true;
     void runOperation(m)
       .catch((e: unknown) => send({ type: 'result', ok: false, error: describeError(e) }))
@@ -83,7 +89,12 @@ async function runOperation(m: InlineStart): Promise<void> {
   const cmd = observeCommand(await pulumiCommand(auto, m), listeners) as unknown as import('@pulumi/pulumi/automation').PulumiCommand;
   const program = makeInlineProgram(m.workDir, m.main, m.pulumiDir);
   const ws = await auto.LocalWorkspace.create({ workDir: m.workDir, pulumiCommand: cmd, envVars: m.envVars, program });
-  const s = await auto.Stack.select(m.stack, ws);
+  // Stack.select runs `pulumi stack select` (a CLI process, ~0.5 s here) only to check the stack
+  // exists; every operation passes --stack itself and fails clearly when it does not.
+  const noSelect = new Proxy(ws, {
+    get: (t, p, r) => (p === 'selectStack' ? () => Promise.resolve() : (Reflect.get(t, p, r) as unknown)),
+  });
+  const s = await auto.Stack.select(m.stack, noSelect);
   const common = {
     onEvent: ((e: EngineEventLike) => send({ type: 'event', event: e })) as never,
     onOutput: (text: string) => send({ type: 'output', text }),

@@ -11,7 +11,7 @@
 // (inlineWorker.ts), never in this process.
 import * as os from 'os';
 import * as path from 'path';
-import { PROCESS_TAG_VAR, endTagged, forkNode, newProcessTag, run as runProcess } from '../../shared/process';
+import { ForkedProcess, PROCESS_TAG_VAR, endTagged, forkNode, newProcessTag, run as runProcess } from '../../shared/process';
 import { Result, ok, err } from '../../shared/result';
 import { EngineEventLike, OperationKind } from '../model/engineEvents';
 import { Failure, explainFailure, sourceLocations } from '../model/failures';
@@ -124,6 +124,12 @@ interface CommandErrorLike {
 }
 
 const OPERATIONS = new Set(['preview', 'up', 'refresh', 'destroy']);
+const SPARE_IDLE_MS = 5 * 60_000;
+
+interface WorkerHandlers {
+  message: (m: unknown) => void;
+  output: (text: string) => void;
+}
 /** Where the bundled (or compiled) inline worker lives: beside this module. */
 const INLINE_WORKER = path.join(__dirname, 'inlineWorker.js');
 
@@ -147,6 +153,14 @@ export class PulumiProjectSession {
   private readonly active = new Map<string, readonly string[]>();
   /** Inline workers running now, per stack. */
   private readonly workers = new Map<string, { stop(): Promise<void> }>();
+  /**
+   * A worker forked ahead of the next inline operation, with the project's Automation API already
+   * loaded (that alone takes 1–1.5 s on a busy 2-core machine). Each worker runs one operation;
+   * the spare is ended after SPARE_IDLE_MS unused, when the session is disposed, and (having no
+   * work) as soon as the host's IPC channel closes.
+   */
+  private spare?: { worker: ForkedProcess; handlers: WorkerHandlers; timer: NodeJS.Timeout; gone: boolean };
+  private disposed = false;
 
   constructor(
     readonly project: ProjectInfo,
@@ -431,7 +445,59 @@ export class PulumiProjectSession {
 
   /** Ends every process this session started (the extension is shutting down). */
   async dispose(): Promise<void> {
-    await Promise.all([...[...this.active.keys()].map((t) => endTagged(t, 500)), ...[...this.workers.values()].map((w) => w.stop())]);
+    this.disposed = true;
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare) clearTimeout(spare.timer);
+    await Promise.all([
+      ...[...this.active.keys()].map((t) => endTagged(t, 500)),
+      ...[...this.workers.values()].map((w) => w.stop()),
+      ...(spare ? [spare.worker.stop()] : []),
+    ]);
+  }
+
+  private forkWorker(): { worker: ForkedProcess; handlers: WorkerHandlers } {
+    const handlers: WorkerHandlers = { message: () => undefined, output: () => undefined };
+    const worker = forkNode(INLINE_WORKER, {
+      cwd: this.project.dir,
+      env: process.env,
+      onMessage: (m) => handlers.message(m),
+      onStdout: (t) => handlers.output(t),
+      onStderr: (t) => handlers.output(t),
+    });
+    worker.send({ type: 'preload', workDir: this.project.dir });
+    return { worker, handlers };
+  }
+
+  /** The spare worker if it is still alive, else a fresh one. */
+  private takeWorker(): { worker: ForkedProcess; handlers: WorkerHandlers } {
+    const s = this.spare;
+    this.spare = undefined;
+    if (s) {
+      clearTimeout(s.timer);
+      if (!s.gone) return s;
+    }
+    return this.forkWorker();
+  }
+
+  private keepSpare(): void {
+    if (this.spare || this.disposed || !this.isTrusted()) return;
+    const w = this.forkWorker();
+    const entry = {
+      ...w,
+      gone: false,
+      timer: setTimeout(() => {
+        if (this.spare !== entry) return;
+        this.spare = undefined;
+        void w.worker.stop();
+      }, SPARE_IDLE_MS),
+    };
+    entry.timer.unref?.();
+    void w.worker.exited.then(() => {
+      entry.gone = true;
+      if (this.spare === entry) this.spare = undefined;
+    });
+    this.spare = entry;
   }
 
   async run(operation: OperationKind, stack: string, o: RunOptions): Promise<Result<RunOutcome, Failure>> {
@@ -520,13 +586,9 @@ export class PulumiProjectSession {
             );
         }
       };
-      const worker = forkNode(INLINE_WORKER, {
-        cwd: this.project.dir,
-        env: process.env,
-        onMessage,
-        onStdout: (t) => o.onOutput?.(t),
-        onStderr: (t) => o.onOutput?.(t),
-      });
+      const { worker, handlers } = this.takeWorker();
+      handlers.message = onMessage;
+      handlers.output = (t) => o.onOutput?.(t);
       this.workers.set(stack, worker);
       const onAbort = () => worker.send({ type: 'cancel' });
       o.signal?.addEventListener('abort', onAbort);
@@ -536,6 +598,8 @@ export class PulumiProjectSession {
         // Whatever the worker started and left (the CLI, its plugins) ends with it.
         await worker.stop();
         if (this.workers.get(stack) === worker) this.workers.delete(stack);
+        // The next inline operation finds a worker with the Automation API loaded.
+        this.keepSpare();
         if (settled) return;
         if (o.signal?.aborted && !uncaught)
           return settle(err(this.explain({ name: 'CommandError', message: 'update canceled (SIGINT)' }, stack)));
