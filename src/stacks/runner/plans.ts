@@ -6,8 +6,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** Removes a plan file at once (one unlink; by the time an operation reports back, its plans are gone). */
 export function removePlan(file: string): void {
-  fs.rm(file, { force: true }, () => undefined);
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    /* already gone, or the folder went away */
+  }
 }
 
 export async function sweepPlans(storageDir: string, now = Date.now(), maxAgeMs = 24 * 3_600_000): Promise<number> {
