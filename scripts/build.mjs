@@ -11,9 +11,16 @@ const watch = process.argv.includes('--watch');
 
 /** @type {import('esbuild').BuildOptions} */
 const extension = {
-  entryPoints: ['src/extension.ts'],
+  // The extension, and two entry points it starts in processes/threads of their own: the inline
+  // route's worker (a forked Node process running the workspace's program) and the large-state reader
+  // (a worker thread). They are looked up beside dist/extension.js.
+  entryPoints: {
+    extension: 'src/extension.ts',
+    inlineWorker: 'src/stacks/runner/inlineWorker.ts',
+    stateReader: 'src/stacks/runner/stateReader.ts',
+  },
   bundle: true,
-  outfile: 'dist/extension.js',
+  outdir: 'dist',
   platform: 'node',
   target: 'node20',
   format: 'cjs',

@@ -9,6 +9,8 @@ export class OpsDeckContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Public, read-only surface returned from `activate` (other extensions and tests read it). */
   readonly api: Record<string, unknown> = {};
+  /** Secret maskers the capabilities register; applied to every error a command reports. */
+  private readonly maskers = new Set<(text: string) => string>();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = this.own(vscode.window.createOutputChannel('OpsDeck', { log: true }));
@@ -20,6 +22,18 @@ export class OpsDeckContext implements vscode.Disposable {
     return d;
   }
 
+  /** Adds a masker for error texts (messages, stack traces) that reach the log or a notification. */
+  addMasker(mask: (text: string) => string): vscode.Disposable {
+    this.maskers.add(mask);
+    return { dispose: () => this.maskers.delete(mask) };
+  }
+
+  mask(text: string): string {
+    let out = text;
+    for (const m of this.maskers) out = m(out);
+    return out;
+  }
+
   /** Registers `opsdeck.<name>` for every entry of the table. */
   registerCommands(table: Record<string, CommandHandler>): void {
     for (const [name, handler] of Object.entries(table)) {
@@ -29,8 +43,8 @@ export class OpsDeckContext implements vscode.Disposable {
             return await handler(...args);
           } catch (e) {
             // A command that throws must still tell the user something useful and leave a trace.
-            const message = e instanceof Error ? e.message : String(e);
-            this.output.error(`opsdeck.${name} failed: ${e instanceof Error && e.stack ? e.stack : message}`);
+            const message = this.mask(e instanceof Error ? e.message : String(e));
+            this.output.error(this.mask(`opsdeck.${name} failed: ${e instanceof Error && e.stack ? e.stack : message}`));
             void vscode.window.showErrorMessage(`OpsDeck: ${message}`, 'Show Log').then((choice) => {
               if (choice === 'Show Log') this.output.show(true);
             });

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { OpsDeckContext } from '../context';
 import { BUILTIN_TEMPLATE_TEXTS } from './builtins';
 import { DocumentsConfig } from './config';
+import { resolveFolderInside } from './paths';
 import { parseTemplate, TemplateProblem, TemplateSpec } from './template';
 
 export interface KindEntry {
@@ -63,7 +64,14 @@ export class TemplateCatalog implements vscode.Disposable {
     }
     const problems: TemplateProblem[] = [];
     const root = this.ctx.workspaceFolder?.uri.fsPath;
-    const dir = root ? path.join(root, this.config.templatesFolder) : undefined;
+    let dir: string | undefined;
+    if (root) {
+      // The templates folder must stay inside the workspace, through links too: a template decides
+      // where documents go and what they say.
+      const r = await resolveFolderInside(root, this.config.templatesFolder, 'opsdeck.documents.templatesFolder');
+      if (r.ok) dir = r.value;
+      else this.reportSetting(`${r.error.message} ${r.error.remedy} Team templates are not loaded; the built-in kinds work.`);
+    }
     let files: string[] = [];
     if (dir) {
       try {
@@ -97,6 +105,16 @@ export class TemplateCatalog implements vscode.Disposable {
     }
     this.report(problems, notify);
     return { kinds: [...kinds.values()], problems };
+  }
+
+  /** A problem with a setting (no file to mark): the log and one notification per distinct message. */
+  private reportSetting(message: string): void {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    this.ctx.output.warn(message);
+    void vscode.window.showWarningMessage(`OpsDeck: ${message}`, 'Open Settings').then((c) => {
+      if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'opsdeck.documents.templatesFolder');
+    });
   }
 
   private report(problems: readonly TemplateProblem[], notify: boolean): void {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Result, ok, err, UserFacingError } from '../shared/result';
 import { nameCandidates } from './naming';
+import { stillInside } from './paths';
 
 /**
  * Creates `dir/<first free variant of fileName>` holding `content`, never replacing an existing
@@ -22,6 +23,8 @@ export async function writeExclusive(
   const tmp = path.join(dir, `.${fileName}.${randomBytes(6).toString('hex')}.opsdeck-tmp`);
   try {
     createdDir = await fs.promises.mkdir(dir, { recursive: true });
+    // Checked again now the folder exists: a link put in its place meanwhile must not redirect the file.
+    if (!(await stillInside(root, dir))) throw new Error('the folder now leads outside the workspace through a symbolic link');
     await fs.promises.writeFile(tmp, content, { flag: 'wx' });
     for (const candidate of nameCandidates(fileName)) {
       const target = path.join(dir, candidate);

@@ -14,7 +14,7 @@ import { UserFacingError, describe } from '../shared/result';
 import { TemplateCatalog, KindEntry } from './catalog';
 import { clockFacts, localTimeZone } from './clock';
 import { DocumentsConfig } from './config';
-import { resolveFolder } from './naming';
+import { resolveFolderInside } from './paths';
 import { writeExclusive } from './fileWrite';
 import { operatorName } from './operator';
 import { VariableSpec } from './template';
@@ -51,7 +51,7 @@ export class Scaffolder {
   private async facts(root: string, workspace: string): Promise<KnownFacts> {
     return {
       clock: clockFacts(new Date(), localTimeZone()),
-      operator: this.config.operator || (await operatorName(root)),
+      operator: this.config.operator || (await operatorName({ folder: root, trusted: vscode.workspace.isTrusted })),
       workspace,
       stack: selectedStack(this.ctx.api),
     };
@@ -76,8 +76,10 @@ export class Scaffolder {
       });
     }
     const root = folder.uri.fsPath;
-    const target = resolveFolder(root, entry.folder);
-    if (!target.ok) throw new UserError({ ...target.error, remedy: `${target.error.remedy} (setting opsdeck.documents.folders)` });
+    const setting =
+      entry.origin === 'team' && entry.spec.folder ? `"folder" of the template ${entry.spec.source}` : 'opsdeck.documents.folders';
+    const target = await resolveFolderInside(root, entry.folder, setting);
+    if (!target.ok) throw new UserError(target.error);
 
     const facts = await this.facts(root, folder.name);
     const tFacts = performance.now();

@@ -3,7 +3,7 @@
 // capability's classes, so each side can change inside without the other noticing.
 import type * as vscode from 'vscode';
 import type { ChangeModel } from '../stacks/model/changeModel';
-import type { HealthSnapshot } from '../health/model';
+import type { HealthSnapshot } from '../health/model/snapshot';
 import type { VerifyRules, WindowCheck } from './model/regression';
 
 export type RecordedOperation = 'up' | 'destroy' | 'refresh' | 'rollback';

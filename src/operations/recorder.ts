@@ -11,7 +11,7 @@
 import * as vscode from 'vscode';
 import { clockFacts, localTimeZone } from '../documents/clock';
 import { CHANGE_OPS, ChangeModel, changeCounts, countsLine, isUserResource } from '../stacks/model/changeModel';
-import type { HealthSnapshot } from '../health/model';
+import type { HealthSnapshot } from '../health/model/snapshot';
 import { readMarker } from './model/recordEdits';
 import { RecordEvent } from './model/record';
 import { ChangeSummary, PreState, RollbackTarget, VerificationResult } from './model/recordContent';

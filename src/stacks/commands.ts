@@ -13,8 +13,7 @@ import { resourceStateJson, sourceFile } from './model/stateTree';
 import { renderValue } from './model/values';
 import { historyRows } from './model/history';
 import { Rollback } from './rollback';
-import { originalPosition } from './runner/inlineProgram';
-import { resolvePulumiPackageDir } from './runner/automationLoader';
+import { UNTRUSTED_MESSAGE } from './runner/session';
 
 export interface StackArg {
   project?: string;
@@ -95,10 +94,21 @@ export class StackCommands {
     arg: unknown,
     extra: Partial<OperationRequest> = {},
   ): Promise<OperationResult | undefined> {
+    // Before anything about the project is read (resolving a stack may run the CLI).
+    if (!vscode.workspace.isTrusted) return this.refuseUntrusted(arg);
     const r = await this.resolve(arg);
     if (!r) return undefined;
     this.select(r.project, r.stack);
     return this.runner.run({ project: r.project, stack: r.stack, operation, confirm: r.opts.confirm, wait: r.opts.wait, ...extra });
+  }
+
+  private refuseUntrusted(arg: unknown): OperationResult {
+    const o = (arg && typeof arg === 'object' ? arg : {}) as { project?: unknown; stack?: unknown; confirm?: unknown };
+    const p = o.project as { dir?: unknown } | string | undefined;
+    const st = o.stack as { name?: unknown } | string | undefined;
+    const dir = typeof p === 'string' ? p : typeof p?.dir === 'string' ? p.dir : 'stacks';
+    const stack = typeof st === 'string' ? st : typeof st?.name === 'string' ? st.name : '';
+    return this.runner.refuseUntrusted(stack ? `${dir}#${stack}` : dir, !o.confirm);
   }
 
   select(project: DiscoveredProject, stack: string): void {
@@ -115,9 +125,10 @@ export class StackCommands {
 
   table(): Record<string, CommandHandler> {
     const table = this.commands();
-    // These run the Pulumi CLI on the workspace's project without running its program (stack init,
-    // config, locks, outputs). The CLI still reads the folder's Pulumi.yaml and plugins, so like the
-    // operations (refused in OperationRunner) they wait for the user to trust the folder.
+    // These run the Pulumi CLI on the workspace's project, or load the project's own code (its
+    // @pulumi/pulumi for the Automation API), or run git in it (rollback: `git worktree add` runs
+    // its hooks). Like the operations (refused in operation() and again in OperationRunner), they
+    // wait for the user to trust the folder; the session and the rollback check again themselves.
     for (const name of [
       'selectStack',
       'newStack',
@@ -127,16 +138,18 @@ export class StackCommands {
       'copyOutput',
       'setConfig',
       'removeConfig',
+      'showResourceState',
+      'openResourceSource',
     ] as const) {
       const handler = table[name]!;
       table[name] = (...args: unknown[]) => {
-        if (!vscode.workspace.isTrusted)
-          throw new Error(
-            "Pulumi commands are off in an untrusted workspace: they run the Pulumi CLI on this folder's project. Trust the folder (Manage Workspace Trust) to use them.",
-          );
+        if (!vscode.workspace.isTrusted) throw new Error(UNTRUSTED_MESSAGE);
         return handler(...args);
       };
     }
+    // Rollback is an operation: refused with a result, as preview and deploy are.
+    const rollback = table.rollback!;
+    table.rollback = (...args: unknown[]) => (vscode.workspace.isTrusted ? rollback(...args) : this.refuseUntrusted(args[0]));
     return table;
   }
 
@@ -246,7 +259,7 @@ export class StackCommands {
         if (node?.kind !== 'resource') return;
         const st = await this.service.state({ project: node.project, stack: node.stack });
         if (!st.ok) throw new Error(st.error.message);
-        const raw = st.value.byUrn.get(node.node.urn);
+        const raw = st.value.byUrn.get(node.node.urn) ?? (await st.value.rawOf?.(node.node.urn));
         if (raw) await this.openDoc(`${node.stack}/${node.node.name}.json`, resourceStateJson(raw));
       },
       // From a tree node, or from the change view's link ({ project, stack, urn }).
@@ -260,7 +273,7 @@ export class StackCommands {
         const r = typeof urn === 'string' ? await this.resolve(arg) : undefined;
         if (!r || !urn) return false;
         const st = await this.service.state({ project: r.project, stack: r.stack });
-        const src = st.ok ? [...st.value.roots, ...[...st.value.children.values()].flat()].find((n) => n.urn === urn)?.source : undefined;
+        const src = st.ok ? st.value.sources.get(urn) : undefined;
         if (!src) {
           void vscode.window.showInformationMessage(
             'The state records no source position for this resource (it is recorded once the resource has been deployed).',
@@ -298,7 +311,7 @@ export class StackCommands {
         const value =
           given?.value ?? (await vscode.window.showInputBox({ title: `Value for ${key}`, password: secret, ignoreFocusOut: true }));
         if (value === undefined) return;
-        if (secret) this.service.masker.add(value);
+        if (secret) this.service.masker.add(value, { key });
         if (!(await this.service.ensurePassphrase(r.project, !given)))
           throw new Error('Setting config needs the stack passphrase. Run "OpsDeck: Set Pulumi Passphrase".');
         const res = await this.service.session(r.project).setConfig(r.stack, key, value, secret);
@@ -383,18 +396,10 @@ export class StackCommands {
     };
   }
 
+  // The engine records TypeScript positions on both routes (the inline worker is plain Node with
+  // source maps on), so the position opens as recorded: no workspace code runs to map it.
   async openSource(project: DiscoveredProject, pos: { file: string; line: number; column?: number }): Promise<void> {
     const file = sourceFile(pos, project.dir);
-    // On the inline route the engine recorded positions in the transpiled code: map them back.
-    const route = this.service.session(project).route();
-    if (route.ok && route.value.route === 'inline') {
-      try {
-        const mapped = originalPosition(project.dir, resolvePulumiPackageDir(project.dir), file, pos.line, pos.column);
-        if (mapped) pos = { ...pos, ...mapped };
-      } catch {
-        /* no TypeScript to map with: open at the recorded position */
-      }
-    }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const p = new vscode.Position(Math.max(0, pos.line - 1), Math.max(0, (pos.column ?? 1) - 1));
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(p, p), preview: true });

@@ -3,7 +3,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Result } from '../shared/result';
-import { ProjectFile, parseProjectFile } from './model/projectFile';
+import { ProjectFile, parseProjectFile, projectFileTooLarge } from './model/projectFile';
 import { UserFacingError } from '../shared/result';
 
 export interface DiscoveredProject {
@@ -57,6 +57,11 @@ export class ProjectDiscovery implements vscode.Disposable {
       const label = vscode.workspace.asRelativePath(uri);
       let text: string;
       try {
+        const big = projectFileTooLarge((await vscode.workspace.fs.stat(uri)).size, label);
+        if (big) {
+          found.push({ dir, fileUri: uri, parsed: { ok: false, error: big } });
+          continue;
+        }
         text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       } catch (e) {
         found.push({ dir, fileUri: uri, parsed: { ok: false, error: { message: `${label} could not be read: ${(e as Error).message}` } } });

@@ -10,6 +10,7 @@ import { ProjectDiscovery } from './discovery';
 import { OperationGate } from './model/operationGate';
 import { OperationRunner } from './operations';
 import { Rollback } from './rollback';
+import { sweepPlans } from './runner/plans';
 import { StackService, stackKey } from './stackService';
 import { PlainItem, StackNode, StacksTree } from './tree';
 
@@ -57,7 +58,15 @@ export function register(ctx: OpsDeckContext): void {
     }),
   );
   const runner = new OperationRunner(service, gate, tree, views, settings, log, storageDir);
-  const rollback = new Rollback(service, gate, (l) => log.line(l));
+  const rollback = new Rollback(
+    service,
+    gate,
+    (l) => log.line(l),
+    () => vscode.workspace.isTrusted,
+  );
+  ctx.own(ctx.addMasker((t) => service.mask(t)));
+  // Plans of previews from windows long closed (previews live in memory only).
+  void sweepPlans(storageDir).then((n) => n && ctx.output.info(`removed ${n} stale update plan(s) from ${storageDir}`));
   const commands: StackCommands = new StackCommands(ctx, discovery, service, tree, runner, rollback);
   const view = ctx.own(vscode.window.createTreeView('opsdeck.stacks', { treeDataProvider: tree, showCollapseAll: true }));
   ctx.own(

@@ -8,10 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { ChangeModel, ChangeModelBuilder, changeCounts, countsLine } from './model/changeModel';
-import { EngineEventLike, OperationKind } from './model/engineEvents';
+import { EngineEventLike, OperationKind, malformedEvent } from './model/engineEvents';
 import { formatEvent } from './model/eventLog';
 import { Failure } from './model/failures';
 import { programFingerprint } from './model/fingerprint';
+import { removePlan } from './runner/plans';
+import { maskViewState } from './model/maskView';
 import { GuardAnswer, GuardQuestion, guardQuestion, judge } from './model/guard';
 import { OperationGate } from './model/operationGate';
 import { ChangeViews, toViewState } from './changeView';
@@ -78,22 +80,37 @@ export class OperationRunner {
     return this.previews.has(key);
   }
 
+  /** Per running operation: aborted by a second Cancel, which kills instead of interrupting. */
+  private readonly kills = new Map<string, AbortController>();
+
+  /**
+   * Cancel: the first asks the CLI to stop (SIGINT: the engine finishes the steps in flight and
+   * records them); a second one, while that is still going on, ends the CLI, its plugins and the
+   * inline worker at once (steps in flight are then left pending, as after a crash).
+   */
   cancel(key: string): boolean {
     const op = this.gate.get(key);
     if (!op) return false;
-    this.log.line(`[${key}] cancel requested: interrupting ${op.operation}`);
-    op.abort.abort();
+    if (!op.abort.signal.aborted) {
+      this.log.line(`[${key}] cancel requested: interrupting ${op.operation} (cancel again to end its processes at once)`);
+      op.abort.abort();
+    } else {
+      this.log.line(`[${key}] cancel requested again: ending the Pulumi CLI and the processes it started`);
+      this.kills.get(key)?.abort();
+    }
     return true;
+  }
+
+  /** The refusal for an untrusted workspace, before anything about the project is read. */
+  refuseUntrusted(label: string, interactive: boolean): OperationResult {
+    this.log.line(`[${label}] refused: ${UNTRUSTED_OPERATIONS}`);
+    if (interactive) void vscode.window.showWarningMessage(UNTRUSTED_OPERATIONS);
+    return { status: 'refused', reason: UNTRUSTED_OPERATIONS };
   }
 
   async run(req: OperationRequest): Promise<OperationResult> {
     const key = stackKey(req.project, req.stack);
-    if (!vscode.workspace.isTrusted) {
-      return this.refuse(
-        "Pulumi operations run the workspace's program, so they are off in an untrusted workspace. Trust the folder to use them.",
-        req,
-      );
-    }
+    if (!vscode.workspace.isTrusted) return this.refuse(UNTRUSTED_OPERATIONS, req);
     if (!req.project.parsed.ok) return this.refuse(req.project.parsed.error.message, req);
     let acquired = this.gate.tryAcquire(key, req.operation);
     if (!acquired.ok && req.wait) {
@@ -103,10 +120,13 @@ export class OperationRunner {
     }
     if (!acquired.ok) return this.refuse(acquired.message, req);
     const { release, op } = acquired;
+    this.kills.set(key, new AbortController());
     try {
       if (!(await this.service.ensurePassphrase(req.project, !req.confirm))) {
         return this.refuse('This stack needs a passphrase for its secrets. Run "OpsDeck: Set Pulumi Passphrase".', req);
       }
+      // What this run could print in clear, learned before it starts (a fresh window knows nothing yet).
+      await this.service.learnSecrets({ project: req.project, stack: req.stack });
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `OpsDeck: ${req.operation} ${req.stack}`, cancellable: true },
         async (progress, token) => {
@@ -116,6 +136,7 @@ export class OperationRunner {
         },
       );
     } finally {
+      this.kills.delete(key);
       release();
       clearTimeout(this.resourceTimers.get(key));
       this.resourceTimers.delete(key);
@@ -127,7 +148,7 @@ export class OperationRunner {
 
   private refuse(reason: string, req: OperationRequest): OperationResult {
     this.log.line(`[${stackKey(req.project, req.stack)}] refused: ${reason}`);
-    if (!req.confirm) void vscode.window.showWarningMessage(reason);
+    if (!req.confirm) void vscode.window.showWarningMessage(this.service.mask(reason));
     return { status: 'refused', reason };
   }
 
@@ -140,7 +161,7 @@ export class OperationRunner {
   private routeNote(req: OperationRequest): string | undefined {
     const r = this.service.session(req.project).route();
     return r.ok
-      ? `Program route: ${r.value.route === 'inline' ? 'inline (in-process Automation API program)' : 'on disk (Pulumi language host)'} — ${r.value.reason}.`
+      ? `Program route: ${r.value.route === 'inline' ? 'inline (Automation API program in a separate Node process)' : 'on disk (Pulumi language host)'} — ${r.value.reason}.`
       : undefined;
   }
 
@@ -151,9 +172,12 @@ export class OperationRunner {
 
     if (req.operation === 'preview') {
       const planFile = this.planFile(key);
-      const fingerprint = programFingerprint(req.project.dir, {});
+      const fingerprint = await programFingerprint(req.project.dir, {});
       const r = await this.engine(req, key, 'preview', { planFile }, signal, report, route);
-      if (r.kind !== 'ok') return r.result;
+      if (r.kind !== 'ok') {
+        removePlan(planFile); // a failed or cancelled preview's plan is never deployed
+        return r.result;
+      }
       this.forgetPreview(key);
       this.previews.set(key, { planFile, fingerprint, model: r.model, at: Date.now() });
       this.show(
@@ -188,7 +212,25 @@ export class OperationRunner {
       };
     }
 
-    // up / destroy: preview first (or take the remembered preview), ask, then apply.
+    // up / destroy: preview first (or take the remembered preview), ask, then apply. A plan saved
+    // for this deploy alone is deleted whatever happens; a remembered preview's when it is used.
+    let ownPlan: string | undefined;
+    try {
+      return await this.applyChanges(req, key, signal, report, route, projectLabel, (f) => (ownPlan = f));
+    } finally {
+      if (ownPlan) removePlan(ownPlan);
+    }
+  }
+
+  private async applyChanges(
+    req: OperationRequest,
+    key: string,
+    signal: AbortSignal,
+    report: (m: string) => void,
+    route: string | undefined,
+    projectLabel: string,
+    ownPlan: (file: string) => void,
+  ): Promise<OperationResult> {
     let preview: RememberedPreview;
     if (req.operation === 'up' && req.fromPreview) {
       const p = this.previews.get(key);
@@ -196,7 +238,8 @@ export class OperationRunner {
       preview = p;
     } else {
       const planFile = req.operation === 'up' ? this.planFile(key) : '';
-      const fingerprint = programFingerprint(req.project.dir, {});
+      if (planFile) ownPlan(planFile);
+      const fingerprint = await programFingerprint(req.project.dir, {});
       const r = await this.engine(
         req,
         key,
@@ -210,13 +253,15 @@ export class OperationRunner {
       preview = { planFile, fingerprint, model: r.model, at: Date.now() };
     }
 
-    const changedSincePreview = () => req.operation === 'up' && programFingerprint(req.project.dir, {}) !== preview.fingerprint;
+    const changedSincePreview = async () =>
+      req.operation === 'up' && (await programFingerprint(req.project.dir, {})) !== preview.fingerprint;
     const changedMessage = `The program or its config changed since the preview of "${req.stack}", so OpsDeck will not deploy it unseen. Run Preview again and review the new changes.`;
-    if (changedSincePreview()) {
+    if (await changedSincePreview()) {
       this.forgetPreview(key);
       return this.refuse(changedMessage, req);
     }
-    const q = guardQuestion(req.operation, req.stack, changeCounts(preview.model), this.settings.productionStackPatterns);
+    const op = req.operation as 'up' | 'destroy';
+    const q = guardQuestion(op, req.stack, changeCounts(preview.model), this.settings.productionStackPatterns);
     if (q.nothingToDo && req.operation === 'up') {
       this.log.line(`[${key}] the preview shows no changes: nothing to deploy`);
       this.show(key, preview.model, projectLabel, 'no changes', route, undefined, false);
@@ -240,7 +285,7 @@ export class OperationRunner {
     }
     if (signal.aborted) return { status: 'cancelled', operation: req.operation, stack: req.stack };
 
-    if (changedSincePreview()) {
+    if (await changedSincePreview()) {
       this.forgetPreview(key);
       return this.refuse(changedMessage, req);
     }
@@ -322,7 +367,7 @@ export class OperationRunner {
   private forgetPreview(key: string): void {
     const p = this.previews.get(key);
     this.previews.delete(key);
-    if (p?.planFile) fs.rm(p.planFile, { force: true }, () => undefined);
+    if (p?.planFile) removePlan(p.planFile);
   }
 
   private show(
@@ -338,15 +383,18 @@ export class OperationRunner {
     const state = this.service.peekState(key);
     this.views.show(
       key,
-      toViewState(model, {
-        project,
-        status,
-        route,
-        planNote,
-        canDeploy,
-        failure: failure ? { message: failure.message, remedy: failure.remedy } : undefined,
-        hasSource: (urn) => !!state?.sourceOf(urn),
-      }),
+      maskViewState(
+        toViewState(model, {
+          project,
+          status,
+          route,
+          planNote,
+          canDeploy,
+          failure: failure ? { message: failure.message, remedy: failure.remedy } : undefined,
+          hasSource: (urn) => !!state?.sourceOf(urn),
+        }),
+        this.service.masker,
+      ),
     );
   }
 
@@ -367,7 +415,14 @@ export class OperationRunner {
     const status = isPreview ? 'previewing' : 'running';
     this.show(key, b.model, projectLabel, status, route, undefined, false);
     let done = 0;
+    let skipped = 0;
     const onEvent = (e: EngineEventLike) => {
+      const bad = malformedEvent(e);
+      if (bad) {
+        // Logged once per run (with the count at the end): the operation goes on.
+        if (skipped++ === 0) this.log.line(`[${key}] skipped a malformed engine event (${bad}); the operation goes on`);
+        return;
+      }
       for (const l of formatEvent(e, isPreview, this.service.masker)) this.log.line(`[${req.stack}] ${l}`);
       if (!b.apply(e)) return;
       if (e.resOutputsEvent && !isPreview) {
@@ -385,11 +440,13 @@ export class OperationRunner {
     const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, {
       onEvent,
       signal,
+      kill: this.kills.get(key)?.signal,
       planFile: o.planFile,
       previewOnly: o.previewOnly,
       clearPendingCreates: o.clearPendingCreates,
       onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`),
     });
+    if (skipped > 1) this.log.line(`[${key}] ${skipped} malformed engine events were skipped in all`);
     if (r.ok) {
       b.finish('succeeded');
       this.log.line(`[${key}] ${label} succeeded: ${countsLine(changeCounts(b.model), isPreview)}`);
@@ -434,7 +491,7 @@ export class OperationRunner {
               : f.locations.length
                 ? ['Open Location', 'Show Log']
                 : ['Show Log'];
-    const choice = await vscode.window.showErrorMessage(`${f.message} ${f.remedy}`, ...actions);
+    const choice = await vscode.window.showErrorMessage(this.service.mask(`${f.message} ${f.remedy}`), ...actions);
     if (choice === 'Clear Lock')
       await vscode.commands.executeCommand('opsdeck.clearStackLock', { project: req.project.dir, stack: req.stack });
     else if (choice === 'Refresh Stack')
@@ -451,6 +508,9 @@ export class OperationRunner {
     void key;
   }
 }
+
+export const UNTRUSTED_OPERATIONS =
+  "Pulumi operations run the workspace's program, so they are off in an untrusted workspace. Trust the folder to use them.";
 
 /** The interactive guard: a modal with the preview's counts, then the stack's name for production. */
 async function askUser(q: GuardQuestion): Promise<GuardAnswer> {

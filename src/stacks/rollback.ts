@@ -1,10 +1,17 @@
 // "Roll back to this update": check the update's recorded git commit out into a temporary git
 // worktree, preview from there, and after confirmation deploy it (through the same guarded
 // runner). The worktree is removed whatever happens.
+//
+// `git worktree add` runs the repository's hooks and the deploy runs its program, so nothing here
+// happens in an untrusted workspace (checked here too, not only by the command). git is the one on
+// PATH by absolute path (never one inside the workspace), always with -C. The worktree lives inside
+// a private folder (mkdtemp, mode 0700) that exists for the whole rollback, so no other local user
+// can predict or take its path.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { findGit } from '../shared/gitPath';
 import { run } from '../shared/process';
 import { DiscoveredProject } from './discovery';
 import { parseProjectFile } from './model/projectFile';
@@ -18,14 +25,19 @@ export class Rollback {
     private readonly service: StackService,
     private readonly gate: OperationGate,
     private readonly log: (line: string) => void,
+    private readonly isTrusted: () => boolean,
+    private readonly tmpRoot: string = os.tmpdir(),
   ) {}
 
-  private async git(cwd: string, args: string[]): Promise<string> {
-    const r = await run('git', ['-C', cwd, ...args], { timeoutMs: 60_000 });
-    if (!r.ok)
-      throw new Error(
-        r.error.kind === 'not-found' ? 'git was not found on PATH: rollback needs git.' : `git ${args[0]} failed: ${r.error.message}`,
-      );
+  private gitPath(workspace: string): string {
+    const g = findGit(process.env.PATH, [workspace]);
+    if (!g) throw new Error('git was not found on PATH: rollback needs git.');
+    return g;
+  }
+
+  private async git(git: string, dir: string, args: string[]): Promise<string> {
+    const r = await run(git, ['-C', dir, ...args], { cwd: os.homedir(), timeoutMs: 60_000 });
+    if (!r.ok) throw new Error(`git ${args[0]} failed: ${r.error.message}`);
     return r.value.stdout.trim();
   }
 
@@ -33,6 +45,13 @@ export class Rollback {
     arg: StackNode & { confirm?: ConfirmAnswers },
     runOp: (req: OperationRequest) => Promise<OperationResult>,
   ): Promise<OperationResult> {
+    if (!this.isTrusted()) {
+      return {
+        status: 'refused',
+        reason:
+          "Rolling back runs git (and its hooks) and the workspace's program, so it is off in an untrusted workspace. Trust the folder to use it.",
+      };
+    }
     if (arg?.kind !== 'history' || !arg.row.commit) {
       return { status: 'refused', reason: 'This history entry recorded no git commit, so there is nothing to roll back to.' };
     }
@@ -42,14 +61,18 @@ export class Rollback {
     const held = this.gate.tryAcquire(key, 'rollback');
     if (!held.ok) return { status: 'refused', reason: held.message };
     let root = '';
+    let priv = '';
     let tmp = '';
+    let git = '';
     try {
-      root = await this.git(project.dir, ['rev-parse', '--show-toplevel']);
+      git = this.gitPath(project.dir);
+      root = await this.git(git, project.dir, ['rev-parse', '--show-toplevel']);
       const rel = path.relative(root, project.dir);
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-rollback-'));
-      fs.rmSync(tmp, { recursive: true, force: true });
+      priv = await fs.promises.mkdtemp(path.join(this.tmpRoot, 'opsdeck-rollback-'));
+      await fs.promises.chmod(priv, 0o700);
+      tmp = path.join(priv, 'worktree');
       this.log(`[${key}] rollback: checking out ${commit.slice(0, 12)} into a temporary worktree`);
-      await this.git(root, ['worktree', 'add', '--detach', tmp, commit]);
+      await this.git(git, root, ['worktree', 'add', '--detach', tmp, commit]);
       const wtDir = path.join(tmp, rel);
       const file = ['Pulumi.yaml', 'Pulumi.yml'].map((f) => path.join(wtDir, f)).find((f) => fs.existsSync(f));
       if (!file) return { status: 'refused', reason: `Commit ${commit.slice(0, 12)} has no Pulumi project at ${rel || '.'}.` };
@@ -65,10 +88,10 @@ export class Rollback {
       return result;
     } finally {
       held.release();
-      if (tmp) {
-        await run('git', ['-C', root, 'worktree', 'remove', '--force', tmp], { timeoutMs: 60_000 });
-        fs.rmSync(tmp, { recursive: true, force: true });
-        await run('git', ['-C', root, 'worktree', 'prune'], { timeoutMs: 60_000 });
+      if (priv) {
+        if (root) await run(git, ['-C', root, 'worktree', 'remove', '--force', tmp], { cwd: os.homedir(), timeoutMs: 60_000 });
+        await fs.promises.rm(priv, { recursive: true, force: true });
+        if (root) await run(git, ['-C', root, 'worktree', 'prune'], { cwd: os.homedir(), timeoutMs: 60_000 });
       }
       this.service.invalidate(project, stack);
     }

@@ -1,15 +1,16 @@
 // Per-project Pulumi sessions and a cache of what the tree shows (stacks, state, outputs, config,
 // history), invalidated by operations and setting changes. The passphrase comes from
 // SecretStorage (asked for once) or from the environment, per `opsdeck.pulumi.passphraseSource`.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Result, err, ok } from '../shared/result';
 import { DiscoveredProject } from './discovery';
 import { Failure } from './model/failures';
 import { needsPassphrase } from './model/pulumiEnv';
-import { ResourceNode, StateIndex, buildStateIndex } from './model/stateTree';
+import { StateIndex } from './model/stateTree';
 import { UpdateSummaryLike } from './model/history';
-import { SecretMasker } from './model/eventLog';
+import { SecretMasker, looksLikeSecretKey } from './model/masking';
 import { PulumiSettings } from './config';
 import { PulumiProjectSession, StackSummaryLike } from './runner/session';
 
@@ -32,14 +33,64 @@ export class StackService implements vscode.Disposable {
   private readonly configCache = new Map<string, Cached<Record<string, { value: string; secret?: boolean }>>>();
   private readonly historyCache = new Map<string, Cached<UpdateSummaryLike[]>>();
   private readonly passphrases = new Map<string, string>();
-  /** Every secret value OpsDeck has seen (config, outputs, passphrases): masked in all logs. */
+  /** Every secret value OpsDeck knows (config, outputs, passphrases, secret env): masked in all logs (see model/masking.ts). */
   readonly masker = new SecretMasker();
+  /** Per stack config file: the size and mtime when its secrets were last learned. */
+  private readonly learned = new Map<string, string>();
 
   constructor(
     private readonly settings: PulumiSettings,
     private readonly secrets: vscode.SecretStorage,
     private readonly storageDir: string,
+    private readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
   ) {}
+
+  mask(text: string): string {
+    return this.masker.mask(text);
+  }
+
+  /**
+   * Before every operation: learns the secrets that could show up in its output, so the first run
+   * in a fresh window masks them too: the stack's secret config values (read with --show-secrets
+   * into memory only, and only when Pulumi.<stack>.yaml holds secure values and changed since the
+   * last read), `opsdeck.pulumi.env` values whose names look secret, and a passphrase from the
+   * environment (by context only: see masking.ts).
+   */
+  async learnSecrets(ref: StackRef): Promise<void> {
+    for (const [k, v] of Object.entries(this.settings.env)) if (looksLikeSecretKey(k)) this.masker.add(v, { key: k });
+    const envPass = this.settings.env.PULUMI_CONFIG_PASSPHRASE ?? process.env.PULUMI_CONFIG_PASSPHRASE;
+    if (envPass) this.masker.add(envPass, { key: 'PULUMI_CONFIG_PASSPHRASE', contextOnly: true });
+    const passFile = this.settings.env.PULUMI_CONFIG_PASSPHRASE_FILE ?? process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
+    if (passFile) {
+      try {
+        const st = await fs.promises.stat(passFile);
+        if (st.isFile() && st.size < 64 * 1024)
+          this.masker.add((await fs.promises.readFile(passFile, 'utf8')).replace(/\r?\n$/, ''), {
+            key: 'PULUMI_CONFIG_PASSPHRASE',
+            contextOnly: true,
+          });
+      } catch {
+        /* the CLI will say what is wrong with it */
+      }
+    }
+    const file = path.join(ref.project.dir, `Pulumi.${ref.stack.split('/').pop()}.yaml`);
+    let stamp: string;
+    let text: string;
+    try {
+      const st = await fs.promises.stat(file);
+      if (st.size > 4 * 1024 * 1024) return;
+      text = await fs.promises.readFile(file, 'utf8');
+      stamp = `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return; // no stack config file: no secret config
+    }
+    const k = stackKey(ref.project, ref.stack);
+    if (!/\bsecure\s*:/.test(text) || this.learned.get(k) === stamp) return;
+    const r = await this.session(ref.project).config(ref.stack);
+    if (!r.ok) return;
+    for (const [key, c] of Object.entries(r.value)) if (c.secret) this.masker.add(c.value, { key });
+    this.learned.set(k, stamp);
+  }
 
   private runnerSettings(project: DiscoveredProject) {
     const extra = this.settings.env;
@@ -66,6 +117,7 @@ export class StackService implements vscode.Disposable {
           backendUrl: p?.backendUrl,
         },
         this.runnerSettings(project),
+        this.isTrusted,
       );
       this.sessions.set(project.dir, s);
     } else s.updateSettings(this.runnerSettings(project));
@@ -121,7 +173,8 @@ export class StackService implements vscode.Disposable {
 
   private remember(project: DiscoveredProject, value: string): void {
     this.passphrases.set(project.dir, value);
-    this.masker.add(value);
+    // The CLI never prints the passphrase: masked only where it stands as the value of a passphrase key.
+    this.masker.add(value, { key: 'PULUMI_CONFIG_PASSPHRASE', contextOnly: true });
     this.sessions.get(project.dir)?.updateSettings(this.runnerSettings(project));
   }
 
@@ -147,13 +200,10 @@ export class StackService implements vscode.Disposable {
 
   state(ref: StackRef): Cached<StateIndex> {
     return this.cached(this.stateCache, stackKey(ref.project, ref.stack), async () => {
-      const r = await this.session(ref.project).exportState(ref.stack);
+      const r = await this.session(ref.project).stateIndex(ref.stack);
       if (!r.ok) return r;
-      const idx = buildStateIndex(r.value);
-      const byUrnNode = new Map<string, ResourceNode>();
-      for (const n of idx.roots) byUrnNode.set(n.urn, n);
-      for (const list of idx.children.values()) for (const n of list) byUrnNode.set(n.urn, n);
-      this.loadedStates.set(stackKey(ref.project, ref.stack), { byUrnNode });
+      const idx = r.value;
+      this.loadedStates.set(stackKey(ref.project, ref.stack), idx);
       return ok(idx);
     });
   }
@@ -161,7 +211,7 @@ export class StackService implements vscode.Disposable {
   outputs(ref: StackRef): Cached<Record<string, { value: unknown; secret: boolean }>> {
     return this.cached(this.outputsCache, stackKey(ref.project, ref.stack), async () => {
       const r = await this.session(ref.project).outputs(ref.stack);
-      if (r.ok) for (const o of Object.values(r.value)) if (o.secret) this.masker.add(o.value);
+      if (r.ok) for (const [key, o] of Object.entries(r.value)) if (o.secret) this.masker.add(o.value, { key });
       return r;
     });
   }
@@ -169,7 +219,7 @@ export class StackService implements vscode.Disposable {
   config(ref: StackRef): Cached<Record<string, { value: string; secret?: boolean }>> {
     return this.cached(this.configCache, stackKey(ref.project, ref.stack), async () => {
       const r = await this.session(ref.project).config(ref.stack);
-      if (r.ok) for (const c of Object.values(r.value)) if (c.secret) this.masker.add(c.value);
+      if (r.ok) for (const [key, c] of Object.entries(r.value)) if (c.secret) this.masker.add(c.value, { key });
       return r;
     });
   }
@@ -205,10 +255,10 @@ export class StackService implements vscode.Disposable {
   peekState(key: string): { sourceOf(urn: string): { file: string; line: number; column?: number } | undefined } | undefined {
     const p = this.loadedStates.get(key);
     if (!p) return undefined;
-    return { sourceOf: (urn) => p.byUrnNode.get(urn)?.source };
+    return { sourceOf: (urn) => p.sources.get(urn) };
   }
 
-  private readonly loadedStates = new Map<string, { byUrnNode: Map<string, ResourceNode> }>();
+  private readonly loadedStates = new Map<string, StateIndex>();
 
   failureFor(message: string): Result<never, Failure> {
     return err({ kind: 'unknown', message, remedy: '', locations: [], detail: message });
@@ -216,6 +266,8 @@ export class StackService implements vscode.Disposable {
 
   dispose(): void {
     this.invalidateAll();
+    // Whatever an operation still runs (a CLI, its plugins, an inline worker) ends with the extension.
+    for (const s of this.sessions.values()) void s.dispose();
     this.sessions.clear();
   }
 }

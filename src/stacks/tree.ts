@@ -181,7 +181,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         }
         // A lock with no OpsDeck operation running on the stack: another update, or a killed one.
         if (!this.gate.get(key)) {
-          for (const l of this.service.session(node.project).locks(node.stack) ?? []) {
+          for (const l of (await this.service.session(node.project).locks(node.stack)) ?? []) {
             const who = [
               l.username && l.hostname ? `${l.username}@${l.hostname}` : (l.username ?? l.hostname),
               l.pid !== undefined ? `pid ${l.pid}` : undefined,

@@ -186,6 +186,10 @@ export async function runRig(opts: RigOptions): Promise<number> {
   };
   const rigSay = (msg: string): void => say(`[rig] ${msg}`);
 
+  // Every process of this run carries the marker (code-server's environment, inherited by the
+  // extension host, the CLIs and plugins the tests start): after the clean-up none may be left.
+  const runId = `${process.pid}-${Date.now().toString(36)}`;
+  let result: { code: number; failed: number; passed: number; skipped: number } | undefined;
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async (): Promise<void> => {
     while (cleanups.length) {
@@ -204,6 +208,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
 
   try {
     const env = await hostEnvironment(tools, opts, dirs, cleanups, rigSay);
+    env[RUN_MARKER] = runId;
     let developmentPath = REPO;
     if (opts.vsix) developmentPath = await installVsix(tools.codeServer.bin, opts.vsix, dirs, out, rigSay);
     const t0 = Date.now();
@@ -297,17 +302,89 @@ export async function runRig(opts: RigOptions): Promise<number> {
     rigSay(
       `extension host finished with exit code ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${path.relative(REPO, dirs.results)}/, logs in ${path.relative(REPO, dirs.logs)}/`,
     );
-    const counts = `${tally.passing} passed, ${failed} failed, ${tally.pending} skipped`;
-    opts.onTally?.({ passed: tally.passing, failed, skipped: tally.pending });
-    console.log(opts.pass ? `[rig] ${opts.pass} pass: ${counts}` : `integration: ${counts}`);
-    return code;
+    result = { code, failed, passed: tally.passing, skipped: tally.pending };
   } finally {
     await cleanup();
     claim.release();
-    await new Promise<void>((r) => hostLog.end(r));
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+  // No process of the run may outlive it (a killed CLI's plugins were once found orphaned after CI).
+  const left = await leftoverProcesses(runId, out);
+  if (left.length) {
+    rigSay(`FAILED: ${left.length} process(es) of this run were still running after it ended (now killed):`);
+    for (const l of left) rigSay(`  pid ${l.pid} (parent ${l.ppid}, ${l.why}): ${l.cmdline}`);
+    result.code ||= 1;
+    result.failed += 1;
+  } else rigSay('no process of this run is left');
+  await new Promise<void>((r) => hostLog.end(r));
+  const counts = `${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`;
+  opts.onTally?.({ passed: result.passed, failed: result.failed, skipped: result.skipped });
+  console.log(opts.pass ? `[rig] ${opts.pass} pass: ${counts}` : `integration: ${counts}`);
+  return result.code;
+}
+
+const RUN_MARKER = 'OPSDECK_RIG_RUN';
+
+interface Leftover {
+  pid: number;
+  ppid: number;
+  cmdline: string;
+  why: string;
+}
+
+/**
+ * Processes of this run still alive: their environment carries the run's marker, or their command
+ * line or working folder points into the run's output folder. Waits up to 10 s for ones that are
+ * exiting, then kills (SIGKILL) and returns the rest. Linux (/proc); elsewhere nothing is checked.
+ */
+export async function leftoverProcesses(runId: string, outDir: string, waitMs = 10_000): Promise<Leftover[]> {
+  if (process.platform !== 'linux') return [];
+  const scan = (): Leftover[] => {
+    const found: Leftover[] = [];
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+      try {
+        const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
+        if (!cmd) continue; // a zombie, or a kernel thread
+        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        let why = '';
+        try {
+          if (fs.readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`${RUN_MARKER}=${runId}`)) why = 'carries the run marker';
+        } catch {
+          /* not ours to read */
+        }
+        if (!why && cmd.includes(outDir + path.sep)) why = 'command line in the output folder';
+        if (!why) {
+          try {
+            const cwd = fs.readlinkSync(`/proc/${d}/cwd`);
+            if (cwd === outDir || cwd.startsWith(outDir + path.sep)) why = 'working folder in the output folder';
+          } catch {
+            /* gone */
+          }
+        }
+        if (why) found.push({ pid: Number(d), ppid, cmdline: cmd.split('\0').join(' ').trim(), why });
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    return found;
+  };
+  const deadline = Date.now() + waitMs;
+  let left = scan();
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    left = scan();
+  }
+  for (const l of left) {
+    try {
+      process.kill(l.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  return left;
 }
 
 /**

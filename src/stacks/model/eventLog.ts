@@ -4,35 +4,9 @@ import { EngineEventLike } from './engineEvents';
 import { foldOp } from './changeModel';
 import { parseUrn } from './urn';
 import { renderValue, stripColour } from './values';
+import { SecretMasker } from './masking';
 
-export class SecretMasker {
-  private readonly secrets = new Set<string>();
-
-  /** Registers a value that must never appear in clear (short values are ignored: too many false hits). */
-  add(value: unknown): void {
-    if (typeof value === 'string') {
-      if (value.length >= 4) this.secrets.add(value);
-    } else if (value !== null && value !== undefined && typeof value !== 'object') {
-      const s = String(value);
-      if (s.length >= 4) this.secrets.add(s);
-    } else if (value && typeof value === 'object') {
-      for (const v of Object.values(value)) this.add(v);
-    }
-  }
-
-  get size(): number {
-    return this.secrets.size;
-  }
-
-  mask(text: string): string {
-    let out = text;
-    // Longest first, so a secret containing another is masked whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      if (out.includes(s)) out = out.split(s).join('[secret]');
-    }
-    return out;
-  }
-}
+export { SecretMasker };
 
 const VERB: Record<string, string> = {
   create: 'creating',

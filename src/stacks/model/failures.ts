@@ -15,6 +15,9 @@ export type FailureKind =
   | 'cancelled'
   | 'killed'
   | 'plan-mismatch'
+  | 'untrusted'
+  | 'crashed'
+  | 'state-file'
   | 'unknown';
 
 export interface SourceLocation {

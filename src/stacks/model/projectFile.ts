@@ -12,7 +12,26 @@ export interface ProjectFile {
   backendUrl?: string;
 }
 
+/** A Pulumi.yaml is a few lines; a larger file is not read (YAML parsing of megabytes blocks the host). */
+export const MAX_PROJECT_FILE_BYTES = 256 * 1024;
+
+export function projectFileTooLarge(bytes: number, fileLabel: string): UserFacingError | undefined {
+  if (bytes <= MAX_PROJECT_FILE_BYTES) return undefined;
+  return {
+    message: `${fileLabel} is ${(bytes / 1024).toFixed(0)} KB; OpsDeck reads project files up to ${MAX_PROJECT_FILE_BYTES / 1024} KB.`,
+    remedy: 'A Pulumi.yaml holds the project name, runtime and a few settings: check that this is the right file.',
+  };
+}
+
 export function parseProjectFile(text: string, fileLabel: string): Result<ProjectFile, UserFacingError> {
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    return err({
+      message: `${fileLabel} is not a text file (a NUL byte on line ${line}).`,
+      remedy: 'Restore the project file from version control.',
+    });
+  }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     const e = doc.errors[0]!;

@@ -47,10 +47,20 @@ export interface SourcePosition {
   column?: number;
 }
 
+/** What the tree looks up per URN; a Map, or a lazy view over JSON text sent from a worker thread. */
+export interface Lookup<T> {
+  get(urn: string): T | undefined;
+}
+
 export interface StateIndex {
   roots: ResourceNode[];
-  children: Map<string, ResourceNode[]>;
-  byUrn: Map<string, StateResource>;
+  children: Lookup<ResourceNode[]>;
+  /** The full state of each resource (possibly as JSON text), when held in memory. */
+  byUrn: Lookup<StateResource | string>;
+  /** Where each resource was declared, when the engine recorded it. */
+  sources: Lookup<SourcePosition>;
+  /** Reads one resource's full state when `byUrn` does not hold it (a large state read on a worker). */
+  rawOf?: (urn: string) => Promise<StateResource | undefined>;
   stackOutputs: Record<string, unknown>;
   pendingOperations: Array<{ urn: string; type: string }>;
   count: number;
@@ -84,7 +94,7 @@ function tooltipFor(r: StateResource, name: string): string {
 
 export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
   const resources = (d?.resources ?? []).filter((r) => !r.delete);
-  const byUrn = new Map<string, StateResource>();
+  const byUrn = new Map<string, StateResource | string>();
   for (const r of resources) byUrn.set(r.urn, r);
   const stack = resources.find((r) => r.type === 'pulumi:pulumi:Stack');
   const childCount = new Map<string, number>();
@@ -118,6 +128,9 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
       roots.push(node);
     }
   }
+  const sources = new Map<string, SourcePosition>();
+  for (const n of roots) if (n.source) sources.set(n.urn, n.source);
+  for (const list of children.values()) for (const n of list) if (n.source) sources.set(n.urn, n.source);
   const order = (a: ResourceNode, b: ResourceNode) =>
     (a.kind === 'provider' ? 1 : 0) - (b.kind === 'provider' ? 1 : 0) || a.name.localeCompare(b.name);
   roots.sort(order);
@@ -126,15 +139,66 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
     roots,
     children,
     byUrn,
+    sources,
     stackOutputs: (stack?.outputs ?? {}) as Record<string, unknown>,
     pendingOperations: (d?.pending_operations ?? []).map((p) => ({ urn: p.resource.urn, type: p.type })),
     count: resources.length,
   };
 }
 
+/**
+ * The index in a form that crosses a thread boundary cheaply: structured clone rebuilds every
+ * object on the receiving thread (for 20,000 resources, hundreds of ms on the extension host), but
+ * copies strings at memory speed. So the children lists and the sources go as JSON text, parsed on
+ * the first lookup; the raw resources stay behind (read again on demand).
+ */
+export interface PackedStateIndex {
+  roots: ResourceNode[];
+  children: Map<string, string>;
+  sources: string;
+  stackOutputs: Record<string, unknown>;
+  pendingOperations: Array<{ urn: string; type: string }>;
+  count: number;
+}
+
+export function packStateIndex(
+  idx: StateIndex & { children: Map<string, ResourceNode[]>; sources: Map<string, SourcePosition> },
+): PackedStateIndex {
+  return {
+    roots: idx.roots,
+    children: new Map([...idx.children].map(([k, v]) => [k, JSON.stringify(v)])),
+    sources: JSON.stringify(Object.fromEntries(idx.sources)),
+    stackOutputs: idx.stackOutputs,
+    pendingOperations: idx.pendingOperations,
+    count: idx.count,
+  };
+}
+
+export function unpackStateIndex(p: PackedStateIndex): StateIndex {
+  const parsed = new Map<string, ResourceNode[]>();
+  let sources: Record<string, SourcePosition> | undefined;
+  return {
+    roots: p.roots,
+    children: {
+      get(urn) {
+        let v = parsed.get(urn);
+        const text = v ? undefined : p.children.get(urn);
+        if (text !== undefined) parsed.set(urn, (v = JSON.parse(text) as ResourceNode[]));
+        return v;
+      },
+    },
+    byUrn: { get: () => undefined },
+    sources: { get: (urn) => (sources ??= JSON.parse(p.sources) as Record<string, SourcePosition>)[urn] },
+    stackOutputs: p.stackOutputs,
+    pendingOperations: p.pendingOperations,
+    count: p.count,
+  };
+}
+
 /** A resource's full state as pretty JSON with secrets masked (for the read-only document). */
-export function resourceStateJson(r: StateResource): string {
-  return JSON.stringify(r, (_k, v) => (isSecretValue(v) ? '[secret]' : v), 2);
+export function resourceStateJson(r: StateResource | string): string {
+  const value: unknown = typeof r === 'string' ? JSON.parse(r) : r;
+  return JSON.stringify(value, (_k, v) => (isSecretValue(v) ? '[secret]' : v), 2);
 }
 
 /** The absolute file a source position points at, given the project folder. */

@@ -1,8 +1,10 @@
 // The inline route: run an on-disk TypeScript/JavaScript project as an Automation API inline
 // program, for machines where the CLI's Node language host (pulumi-language-nodejs) is missing.
-// The project's entry module is loaded in this process with a require hook, scoped to the
-// project's own files, that transpiles TypeScript (syntax errors are reported with file and line,
-// as the language host would). Type errors are not checked on this route; the UI says so.
+// This runs only in the inline worker process (inlineWorker.ts), never in the extension host. The
+// project's entry module is loaded with a require hook, scoped to the project's own files, that
+// transpiles TypeScript (syntax errors are reported with file and line, as the language host
+// would). Type errors are not checked on this route; the UI says so. Stack traces are mapped through
+// the inline source maps, so the engine records the TypeScript positions, as on the on-disk route.
 import { createRequire } from 'module';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -72,72 +74,6 @@ const TRANSPILE_OPTIONS = (ts: TsLike) => ({
   target: ts.ScriptTarget.ES2020 ?? ts.ScriptTarget.ES2017,
   esModuleInterop: true,
 });
-
-/**
- * Source positions the engine records on the inline route are positions in the transpiled code: the
- * SDK reads them from `new Error().stack`, which the extension host formats with its own
- * prepareStackTrace, so Node's source maps are not applied. This maps such a position back to the
- * TypeScript source by transpiling the file again the same way (deterministic) and reading the
- * source map. Undefined when the file is not TypeScript or the position maps to nothing.
- */
-export function originalPosition(
-  workDir: string,
-  pulumiDir: string | undefined,
-  file: string,
-  line: number,
-  column?: number,
-): { line: number; column?: number } | undefined {
-  if (!/\.tsx?$/.test(file) || !fs.existsSync(file)) return undefined;
-  const ts = loadTypeScript(workDir, pulumiDir);
-  const out = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
-    compilerOptions: { ...TRANSPILE_OPTIONS(ts), sourceMap: true },
-    fileName: file,
-    reportDiagnostics: false,
-  }) as { sourceMapText?: string };
-  if (!out.sourceMapText) return undefined;
-  const segs = decodeMappings((JSON.parse(out.sourceMapText) as { mappings: string }).mappings)[line - 1];
-  if (!segs?.length) return undefined;
-  const col = (column ?? 1) - 1;
-  const seg = [...segs].reverse().find((x) => x.genCol <= col) ?? segs[0]!;
-  return { line: seg.line + 1, column: seg.col + 1 };
-}
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Source map v3 `mappings` → per generated line, segments with their original line/column (0-based). */
-export function decodeMappings(mappings: string): Array<Array<{ genCol: number; line: number; col: number }>> {
-  const lines: Array<Array<{ genCol: number; line: number; col: number }>> = [];
-  let srcLine = 0;
-  let srcCol = 0;
-  for (const lineText of mappings.split(';')) {
-    let genCol = 0;
-    const segs: Array<{ genCol: number; line: number; col: number }> = [];
-    for (const segText of lineText.split(',')) {
-      if (!segText) continue;
-      const v: number[] = [];
-      let shift = 0;
-      let value = 0;
-      for (const ch of segText) {
-        const d = B64.indexOf(ch);
-        value += (d & 31) << shift;
-        if (d & 32) shift += 5;
-        else {
-          v.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      genCol += v[0] ?? 0;
-      if (v.length >= 4) {
-        srcLine += v[2]!;
-        srcCol += v[3]!;
-        segs.push({ genCol, line: srcLine, col: srcCol });
-      }
-    }
-    lines.push(segs);
-  }
-  return lines;
-}
 
 export function makeInlineProgram(
   workDir: string,

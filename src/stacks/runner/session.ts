@@ -1,19 +1,27 @@
 // One Pulumi project as seen through the Automation API: its stacks, their state, outputs, config
-// and history, and the operations. Free of `vscode`: settings, the passphrase and the log arrive as
-// plain values, so the same runner serves the extension and the benchmarks. Results are tagged
-// unions carrying an explained Failure.
+// and history, and the operations. Free of `vscode`: settings, the passphrase, workspace trust and
+// the log arrive as plain values and callbacks, so the same runner serves the extension and the
+// benchmarks. Results are tagged unions carrying an explained Failure.
+//
+// Trust: everything here loads workspace code (the project's own @pulumi/pulumi) or runs the CLI on
+// the project, so every entry point asks `isTrusted` first, whatever the caller checked.
+// Processes: every CLI process carries a tag (src/shared/process.ts); when one fails or is killed,
+// or an operation is force-stopped, whatever still carries the tag (the plugins the CLI started, in
+// process groups of their own) is ended too. The inline route runs in a forked worker process
+// (inlineWorker.ts), never in this process.
 import * as os from 'os';
 import * as path from 'path';
+import { ForkedProcess, PROCESS_TAG_VAR, endTagged, forkNode, newProcessTag, run as runProcess } from '../../shared/process';
 import { Result, ok, err } from '../../shared/result';
 import { EngineEventLike, OperationKind } from '../model/engineEvents';
-import { Failure, explainFailure } from '../model/failures';
+import { Failure, explainFailure, sourceLocations } from '../model/failures';
 import { buildPulumiEnv } from '../model/pulumiEnv';
-import { StateDeployment } from '../model/stateTree';
+import { StateDeployment, StateIndex, buildStateIndex } from '../model/stateTree';
 import { UpdateSummaryLike } from '../model/history';
 import { Automation, loadAutomation, resolvePulumiPackageDir } from './automationLoader';
 import { CliLocation, languageHostFor, locateCli } from './cliLocator';
-import { makeInlineProgram } from './inlineProgram';
-import { BackendLock, readFileBackendHistory, readFileBackendLocks, readFileBackendState } from './fileBackend';
+import { BackendLock, readFileBackendHistory, readFileBackendIndex, readFileBackendLocks } from './fileBackend';
+import { FromWorker, InlineStart, WorkerError, isFromWorker } from './inlineProtocol';
 import { CommandListener, CommandLike, OperationEnd, observeCommand } from './operationEnd';
 
 export type ProgramRoute = 'on-disk' | 'inline';
@@ -58,6 +66,8 @@ export interface RunOptions {
   clearPendingCreates?: boolean;
   /** Notes about the run worth a log line (not engine output). */
   onNote?: (text: string) => void;
+  /** Aborted: stop at once, killing the CLI, its plugins (and the inline worker) instead of interrupting. */
+  kill?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -99,7 +109,7 @@ export function chooseRoute(setting: RouteSetting, runtime: string, languageHost
     reason:
       setting === 'inline'
         ? 'set by opsdeck.pulumi.programRoute'
-        : 'pulumi-language-nodejs was not found, so OpsDeck runs the program in-process through the Automation API (TypeScript is transpiled without type-checking)',
+        : 'pulumi-language-nodejs was not found, so OpsDeck runs the program through the Automation API in a separate Node process (TypeScript is transpiled without type-checking)',
   });
 }
 
@@ -113,6 +123,22 @@ interface CommandErrorLike {
   commandResult?: { stderr?: string; stdout?: string };
 }
 
+const OPERATIONS = new Set(['preview', 'up', 'refresh', 'destroy']);
+const SPARE_IDLE_MS = 5 * 60_000;
+
+interface WorkerHandlers {
+  message: (m: unknown) => void;
+  output: (text: string) => void;
+}
+/** Where the bundled (or compiled) inline worker lives: beside this module. */
+const INLINE_WORKER = path.join(__dirname, 'inlineWorker.js');
+
+export const UNTRUSTED_MESSAGE =
+  "Pulumi commands are off in an untrusted workspace: they load the project's own code and run the Pulumi CLI on it. Trust the folder (Manage Workspace Trust) to use them.";
+
+type Workspace = import('@pulumi/pulumi/automation').LocalWorkspace;
+type WorkspaceResult = Result<{ auto: Automation; ws: Workspace; route: RouteInfo }, Failure>;
+
 export class PulumiProjectSession {
   private auto?: Automation;
   private cli?: CliLocation;
@@ -123,10 +149,23 @@ export class PulumiProjectSession {
   private readonly commandListeners = new Set<CommandListener>();
   /** Per stack: the Automation API's follow-up reads of an operation that has already ended. */
   private readonly tails = new Map<string, Promise<void>>();
+  /** Tags of the CLI processes running now (tag → arguments). */
+  private readonly active = new Map<string, readonly string[]>();
+  /** Inline workers running now, per stack. */
+  private readonly workers = new Map<string, { stop(): Promise<void> }>();
+  /**
+   * A worker forked ahead of the next inline operation, with the project's Automation API already
+   * loaded (that alone takes 1–1.5 s on a busy 2-core machine). Each worker runs one operation;
+   * the spare is ended after SPARE_IDLE_MS unused, when the session is disposed, and (having no
+   * work) as soon as the host's IPC channel closes.
+   */
+  private spare?: { worker: ForkedProcess; handlers: WorkerHandlers; timer: NodeJS.Timeout; gone: boolean };
+  private disposed = false;
 
   constructor(
     readonly project: ProjectInfo,
     private settings: RunnerSettings,
+    private readonly isTrusted: () => boolean,
   ) {}
 
   updateSettings(s: RunnerSettings): void {
@@ -138,6 +177,17 @@ export class PulumiProjectSession {
     this.settings = s;
     this.wsPromise = undefined;
     this.selected.clear();
+  }
+
+  private untrusted(): Failure | undefined {
+    if (this.isTrusted()) return undefined;
+    return {
+      kind: 'untrusted',
+      message: UNTRUSTED_MESSAGE,
+      remedy: 'Trust the folder to use Pulumi commands.',
+      locations: [],
+      detail: UNTRUSTED_MESSAGE,
+    };
   }
 
   env(): Record<string, string> {
@@ -170,16 +220,14 @@ export class PulumiProjectSession {
     return chooseRoute(this.settings.route, this.project.runtime, host);
   }
 
-  private wsPromise?: Promise<
-    Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>
-  >;
+  private wsPromise?: Promise<WorkspaceResult>;
   /** `Stack.select` runs `pulumi stack select`: done once per stack and workspace, not per operation. */
   private readonly selected = new Map<string, Promise<import('@pulumi/pulumi/automation').Stack>>();
 
   /** One LocalWorkspace per project and settings, reused by every call (creating one costs CLI calls). */
-  private workspace(): Promise<
-    Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>
-  > {
+  private workspace(): Promise<WorkspaceResult> {
+    const no = this.untrusted();
+    if (no) return Promise.resolve(err(no));
     if (!this.wsPromise) {
       const p = this.createWorkspace();
       this.wsPromise = p;
@@ -190,11 +238,7 @@ export class PulumiProjectSession {
     return this.wsPromise;
   }
 
-  private stack(
-    auto: Automation,
-    ws: import('@pulumi/pulumi/automation').LocalWorkspace,
-    name: string,
-  ): Promise<import('@pulumi/pulumi/automation').Stack> {
+  private stack(auto: Automation, ws: Workspace, name: string): Promise<import('@pulumi/pulumi/automation').Stack> {
     let p = this.selected.get(name);
     if (!p) {
       p = auto.Stack.select(name, ws);
@@ -204,9 +248,37 @@ export class PulumiProjectSession {
     return p;
   }
 
-  private async createWorkspace(): Promise<
-    Result<{ auto: Automation; ws: import('@pulumi/pulumi/automation').LocalWorkspace; route: RouteInfo }, Failure>
-  > {
+  /**
+   * Tags every CLI process the Automation API starts; when one fails (a crash, a kill, an error),
+   * what still carries its tag is ended before the failure is reported, and after each operation
+   * the same sweep runs in the background.
+   */
+  private tagged<T extends CommandLike>(cmd: T): T {
+    const active = this.active;
+    return new Proxy(cmd, {
+      get(target, prop, receiver) {
+        if (prop !== 'run') return Reflect.get(target, prop, receiver) as unknown;
+        return (args: string[], cwd: string, env: Record<string, string>, ...rest: unknown[]) => {
+          const tag = newProcessTag();
+          active.set(tag, [...args]);
+          return target.run(args, cwd, { ...env, [PROCESS_TAG_VAR]: tag }, ...rest).then(
+            (v) => {
+              active.delete(tag);
+              if (OPERATIONS.has(args[0]!)) void endTagged(tag, 1000);
+              return v;
+            },
+            async (e: unknown) => {
+              active.delete(tag);
+              await endTagged(tag, 1000);
+              throw e;
+            },
+          );
+        };
+      },
+    });
+  }
+
+  private async createWorkspace(): Promise<WorkspaceResult> {
     const r = this.route();
     if (!r.ok) return r;
     try {
@@ -214,14 +286,11 @@ export class PulumiProjectSession {
       const auto = this.auto;
       this.commandPromise ??= auto.PulumiCommand.get({ root: this.cli!.root });
       const pulumiCommand = observeCommand(
-        (await this.commandPromise) as CommandLike,
+        this.tagged((await this.commandPromise) as CommandLike),
         this.commandListeners,
       ) as unknown as import('@pulumi/pulumi/automation').PulumiCommand;
-      const program =
-        r.value.route === 'inline'
-          ? makeInlineProgram(this.project.dir, this.project.main, resolvePulumiPackageDir(this.project.dir))
-          : undefined;
-      const ws = await auto.LocalWorkspace.create({ workDir: this.project.dir, pulumiCommand, envVars: this.env(), program });
+      // No `program` here: on the inline route the program runs in the worker process (runInline).
+      const ws = await auto.LocalWorkspace.create({ workDir: this.project.dir, pulumiCommand, envVars: this.env() });
       return ok({ auto, ws, route: r.value });
     } catch (e) {
       this.commandPromise = undefined;
@@ -243,7 +312,7 @@ export class PulumiProjectSession {
 
   private async guarded<T>(
     stack: string | undefined,
-    f: (ws: import('@pulumi/pulumi/automation').LocalWorkspace, auto: Automation, route: RouteInfo) => Promise<T>,
+    f: (ws: Workspace, auto: Automation, route: RouteInfo) => Promise<T>,
   ): Promise<Result<T, Failure>> {
     const w = await this.workspace();
     if (!w.ok) return w;
@@ -273,13 +342,32 @@ export class PulumiProjectSession {
   }
 
   exportState(stack: string): Promise<Result<StateDeployment, Failure>> {
-    const fast = readFileBackendState(this.backendUrl(), this.project.name, stack);
-    if (fast) return Promise.resolve(ok(fast));
     return this.guarded(stack, async (ws) => ((await ws.exportStack(stack)).deployment ?? {}) as StateDeployment);
   }
 
+  /** The stack's resources, indexed: from a file backend's checkpoint when there is one (off the host thread), else `stack export`. */
+  async stateIndex(stack: string): Promise<Result<StateIndex, Failure>> {
+    const no = this.untrusted();
+    if (no) return err(no);
+    const fast = await readFileBackendIndex(this.backendUrl(), this.project.name, stack);
+    if (fast) {
+      if (fast.ok) return fast;
+      const m = `The state of "${stack}" cannot be shown: ${fast.error.message}`;
+      return err({
+        kind: 'state-file',
+        message: m,
+        remedy: 'Check the file (pulumi stack export prints it); a truncated checkpoint may have a backup beside it (.json.bak).',
+        locations: [],
+        detail: m,
+      });
+    }
+    const r = await this.exportState(stack);
+    return r.ok ? ok(buildStateIndex(r.value)) : r;
+  }
+
   /** Locks a file backend holds on the stack (undefined: not a file backend, nothing known). */
-  locks(stack: string): BackendLock[] | undefined {
+  locks(stack: string): Promise<BackendLock[] | undefined> {
+    if (this.untrusted()) return Promise.resolve(undefined);
     return readFileBackendLocks(this.backendUrl(), this.project.name, stack);
   }
 
@@ -287,21 +375,47 @@ export class PulumiProjectSession {
     return this.guarded(stack, (ws) => ws.stackOutputs(stack));
   }
 
+  /** All config of the stack, secrets in clear (`pulumi config --show-secrets`): callers keep it in memory only. */
   config(stack: string): Promise<Result<Record<string, { value: string; secret?: boolean }>, Failure>> {
     return this.guarded(stack, (ws) => ws.getAllConfig(stack));
   }
 
-  setConfig(stack: string, key: string, value: string, secret: boolean): Promise<Result<void, Failure>> {
-    return this.guarded(stack, (ws) => ws.setConfig(stack, key, { value, secret }));
+  /**
+   * `pulumi config set` with the value on stdin (the CLI reads it from there when it is not given
+   * and stdin is not a terminal; `--raw` keeps it byte for byte), never on the command line, where
+   * any local user could read it in `ps`.
+   */
+  async setConfig(stack: string, key: string, value: string, secret: boolean): Promise<Result<void, Failure>> {
+    const no = this.untrusted();
+    if (no) return err(no);
+    const loc = this.locate();
+    if (!loc.ok) return loc;
+    const args = ['config', 'set', '--stack', stack, secret ? '--secret' : '--plaintext', '--raw', '--non-interactive', '--', key];
+    const r = await runProcess(loc.value.cli, args, {
+      cwd: this.project.dir,
+      env: { ...process.env, ...this.env(), PULUMI_AUTOMATION_API: 'true' },
+      input: value,
+      timeoutMs: 120_000,
+    });
+    if (r.ok) return ok(undefined);
+    const e = r.error;
+    return err(
+      this.explain(
+        { name: 'CommandError', message: e.message, commandResult: { stderr: e.kind === 'exit' ? e.stderr : undefined } },
+        stack,
+      ),
+    );
   }
 
   removeConfig(stack: string, key: string): Promise<Result<void, Failure>> {
     return this.guarded(stack, (ws) => ws.removeConfig(stack, key));
   }
 
-  history(stack: string, pageSize?: number): Promise<Result<UpdateSummaryLike[], Failure>> {
-    const fast = readFileBackendHistory(this.backendUrl(), this.project.name, stack, pageSize ?? 500);
-    if (fast) return Promise.resolve(ok(fast));
+  async history(stack: string, pageSize?: number): Promise<Result<UpdateSummaryLike[], Failure>> {
+    const no = this.untrusted();
+    if (no) return err(no);
+    const fast = await readFileBackendHistory(this.backendUrl(), this.project.name, stack, pageSize ?? 500);
+    if (fast) return ok(fast);
     return this.guarded(stack, async (ws, auto) => {
       const s = await this.stack(auto, ws, stack);
       // The CLI returns 10 entries unless asked for a page size; secrets stay encrypted.
@@ -317,28 +431,202 @@ export class PulumiProjectSession {
     });
   }
 
+  /** Ends every process of an operation on the stack now: the CLI, its plugins, the inline worker. */
+  async kill(stack: string): Promise<void> {
+    const jobs: Array<Promise<unknown>> = [];
+    for (const [tag, args] of this.active) {
+      const i = args.indexOf('--stack');
+      if (i >= 0 && args[i + 1] === stack) jobs.push(endTagged(tag, 1000));
+    }
+    const w = this.workers.get(stack);
+    if (w) jobs.push(w.stop());
+    await Promise.all(jobs);
+  }
+
+  /** Ends every process this session started (the extension is shutting down). */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare) clearTimeout(spare.timer);
+    await Promise.all([
+      ...[...this.active.keys()].map((t) => endTagged(t, 500)),
+      ...[...this.workers.values()].map((w) => w.stop()),
+      ...(spare ? [spare.worker.stop()] : []),
+    ]);
+  }
+
+  private forkWorker(): { worker: ForkedProcess; handlers: WorkerHandlers } {
+    const handlers: WorkerHandlers = { message: () => undefined, output: () => undefined };
+    const worker = forkNode(INLINE_WORKER, {
+      cwd: this.project.dir,
+      env: process.env,
+      onMessage: (m) => handlers.message(m),
+      onStdout: (t) => handlers.output(t),
+      onStderr: (t) => handlers.output(t),
+    });
+    worker.send({ type: 'preload', workDir: this.project.dir });
+    return { worker, handlers };
+  }
+
+  /** The spare worker if it is still alive, else a fresh one. */
+  private takeWorker(): { worker: ForkedProcess; handlers: WorkerHandlers } {
+    const s = this.spare;
+    this.spare = undefined;
+    if (s) {
+      clearTimeout(s.timer);
+      if (!s.gone) return s;
+    }
+    return this.forkWorker();
+  }
+
+  private keepSpare(): void {
+    if (this.spare || this.disposed || !this.isTrusted()) return;
+    const w = this.forkWorker();
+    const entry = {
+      ...w,
+      gone: false,
+      timer: setTimeout(() => {
+        if (this.spare !== entry) return;
+        this.spare = undefined;
+        void w.worker.stop();
+      }, SPARE_IDLE_MS),
+    };
+    entry.timer.unref?.();
+    void w.worker.exited.then(() => {
+      entry.gone = true;
+      if (this.spare === entry) this.spare = undefined;
+    });
+    this.spare = entry;
+  }
+
   async run(operation: OperationKind, stack: string, o: RunOptions): Promise<Result<RunOutcome, Failure>> {
+    const no = this.untrusted();
+    if (no) return err(no);
     this.diagnostics = [];
     const onEvent = (e: EngineEventLike) => {
       const d = e.diagnosticEvent;
-      if (d && d.severity === 'error' && !d.ephemeral)
+      if (d && d.severity === 'error' && !d.ephemeral && typeof d.message === 'string')
         this.diagnostics.push({ message: d.message, resource: d.urn ? d.urn.split('::').pop() : undefined });
       o.onEvent?.(e);
     };
     // The previous operation's follow-up reads first, so two runs on one stack never overlap.
     await this.tails.get(stack);
-    const rt = this.route();
-    const inlineRun = rt.ok && rt.value.route === 'inline' ? trackInlineRun() : undefined;
+    const onKill = () => void this.kill(stack);
+    o.kill?.addEventListener('abort', onKill);
     try {
+      const rt = this.route();
+      if (rt.ok && rt.value.route === 'inline') return await this.runInline(operation, stack, o, onEvent, rt.value);
       return await this.runOn(operation, stack, o, onEvent);
     } finally {
-      const removed = inlineRun?.end() ?? {};
-      const total = Object.values(removed).reduce((a, b) => a + b, 0);
-      const which = Object.entries(removed)
-        .map(([e, n]) => `${e} ×${n}`)
-        .join(', ');
-      if (total) o.onNote?.(`removed ${total} process error handler(s) the Pulumi runtime left installed by this inline run (${which})`);
+      o.kill?.removeEventListener('abort', onKill);
     }
+  }
+
+  /**
+   * The inline route: the Automation API inline program runs in a forked Node process
+   * (inlineWorker.ts). Events, output and the result come back over IPC; a cancel is passed on (the
+   * worker interrupts the CLI), a kill ends the worker's whole tree. A worker that dies before it
+   * reports a result (the program called process.exit, or crashed it) is a failure that says so.
+   */
+  private async runInline(
+    operation: OperationKind,
+    stack: string,
+    o: RunOptions,
+    onEvent: (e: EngineEventLike) => void,
+    route: RouteInfo,
+  ): Promise<Result<RunOutcome, Failure>> {
+    // The host's workspace reads `pulumi version` once; the worker reuses it.
+    const w = await this.workspace();
+    if (!w.ok) return w;
+    let cliVersion: string | undefined;
+    try {
+      cliVersion = w.value.ws.pulumiVersion;
+    } catch {
+      cliVersion = undefined;
+    }
+    const start: InlineStart = {
+      type: 'start',
+      workDir: this.project.dir,
+      main: this.project.main,
+      pulumiDir: resolvePulumiPackageDir(this.project.dir),
+      cliRoot: this.cli!.root,
+      cliVersion,
+      envVars: this.env(),
+      stack,
+      operation,
+      planFile: o.planFile,
+      previewOnly: o.previewOnly,
+      clearPendingCreates: o.clearPendingCreates,
+    };
+    const outcome = (changeSummary?: Record<string, number>): RunOutcome => ({ operation, route: route.route, changeSummary });
+    return new Promise<Result<RunOutcome, Failure>>((resolve) => {
+      let settled = false;
+      let uncaught: WorkerError | undefined;
+      const settle = (r: Result<RunOutcome, Failure>) => {
+        if (settled) return;
+        settled = true;
+        o.signal?.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      const onMessage = (m: unknown) => {
+        if (!isFromWorker(m)) return;
+        const msg = m as FromWorker;
+        if (msg.type === 'event') onEvent(msg.event);
+        else if (msg.type === 'output') o.onOutput?.(msg.text);
+        else if (msg.type === 'note') o.onNote?.(msg.text);
+        else if (msg.type === 'uncaught') {
+          uncaught = msg.error;
+          o.onNote?.(`the program raised an error nobody caught: ${msg.error.message.split('\n')[0]}`);
+        } else if (msg.type === 'result') {
+          if (msg.ok) settle(ok(outcome(msg.changeSummary)));
+          else
+            settle(
+              err(this.explain({ name: msg.error.name, message: msg.error.message, commandResult: { stderr: msg.error.stderr } }, stack)),
+            );
+        }
+      };
+      const { worker, handlers } = this.takeWorker();
+      handlers.message = onMessage;
+      handlers.output = (t) => o.onOutput?.(t);
+      this.workers.set(stack, worker);
+      const onAbort = () => worker.send({ type: 'cancel' });
+      o.signal?.addEventListener('abort', onAbort);
+      if (o.signal?.aborted) onAbort();
+      worker.send(start);
+      const ended = worker.exited.then(async (x) => {
+        // Whatever the worker started and left (the CLI, its plugins) ends with it.
+        await worker.stop();
+        if (this.workers.get(stack) === worker) this.workers.delete(stack);
+        // The next inline operation finds a worker with the Automation API loaded.
+        this.keepSpare();
+        if (settled) return;
+        if (o.signal?.aborted && !uncaught)
+          return settle(err(this.explain({ name: 'CommandError', message: 'update canceled (SIGINT)' }, stack)));
+        const how = x.error ? `could not start (${x.error})` : x.signal ? `was killed (${x.signal})` : `ended with exit code ${x.code}`;
+        const cause = uncaught
+          ? `: ${uncaught.message.split('\n')[0]}`
+          : x.code !== null && !x.error
+            ? ' (the program called process.exit, or crashed it)'
+            : '';
+        const message = `The process running the inline program ${how} before the ${operation} of "${stack}" finished${cause}.`;
+        const detail = [message, uncaught?.stack ?? ''].join('\n').trim();
+        settle(
+          err({
+            kind: 'crashed',
+            message,
+            remedy:
+              'A Pulumi program must not call process.exit or leave errors uncaught. Fix the program (the log has the details), then run the operation again; Refresh shows what was applied.',
+            locations: sourceLocations(uncaught?.stack ?? ''),
+            detail,
+          }),
+        );
+      });
+      this.tails.set(stack, ended);
+      void ended.finally(() => {
+        if (this.tails.get(stack) === ended) this.tails.delete(stack);
+      });
+    });
   }
 
   private runOn(
@@ -400,40 +688,4 @@ export class PulumiProjectSession {
       }
     });
   }
-}
-
-// The inline route runs the program in this process, and each run leaves process-wide error handlers
-// behind: measured in the host, 1–2 'uncaughtException' handlers per operation (not the language
-// server's own pair, which it removes on its normal paths), plus that pair when the engine ends the
-// run early (a killed CLI: the Run RPC never reaches its cleanup). A long-lived extension host
-// collected them until Node warned about a listener leak. Once no inline operation is running, every
-// handler added while operations ran belongs to a run that is over (each only records errors for its
-// own run), so they are removed; the host's own handlers, present before, stay. While another inline
-// run is in flight nothing is removed.
-const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
-let inFlight = 0;
-let before: Map<string, Set<(...a: unknown[]) => void>> | undefined;
-const emitter = process as unknown as NodeJS.EventEmitter;
-
-export function trackInlineRun(): { end(): Record<string, number> } {
-  if (inFlight++ === 0) before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(emitter.listeners(e) as Array<(...a: unknown[]) => void>)]));
-  let ended = false;
-  return {
-    end() {
-      if (ended) return {};
-      ended = true;
-      if (--inFlight > 0 || !before) return {};
-      const removed: Record<string, number> = {};
-      for (const e of PROCESS_EVENTS) {
-        const had = before.get(e)!;
-        for (const l of emitter.listeners(e) as Array<(...a: unknown[]) => void>) {
-          if (had.has(l)) continue;
-          emitter.removeListener(e, l);
-          removed[e] = (removed[e] ?? 0) + 1;
-        }
-      }
-      before = undefined;
-      return removed;
-    },
-  };
 }

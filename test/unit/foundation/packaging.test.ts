@@ -31,6 +31,8 @@ function filesReadAtRunTime(): string[] {
       fromCode.push(...[...m[1]!.matchAll(/'([^']+)'/g)].map((x) => x[1]!));
     for (const m of text.matchAll(/joinPath\(this\.extensionUri,\s*((?:'[^']+',?\s*)+)\)/g))
       fromCode.push([...m[1]!.matchAll(/'([^']+)'/g)].map((x) => x[1]).join('/'));
+    // Entry points started beside the bundle (the inline worker process, the state reader thread).
+    for (const m of text.matchAll(/path\.join\(__dirname,\s*'([^']+\.js)'\)/g)) fromCode.push(`dist/${m[1]}`);
   }
   return [...new Set([...fromManifest, ...fromCode])];
 }
@@ -41,7 +43,7 @@ describe('Foundation: the VSIX', function () {
 
   before(() => {
     // vsce lists what exists: the bundle must be built (esbuild, well under a second).
-    if (!existsSync(join(repo, 'dist', 'extension.js')) || !existsSync(join(repo, 'dist', 'webview'))) {
+    if (!['extension.js', 'inlineWorker.js', 'stateReader.js', 'webview'].every((f) => existsSync(join(repo, 'dist', f)))) {
       execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs')], { cwd: repo, stdio: 'pipe' });
     }
     const out = execFileSync(process.execPath, [join(repo, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], {
@@ -61,6 +63,7 @@ describe('Foundation: the VSIX', function () {
       wanted.filter((f) => f.includes('webview/')).length >= 4,
       `the scan found both webviews' scripts and styles: ${wanted.join(', ')}`,
     );
+    for (const entry of ['dist/inlineWorker.js', 'dist/stateReader.js']) assert.ok(wanted.includes(entry), `the scan found ${entry}`);
     const missing = wanted.filter((f) => !listed.includes(f));
     assert.deepStrictEqual(missing, [], `read at run time but left out of the VSIX by .vscodeignore: ${missing.join(', ')}`);
   });

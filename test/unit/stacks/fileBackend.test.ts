@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
-import { fileBackendRoot, readFileBackendHistory, readFileBackendState } from '../../../src/stacks/runner/fileBackend';
+import { fileBackendRoot, readFileBackendHistory, readFileBackendIndex } from '../../../src/stacks/runner/fileBackend';
 import { historyRows } from '../../../src/stacks/model/history';
-import { StateDeployment } from '../../../src/stacks/model/stateTree';
+import { StateDeployment, buildStateIndex } from '../../../src/stacks/model/stateTree';
 import { fixtureJson } from './recorded';
 
 describe('stacks: reading state from a file backend', () => {
@@ -16,30 +16,70 @@ describe('stacks: reading state from a file backend', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('reads the project-scoped checkpoint, plain or gzipped', () => {
+  // The worker-thread reader as compiled by tsc, beside the module (the bundle has it beside extension.js).
+  const worker = path.resolve(__dirname, '..', '..', '..', 'src', 'stacks', 'runner', 'stateReader.js');
+  const count = async (stack: string, o = {}) => {
+    const r = await readFileBackendIndex(`file://${root}`, 'opsdeck-files', stack, { workerScript: worker, ...o });
+    assert.ok(r && r.ok, JSON.stringify(r));
+    return r.value.count;
+  };
+
+  it('reads the project-scoped checkpoint, plain or gzipped, in the host or on the worker thread', async () => {
     const dir = path.join(root, '.pulumi', 'stacks', 'opsdeck-files');
     fs.mkdirSync(dir, { recursive: true });
     const cp = JSON.stringify({ version: 3, checkpoint: { stack: 'organization/opsdeck-files/dev', latest: state } });
     fs.writeFileSync(path.join(dir, 'dev.json'), cp);
-    assert.strictEqual(readFileBackendState(`file://${root}`, 'opsdeck-files', 'dev')!.resources!.length, state.resources!.length);
+    const n = state.resources!.filter((r) => !r.delete).length;
+    assert.strictEqual(await count('dev'), n);
+    assert.strictEqual(await count('dev', { inlineBytes: 0 }), n, 'the worker thread reads the same');
+    const onWorker = await readFileBackendIndex(`file://${root}`, 'opsdeck-files', 'dev', { workerScript: worker, inlineBytes: 0 });
+    assert.ok(onWorker?.ok);
+    // The packed index unpacks to the same tree; a resource's full state is read again on demand.
+    const site = onWorker.value.roots.find((r) => r.name === 'site')!;
+    assert.deepStrictEqual(
+      onWorker.value.children.get(site.urn)!.map((r) => r.name),
+      buildStateIndex(state)
+        .children.get(site.urn)!
+        .map((r) => r.name),
+    );
+    assert.strictEqual(onWorker.value.sources.get(site.urn)?.line, site.source?.line);
+    assert.strictEqual(onWorker.value.byUrn.get(site.urn), undefined);
+    assert.strictEqual((await onWorker.value.rawOf!(site.urn))?.urn, site.urn);
     fs.rmSync(path.join(dir, 'dev.json'));
     fs.writeFileSync(path.join(dir, 'prod.json.gz'), gzipSync(cp.replace('/dev"', '/prod"')));
-    assert.strictEqual(readFileBackendState(`file://${root}`, 'opsdeck-files', 'prod')!.resources!.length, state.resources!.length);
+    assert.strictEqual(await count('prod'), n);
   });
 
-  it('falls back (undefined) for other backends, missing stacks, a stack name mismatch or a corrupt file', () => {
-    assert.strictEqual(readFileBackendState('s3://bucket', 'p', 'dev'), undefined);
-    assert.strictEqual(readFileBackendState(undefined, 'p', 'dev'), undefined);
-    assert.strictEqual(readFileBackendState(`file://${root}`, 'p', 'dev'), undefined);
+  it('undefined (ask the CLI) for other backends and missing stacks', async () => {
+    assert.strictEqual(await readFileBackendIndex('s3://bucket', 'p', 'dev'), undefined);
+    assert.strictEqual(await readFileBackendIndex(undefined, 'p', 'dev'), undefined);
+    assert.strictEqual(await readFileBackendIndex(`file://${root}`, 'p', 'dev'), undefined);
+  });
+
+  it('names the file and what is wrong for a truncated, mismatched, foreign or oversized checkpoint', async () => {
     const dir = path.join(root, '.pulumi', 'stacks', 'p');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'dev.json'), '{"version":3,"checkp');
-    assert.strictEqual(readFileBackendState(`file://${root}`, 'p', 'dev'), undefined);
-    fs.writeFileSync(
-      path.join(dir, 'dev.json'),
-      JSON.stringify({ version: 3, checkpoint: { stack: 'organization/p/other', latest: state } }),
-    );
-    assert.strictEqual(readFileBackendState(`file://${root}`, 'p', 'dev'), undefined);
+    const file = path.join(dir, 'dev.json');
+    const problem = async (o = {}) => {
+      const r = await readFileBackendIndex(`file://${root}`, 'p', 'dev', { workerScript: worker, ...o });
+      assert.ok(r && !r.ok, JSON.stringify(r));
+      assert.strictEqual(r.error.file, file);
+      assert.ok(r.error.message.startsWith(file), r.error.message);
+      return r.error.message;
+    };
+    fs.writeFileSync(file, '{"version":3,"checkp');
+    assert.match(await problem(), /truncated/);
+    assert.match(await problem({ inlineBytes: 0 }), /truncated/, 'the worker says the same');
+    fs.writeFileSync(file, '{\n  "version": 3,\n  "checkpoint": { "latest" 1 }\n}');
+    assert.match(await problem(), /not valid JSON \(line 3/);
+    fs.writeFileSync(file, JSON.stringify({ version: 3, checkpoint: { stack: 'organization/p/other', latest: state } }));
+    assert.match(await problem(), /records stack "organization\/p\/other", not "dev"/);
+    fs.writeFileSync(file, JSON.stringify({ version: 7, checkpoint: {} }));
+    assert.match(await problem(), /version 7; OpsDeck reads version 3/);
+    fs.writeFileSync(file, JSON.stringify({ version: 3, checkpoint: { latest: { resources: [{ type: 'x' }] } } }));
+    assert.match(await problem(), /resource #1 has no "urn"/);
+    fs.writeFileSync(file, JSON.stringify({ version: 3, checkpoint: { latest: state } }));
+    assert.match(await problem({ maxBytes: 100 }), /over the 0 MB OpsDeck reads/);
   });
 
   it('expands ~ in file:// URLs', () => {
@@ -47,7 +87,7 @@ describe('stacks: reading state from a file backend', () => {
     assert.strictEqual(fileBackendRoot('file:///abs/x'), '/abs/x');
   });
 
-  it('reads the newest history records first, up to the limit, with Unix times converted', () => {
+  it('reads the newest history records first, up to the limit, with Unix times converted', async () => {
     const dir = path.join(root, '.pulumi', 'history', 'p', 'dev');
     fs.mkdirSync(dir, { recursive: true });
     for (let i = 1; i <= 12; i++) {
@@ -68,8 +108,9 @@ describe('stacks: reading state from a file backend', () => {
       );
       fs.writeFileSync(path.join(dir, `dev-${start}000000000.history.json.attrs`), '{}');
     }
-    const h = readFileBackendHistory(`file://${root}`, 'p', 'organization/p/dev', 10)!;
-    assert.strictEqual(h.length, 10);
+    fs.writeFileSync(path.join(dir, `dev-1795009999000000000.history.json`), '{"kind":"upd'); // torn: skipped
+    const h = (await readFileBackendHistory(`file://${root}`, 'p', 'organization/p/dev', 10))!;
+    assert.strictEqual(h.length, 9, 'the torn newest record is skipped, the next nine are read');
     assert.deepStrictEqual(h[0]!.resourceChanges, { update: 12 });
     assert.strictEqual(h[0]!.startTime, new Date((1_795_000_000 + 1200) * 1000).toISOString());
     const rows = historyRows(h, new Date());
@@ -81,6 +122,6 @@ describe('stacks: reading state from a file backend', () => {
       ],
     );
     assert.match(rows[0]!.description, / · 7s · /);
-    assert.strictEqual(readFileBackendHistory(`file://${root}`, 'p', 'other', 10), undefined);
+    assert.strictEqual(await readFileBackendHistory(`file://${root}`, 'p', 'other', 10), undefined);
   });
 });

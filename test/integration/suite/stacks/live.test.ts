@@ -42,6 +42,50 @@ function pulumiUpPids(stack: string): number[] {
   return out;
 }
 
+/** The process tree under `pid` (its children, theirs, …), read from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** Which of the pids still run (zombies do not count), with their command lines. */
+function alive(pids: number[]): string[] {
+  const out: string[] = [];
+  for (const p of pids) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      if (cmd) out.push(`${p}: ${cmd.split('\0').join(' ')}`);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+async function allGone(what: string, pids: number[], ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (alive(pids).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.deepStrictEqual(alive(pids), [], `${what} are still running`);
+}
+
 describe('Stacks: live Resources, a killed deploy, the change view source link', function () {
   let stacks: StacksApi;
   let project: string;
@@ -119,8 +163,16 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     }
     const pids = pulumiUpPids('halfway');
     assert.strictEqual(pids.length, 1, `one pulumi up process for the stack (found ${pids.join(', ') || 'none'})`);
+    // The plugins this CLI started (language host, dynamic provider and their node processes).
+    const plugins = descendants(pids[0]!);
+    assert.ok(
+      alive(plugins).some((c) => /pulumi-language-nodejs|pulumi-resource-pulumi-nodejs/.test(c)),
+      alive(plugins).join('\n'),
+    );
     process.kill(pids[0]!, 'SIGKILL');
     const r = expectStatus(await up, 'failed');
+    // Orphaned by the kill (re-parented to init), they are still ended by OpsDeck.
+    await allGone("the killed CLI's plugins", plugins);
     assert.strictEqual(r.failure.kind, 'killed', JSON.stringify(r.failure));
     assert.match(r.failure.message, /killed \(SIGKILL\)/);
     assert.match(r.failure.remedy, /Refresh/);
@@ -170,14 +222,29 @@ describe('Stacks: live Resources, a killed deploy, the change view source link',
     assert.strictEqual(read(path.join(data, 'b.txt')), 'bee\n');
     assert.strictEqual(read(path.join(data, 'c.txt')), 'sea\n');
     assert.deepStrictEqual(labels(await stacks.children([PROJECT, 'halfway', 'Resources'])), ['c', 'site', 'default']);
-    // The inline route (OPSDECK_STACKS_ROUTE=inline) logs the Pulumi runtime's leftover handlers it removed.
-    const removed = stacks
-      .logText()
-      .split('\n')
-      .filter((l) => /process error handler/.test(l));
-    console.log(
-      `Stacks: ${removed.length} run(s) left process error handlers behind${removed.length ? `:\n  ${removed.join('\n  ')}` : ''}`,
-    );
-    console.log(`Stacks: uncaughtException listeners in the host now: ${process.listenerCount('uncaughtException')}`);
+  });
+
+  it('a second Cancel ends the CLI and every process it started at once', async () => {
+    const data = dataDir('live-cancel-twice');
+    await newStack(project, 'twice', { dir: data, delayMs: '60000' });
+    const up = cmd<OpResult>('deploy', { project, stack: 'twice', confirm: { yes: true } });
+    const deadline = Date.now() + 60_000;
+    while (!(await stacks.children([PROJECT, 'twice', 'Resources'])).some((i) => i.label === 'site')) {
+      if (Date.now() > deadline) throw new Error('site never appeared');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const cli = pulumiUpPids('twice');
+    assert.strictEqual(cli.length, 1);
+    const tree = [cli[0]!, ...descendants(cli[0]!)];
+    const started = Date.now();
+    assert.strictEqual(await cmd<boolean>('cancel', { project, stack: 'twice' }), true);
+    await new Promise((r) => setTimeout(r, 1000));
+    // The engine waits for the 60 s creates in flight; the user does not want to.
+    assert.ok(running('twice'), 'the first cancel is still waiting for the steps in flight');
+    assert.strictEqual(await cmd<boolean>('cancel', { project, stack: 'twice' }), true);
+    expectStatus(await up, 'cancelled');
+    assert.ok(Date.now() - started < 30_000, `the second cancel took ${Date.now() - started} ms`);
+    await allGone('the CLI and its plugins', tree);
+    assert.match(stacks.logText(), /#twice\] cancel requested again: ending the Pulumi CLI and the processes it started/);
   });
 });

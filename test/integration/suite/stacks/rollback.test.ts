@@ -67,7 +67,20 @@ describe('Stacks: roll back to an earlier update', function () {
 
     const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('opsdeck-rollback-')));
     const started = Date.now();
-    const r = expectStatus(await cmd<OpResult>('rollback', { project, stack: 'dev', version: 1, confirm: { yes: true } }), 'succeeded');
+    const rolling = cmd<OpResult>('rollback', { project, stack: 'dev', version: 1, confirm: { yes: true } });
+    // While it runs: the worktree sits inside a private folder only this user can enter.
+    let finished = false;
+    void rolling.then(() => (finished = true));
+    let seen: { mode: number; worktree: boolean } | undefined;
+    while (!finished && !seen) {
+      const dir = fs.readdirSync(os.tmpdir()).find((f) => f.startsWith('opsdeck-rollback-') && !before.has(f));
+      const wt = dir && path.join(os.tmpdir(), dir, 'worktree');
+      if (dir && wt && fs.existsSync(path.join(wt, '.git')))
+        seen = { mode: fs.statSync(path.join(os.tmpdir(), dir)).mode & 0o777, worktree: fs.existsSync(path.join(wt, '.git')) };
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    assert.deepStrictEqual(seen, { mode: 0o700, worktree: true }, 'the worktree was not inside a private (0700) folder');
+    const r = expectStatus(await rolling, 'succeeded');
     console.log(`Stacks: rollback took ${((Date.now() - started) / 1000).toFixed(1)} s (preview + deploy)`);
     assert.match(r.counts, /1 updated, 1 replaced/);
     assert.strictEqual(read(path.join(data, 'a.txt')), 'first, world\n');

@@ -20,6 +20,7 @@ import {
   toolsHavePulumi,
   until,
   useFileBackend,
+  planFiles,
   OpResult,
 } from './support';
 
@@ -76,8 +77,11 @@ describe('Stacks: files fixture through the whole change cycle', function () {
   });
 
   it('deploys after confirmation: files exist, and Resources / Outputs / History show the truth', async () => {
+    assert.strictEqual(planFiles(project, 'dev').length, 1, 'the preview saved its update plan');
     const r = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
     assert.match(r.counts, /4 created/);
+    // The deploy previewed afresh (its own plan) and applied it: neither plan is kept.
+    assert.deepStrictEqual(planFiles(project, 'dev'), [], 'update plans were left behind after a direct deploy');
     assert.strictEqual(read(path.join(data, 'a.txt')), 'hello, world\n');
     assert.strictEqual(read(path.join(data, 'b.txt')), 'bee\n');
     assert.strictEqual(read(path.join(data, 'c.txt')), 'sea\n');

@@ -1,6 +1,7 @@
 // Shared set-up for the Stacks integration tests: fixture projects copied into the workspace, a
 // file backend under the test output, the passphrase given through the public command.
 import * as assert from 'assert';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -94,6 +95,15 @@ export function expectStatus<S extends OpResult['status']>(r: OpResult | undefin
   assert.ok(r, 'the command returned nothing');
   assert.strictEqual(r.status, status, `expected ${status}, got ${JSON.stringify(r)}`);
   return r as Extract<OpResult, { status: S }>;
+}
+
+/** Update plans OpsDeck keeps for a stack in its global storage (named by a hash of the stack key). */
+export function planFiles(projectDir: string, stack: string): string[] {
+  const logs = process.env.OPSDECK_HOST_LOGS;
+  if (!logs) return [];
+  const dir = path.join(path.dirname(logs), 'User', 'globalStorage', 'opsdeck.opsdeck', 'plans');
+  const prefix = createHash('sha256').update(`${projectDir}#${stack}`).digest('hex').slice(0, 16);
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(prefix)) : [];
 }
 
 export function read(file: string): string | undefined {
