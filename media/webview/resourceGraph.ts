@@ -5,6 +5,7 @@ import './resourceGraph.css';
 import type { FromWebview, GraphViewState, ToWebview } from '../../src/stacks/resourceGraphProtocol';
 import type { GraphNode, NodeStatus } from '../../src/stacks/model/resourceGraph';
 import { Direction, Rect, nextInDirection, readingOrder } from '../../src/stacks/model/graphNavigation';
+import { nodeLabels, shortType } from '../../src/stacks/model/graphLabels';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; setState(s: unknown): void; getState(): unknown };
 
@@ -48,7 +49,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   return e;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, cls?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number> = {},
+  cls?: string,
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   if (cls) e.setAttribute('class', cls);
@@ -60,23 +65,12 @@ function fit(text: string, px: number, charPx = 7): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function label(s: GraphViewState, i: number): string {
-  const n = s.nodes[i]!;
-  const parts = [n.name, n.kind === 'typeGroup' ? `group of ${n.childCount}` : n.type, n.statusText];
-  if (n.detail) parts.push(n.detail);
-  if (n.group && n.kind !== 'typeGroup') parts.push(`component with ${n.childCount} resources`);
-  const deps = s.edges.filter((e) => e.from === i && e.kind === 'dependency').length;
-  const users = s.edges.filter((e) => e.to === i && e.kind === 'dependency').length;
-  if (deps) parts.push(`depends on ${deps}`);
-  if (users) parts.push(`used by ${users}`);
-  return parts.join(', ');
-}
-
 class GraphView {
   private s!: GraphViewState;
   private rects: Rect[] = [];
   private navRects: Rect[] = [];
   private order: number[] = [];
+  private labels: string[] = [];
   private index = new Map<string, number>();
   private adjacency: number[][] = [];
   private nodeEls: SVGGElement[] = [];
@@ -85,6 +79,8 @@ class GraphView {
   private focused = -1;
   private matches: number[] | undefined;
   private view = { x: 0, y: 0, k: 1 };
+  /** True until the user zooms or pans: then a resize keeps their view. */
+  private fitted = true;
   private readonly saved: Saved = (vscode.getState() as Saved | undefined) ?? {};
 
   private readonly root = document.getElementById('root')!;
@@ -158,7 +154,15 @@ class GraphView {
     this.svgEl.setAttribute('aria-roledescription', 'resource graph');
     const defs = svg('defs');
     for (const kind of ['dependency', 'parent', 'provider', 'hl']) {
-      const m = svg('marker', { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+      const m = svg('marker', {
+        id: `arrow-${kind}`,
+        viewBox: '0 0 10 10',
+        refX: 9,
+        refY: 5,
+        markerWidth: 7,
+        markerHeight: 7,
+        orient: 'auto-start-reverse',
+      });
       m.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z' }, `arrow arrow-${kind}`));
       defs.append(m);
     }
@@ -179,7 +183,8 @@ class GraphView {
     main.append(this.canvas, this.listPane);
     this.root.append(bar, this.note, main, this.details, this.legend);
     this.showList(this.saved.listShown ?? true);
-    window.addEventListener('resize', () => this.applyView());
+    // A graph still fitted to the window stays fitted when the window changes size (a state opened beside it).
+    window.addEventListener('resize', () => (this.fitted ? this.fitView(true) : this.applyView()));
   }
 
   private listShownNow(): boolean {
@@ -204,11 +209,14 @@ class GraphView {
     this.index = new Map(s.nodes.map((n, i) => [n.id, i]));
     this.rects = s.boxes.map((b) => [b[0], b[1], b[2], b[3]] as const);
     // Arrow keys aim at a group's title row, not the middle of everything it holds.
-    this.navRects = s.nodes.map((n, i) => (n.group ? ([this.rects[i]![0], this.rects[i]![1], this.rects[i]![2], HEADER] as const) : this.rects[i]!));
+    this.navRects = s.nodes.map((n, i) =>
+      n.group ? ([this.rects[i]![0], this.rects[i]![1], this.rects[i]![2], HEADER] as const) : this.rects[i]!,
+    );
     this.order = readingOrder(
       s.nodes.map((n) => (n.parent !== undefined ? this.index.get(n.parent) : undefined)),
       this.rects,
     );
+    this.labels = nodeLabels(s.nodes, s.edges);
     this.adjacency = s.nodes.map(() => []);
     s.edges.forEach((e, k) => {
       this.adjacency[e.from]!.push(k);
@@ -232,14 +240,18 @@ class GraphView {
     this.setCurrent(keep ?? this.order[0] ?? -1, false);
     this.applySearch();
     if (!previous) {
-      if (this.saved.view) this.view = { ...this.saved.view };
-      else this.fitView(true);
+      if (this.saved.view) {
+        this.view = { ...this.saved.view };
+        this.fitted = false;
+      } else this.fitView(true);
     }
     this.applyView();
     const nodes = this.nodeEls.length;
     const edges = this.edgeEls.length;
     requestAnimationFrame(() =>
-      requestAnimationFrame(() => vscode.postMessage({ type: 'rendered', generation: s.generation, nodes, edges, ms: Math.round(performance.now() - started) })),
+      requestAnimationFrame(() =>
+        vscode.postMessage({ type: 'rendered', generation: s.generation, nodes, edges, ms: Math.round(performance.now() - started) }),
+      ),
     );
   }
 
@@ -260,8 +272,12 @@ class GraphView {
     for (const i of byDepth) {
       const n = s.nodes[i]!;
       const [x, y, w, h] = this.rects[i]!;
-      const g = svg('g', { 'data-id': n.id, 'data-index': i, tabindex: -1, role: 'button' }, `node status-${n.status} kind-${n.kind}${n.group ? ' group' : ''}`);
-      g.setAttribute('aria-label', label(s, i));
+      const g = svg(
+        'g',
+        { 'data-id': n.id, 'data-index': i, tabindex: -1, role: 'button' },
+        `node status-${n.status} kind-${n.kind}${n.group ? ' group' : ''}`,
+      );
+      g.setAttribute('aria-label', this.labels[i]!);
       const title = svg('title');
       title.textContent = [n.name, n.type, n.statusText, n.detail].filter(Boolean).join('\n');
       g.append(title);
@@ -270,7 +286,7 @@ class GraphView {
         g.append(svg('rect', { x, y, width: w, height: HEADER, rx: 6 }, 'header'));
         const t = svg('text', { x: x + 10, y: y + 17 }, 'name');
         const glyph = GLYPH[n.status];
-        t.textContent = fit(`${glyph ? `${glyph} ` : ''}${n.name}${n.kind === 'typeGroup' ? '' : `  ${n.type}`}`, w - 20);
+        t.textContent = fit(`${glyph ? `${glyph} ` : ''}${n.name}${n.kind === 'typeGroup' ? '' : `  ${shortType(n.type)}`}`, w - 20);
         g.append(t);
         g.append(svg('rect', { x: x - 3, y: y - 3, width: w + 6, height: HEADER + 6, rx: 8 }, 'focus-ring'));
         groups.append(g);
@@ -280,7 +296,7 @@ class GraphView {
         const name = svg('text', { x: x + 12, y: y + 18 }, 'name');
         name.textContent = fit(n.name, w - 40, 7.2);
         const type = svg('text', { x: x + 12, y: y + 34 }, 'type');
-        type.textContent = fit(n.type, w - 20, 6.2);
+        type.textContent = fit(shortType(n.type), w - 20, 6.2);
         const glyph = svg('text', { x: x + w - 10, y: y + 18, 'text-anchor': 'end' }, 'glyph');
         glyph.textContent = GLYPH[n.status];
         g.append(name, type, glyph, svg('rect', { x: x - 3, y: y - 3, width: w + 6, height: h + 6, rx: 6 }, 'focus-ring'));
@@ -289,7 +305,11 @@ class GraphView {
       this.nodeEls[i] = g;
     }
     s.edges.forEach((e, k) => {
-      const p = svg('path', { d: this.edgePath(e.from, e.to), 'data-from': s.nodes[e.from]!.id, 'data-to': s.nodes[e.to]!.id }, `edge edge-${e.kind}`);
+      const p = svg(
+        'path',
+        { d: this.edgePath(e.from, e.to), 'data-from': s.nodes[e.from]!.id, 'data-to': s.nodes[e.to]!.id },
+        `edge edge-${e.kind}`,
+      );
       p.setAttribute('marker-end', `url(#arrow-${e.kind})`);
       if (e.properties?.length) {
         const t = svg('title');
@@ -323,10 +343,14 @@ class GraphView {
       const b = el('button', 'item');
       b.type = 'button';
       b.dataset.index = String(i);
-      b.setAttribute('aria-label', label(this.s, i));
+      b.setAttribute('aria-label', this.labels[i]!);
       const depth = this.depthOf(i);
       b.style.paddingLeft = `${6 + depth * 12}px`;
-      b.append(el('span', 'glyph', GLYPH[n.status] || '·'), el('span', 'name', n.name), el('span', 'type', n.kind === 'typeGroup' ? '' : n.type));
+      b.append(
+        el('span', 'glyph', GLYPH[n.status] || '·'),
+        el('span', 'name', n.name),
+        el('span', 'type', n.kind === 'typeGroup' ? '' : shortType(n.type)),
+      );
       b.addEventListener('focus', () => this.setCurrent(i, true));
       b.addEventListener('click', (e) => this.open(i, e.shiftKey || e.altKey || e.ctrlKey || e.metaKey));
       b.addEventListener('keydown', (e) => {
@@ -382,7 +406,9 @@ class GraphView {
     this.save({ query: this.search.value });
     const s = this.s;
     if (!s) return;
-    this.matches = q ? s.nodes.map((_, i) => i).filter((i) => `${s.nodes[i]!.name}\n${s.nodes[i]!.type}`.toLowerCase().includes(q)) : undefined;
+    this.matches = q
+      ? s.nodes.map((_, i) => i).filter((i) => `${s.nodes[i]!.name}\n${s.nodes[i]!.type}`.toLowerCase().includes(q))
+      : undefined;
     const hit = new Set(this.matches ?? []);
     this.svgEl.classList.toggle('searching', !!q);
     this.nodeEls.forEach((g, i) => g.classList.toggle('match', hit.has(i)));
@@ -421,10 +447,15 @@ class GraphView {
 
   private showDetails(i: number): void {
     const n: GraphNode = this.s.nodes[i]!;
-    const parts: HTMLElement[] = [el('strong', undefined, n.name), el('span', 'type', n.type), el('span', `status status-${n.status}`, n.statusText)];
+    const parts: HTMLElement[] = [
+      el('strong', undefined, n.name),
+      el('span', 'type', n.type),
+      el('span', `status status-${n.status}`, n.statusText),
+    ];
     if (n.detail) parts.push(el('span', 'detail', n.detail));
     const deps = this.s.edges.filter((e) => e.from === i && e.kind === 'dependency').map((e) => this.s.nodes[e.to]!.name);
-    if (deps.length) parts.push(el('span', 'deps', `depends on ${deps.slice(0, 6).join(', ')}${deps.length > 6 ? ` and ${deps.length - 6} more` : ''}`));
+    if (deps.length)
+      parts.push(el('span', 'deps', `depends on ${deps.slice(0, 6).join(', ')}${deps.length > 6 ? ` and ${deps.length - 6} more` : ''}`));
     if (n.kind !== 'typeGroup') {
       const state = el('button', undefined, 'Show State');
       state.type = 'button';
@@ -484,10 +515,12 @@ class GraphView {
   }
 
   private bindPointer(): void {
-    let drag: { x: number; y: number; vx: number; vy: number; moved: boolean } | undefined;
+    // `target`: where the press began. While dragging, the pointer is captured by the svg, so the
+    // release reports the svg as its target, not the box title that was pressed.
+    let drag: { x: number; y: number; vx: number; vy: number; moved: boolean; target: Element } | undefined;
     this.svgEl.addEventListener('pointerdown', (e) => {
       if ((e.target as Element).closest('.node:not(.group)') || e.button !== 0) return;
-      drag = { x: e.clientX, y: e.clientY, vx: this.view.x, vy: this.view.y, moved: false };
+      drag = { x: e.clientX, y: e.clientY, vx: this.view.x, vy: this.view.y, moved: false, target: e.target as Element };
       this.svgEl.setPointerCapture(e.pointerId);
     });
     this.svgEl.addEventListener('pointermove', (e) => {
@@ -497,20 +530,22 @@ class GraphView {
       if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
       this.view.x = drag.vx + dx;
       this.view.y = drag.vy + dy;
+      this.fitted = false;
       this.applyView();
     });
     this.svgEl.addEventListener('pointerup', (e) => {
-      const wasDrag = drag?.moved;
+      const pressed = drag;
       drag = undefined;
-      if (wasDrag) {
+      if (pressed?.moved) {
         this.save({ view: this.view });
         return;
       }
-      const g = (e.target as Element).closest('.node') as SVGGElement | null;
+      const target = pressed?.target ?? (e.target as Element);
+      const g = target.closest('.node') as SVGGElement | null;
       if (!g || e.button !== 0) return;
       const i = Number(g.dataset.index);
       // A group is clicked on its title row; its inside is background (for panning).
-      if (this.s.nodes[i]?.group && !(e.target as Element).closest('.header, .name')) return;
+      if (this.s.nodes[i]?.group && !target.closest('.header, .name')) return;
       this.focusNode(i, false);
       this.open(i, e.altKey || e.ctrlKey || e.metaKey || e.shiftKey);
     });
@@ -533,6 +568,7 @@ class GraphView {
     this.view.x = cx - ((cx - this.view.x) * k) / this.view.k;
     this.view.y = cy - ((cy - this.view.y) * k) / this.view.k;
     this.view.k = k;
+    this.fitted = false;
     this.applyView();
     this.save({ view: this.view });
   }
@@ -544,10 +580,11 @@ class GraphView {
     const pad = 24;
     let k = Math.min((r.width - 2 * pad) / w, (r.height - 2 * pad) / h);
     if (!isFinite(k) || k <= 0) k = 1;
-    // Small graphs are not blown up beyond their natural size.
-    k = Math.min(k, 1);
+    // Small graphs are not blown up far beyond their natural size.
+    k = Math.min(k, 1.25);
     this.view = { k, x: (r.width - w * k) / 2, y: initial ? pad : (r.height - h * k) / 2 };
     if (initial && h * k < r.height - 2 * pad) this.view.y = (r.height - h * k) / 2;
+    this.fitted = true;
     this.applyView();
     if (!initial) this.save({ view: this.view });
   }
@@ -562,6 +599,7 @@ class GraphView {
     if (sx >= 0 && sy >= 0 && sx + w * k <= r.width && sy + h0 * k <= r.height) return;
     this.view.x = r.width / 2 - (x + w / 2) * k;
     this.view.y = r.height / 2 - (y + h0 / 2) * k;
+    this.fitted = false;
     this.applyView();
     this.save({ view: this.view });
   }

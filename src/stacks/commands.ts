@@ -245,7 +245,12 @@ export class StackCommands {
       },
       // From a tree node, or from the resource graph ({ project, stack, urn, beside }).
       showResourceState: async (arg: StackNode | (StackArg & { urn?: string; beside?: boolean })) => {
-        const r = arg && 'kind' in arg ? (arg.kind === 'resource' ? { project: arg.project, stack: arg.stack } : undefined) : await this.resolve(arg);
+        const r =
+          arg && 'kind' in arg
+            ? arg.kind === 'resource'
+              ? { project: arg.project, stack: arg.stack }
+              : undefined
+            : await this.resolve(arg);
         const urn = arg && 'kind' in arg ? (arg.kind === 'resource' ? arg.node.urn : undefined) : arg?.urn;
         if (!r || !urn) return;
         const st = await this.service.state({ project: r.project, stack: r.stack });

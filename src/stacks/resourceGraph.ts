@@ -64,9 +64,8 @@ export class ResourceGraphPanels implements vscode.Disposable {
     const target = await this.deps.resolve(arg);
     if (!target) return undefined;
     this.deps.select(target.project, target.stack);
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Resource graph of ${target.stack}` },
-      () => this.load(target, true),
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Resource graph of ${target.stack}` }, () =>
+      this.load(target, true),
     );
   }
 

@@ -12,7 +12,12 @@ export type Rect = readonly [number, number, number, number];
  * 60° either side of the axis), the nearest, with sideways distance counting double so the move
  * stays in its row or column. Undefined when nothing lies that way.
  */
-export function nextInDirection(rects: readonly Rect[], from: number, dir: Direction, eligible: (i: number) => boolean = () => true): number | undefined {
+export function nextInDirection(
+  rects: readonly Rect[],
+  from: number,
+  dir: Direction,
+  eligible: (i: number) => boolean = () => true,
+): number | undefined {
   const r = rects[from];
   if (!r) return undefined;
   const cx = r[0] + r[2] / 2;

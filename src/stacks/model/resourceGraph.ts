@@ -8,6 +8,7 @@ import { StateResource } from './stateTree';
 import { parseSourcePosition } from './stateTree';
 import { parseUrn, resourceKind } from './urn';
 import { LayoutOptions, layoutGraph } from './graphLayout';
+import { shortType } from './graphLabels';
 
 /** A resource as the state records it, with the dependency fields the graph reads. */
 export interface GraphStateResource extends StateResource {
@@ -305,14 +306,6 @@ export function buildResourceGraph(input: GraphInput): ResourceGraph {
     colouredBy: last ? `last ${last.operation} (${last.status})${last.countsLine ? `: ${last.countsLine}` : ''}` : undefined,
     notInState,
   };
-}
-
-/** `aws:s3/bucket:Bucket` → `s3:Bucket`; `opsdeck:fixture:Site` → `fixture:Site`. */
-export function shortType(type: string): string {
-  const parts = type.split(':');
-  if (parts.length < 3) return type;
-  const mod = parts[1]!.split('/')[0]!;
-  return `${mod}:${parts[parts.length - 1]}`;
 }
 
 /** Sizes the graph's boxes are drawn at (the webview draws text to fit them). */

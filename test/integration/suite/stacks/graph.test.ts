@@ -7,7 +7,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { hasRig, pressKeys, screenshot, typeText, waitFor, webviewClick, webviewQuery, WebviewNode } from '../../rig';
-import { StacksApi, api, cmd, copyFixture, dataDir, expectStatus, newStack, toolsHavePulumi, until, useFileBackend, OpResult } from './support';
+import {
+  StacksApi,
+  api,
+  cmd,
+  copyFixture,
+  dataDir,
+  expectStatus,
+  newStack,
+  toolsHavePulumi,
+  until,
+  useFileBackend,
+  OpResult,
+} from './support';
 import type { ResourceGraphReport } from '../../../../src/stacks/resourceGraph';
 import type { GraphViewState } from '../../../../src/stacks/resourceGraphProtocol';
 import { nextInDirection } from '../../../../src/stacks/model/graphNavigation';
@@ -60,10 +72,19 @@ describe('Stacks: resource graph of a deployed stack in the browser', function (
       const name = nameOf(n.attributes['data-id']);
       assert.ok(n.ariaLabel?.startsWith(`${name}, `), `node ${name} has the label "${n.ariaLabel}"`);
     }
-    assert.match(nodes.find((n) => nameOf(n.attributes['data-id']) === 'handler')!.ariaLabel!, /handler, pulumi-nodejs:dynamic:Resource, no operation.*depends on 1, used by 1/);
+    // The last operation in this window was the deploy: everything is coloured "created".
+    for (const n of nodes)
+      assert.match(n.attributes.class ?? '', /\bstatus-create\b/, `${nameOf(n.attributes['data-id'])}: ${n.attributes.class}`);
+    assert.strictEqual(
+      nodes.find((n) => nameOf(n.attributes['data-id']) === 'handler')!.ariaLabel,
+      'handler, pulumi-nodejs:dynamic:Resource, created, depends on 1, used by 1',
+    );
+    assert.match(graph().colouredBy ?? '', /^last up \(succeeded\)/);
 
     const edges = await webviewQuery('path.edge', ['data-from', 'data-to', 'class']);
-    const drawn = edges.map((e) => `${nameOf(e.attributes['data-from'])} → ${nameOf(e.attributes['data-to'])} (${/edge-(\w+)/.exec(e.attributes.class!)![1]})`);
+    const drawn = edges.map(
+      (e) => `${nameOf(e.attributes['data-from'])} → ${nameOf(e.attributes['data-to'])} (${/edge-(\w+)/.exec(e.attributes.class!)![1]})`,
+    );
     assert.deepStrictEqual(drawn.sort(), [
       'handler → subnet (dependency)',
       'log → handler (parent)',
@@ -134,7 +155,9 @@ describe('Stacks: resource graph of a deployed stack in the browser', function (
     assert.strictEqual(first.attributes.tabindex, '0', 'the focused node is the graph’s tab stop');
     assert.match((await webviewQuery('.match-count'))[0]!.text, /1 of 10 match/);
     await pressKeys(['Escape']); // clears the search, focus stays on handler
-    await waitFor('the search cleared', async () => ((await webviewQuery('.match-count'))[0]!.text.includes('10 nodes') ? true : undefined));
+    await waitFor('the search cleared', async () =>
+      (await webviewQuery('.match-count'))[0]!.text.includes('10 nodes') ? true : undefined,
+    );
 
     // ArrowLeft goes where the layout says: the nearest node to the left, by the same rule the page uses.
     const g = graph();
@@ -175,11 +198,17 @@ describe('Stacks: resource graph of a deployed stack in the browser', function (
       vscode.window.activeTextEditor?.document.uri.path === `/dev/${name}.json` ? vscode.window.activeTextEditor : undefined,
     );
     assert.strictEqual(ed.document.uri.scheme, 'opsdeck-pulumi');
-    assert.ok(ed.document.getText().includes(`"urn": "${g.nodes[Number(next.attributes['data-index'])]!.id}"`), ed.document.getText().slice(0, 300));
+    assert.ok(
+      ed.document.getText().includes(`"urn": "${g.nodes[Number(next.attributes['data-index'])]!.id}"`),
+      ed.document.getText().slice(0, 300),
+    );
   });
 
-  it('clicking a node opens its state; Alt+click opens the line of the program that declared it', async function () {
+  it('clicking a node opens its state; Alt+click on a box title opens the line of the program that declared it', async function () {
     if (!hasRig()) this.skip();
+    // A fresh panel with the whole editor area (the state opened above sits beside the graph).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.strictEqual((await cmd<ResourceGraphReport>('showResourceGraph', { project, stack: 'dev' })).rendered, true);
     const vpc = urnOf('vpc');
     await webviewClick(`.node[data-id="${vpc}"] .frame`);
     const ed = await until('the state of vpc', () =>
@@ -188,16 +217,19 @@ describe('Stacks: resource graph of a deployed stack in the browser', function (
     assert.match(ed.document.getText(), /"type": "pulumi-nodejs:dynamic:Resource"/);
     assert.ok(ed.document.getText().includes(`"urn": "${vpc}"`));
     assert.ok(stacks.resourceGraph(project, 'dev'), 'the graph panel is still there');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.strictEqual((await cmd<ResourceGraphReport>('showResourceGraph', { project, stack: 'dev' })).rendered, true);
 
-    await webviewClick(`.node[data-id="${urnOf('route')}"] .frame`, ['Alt']);
+    // The component api: the engine recorded the line that created it (`new Service('api', …)`).
+    await webviewClick(`.node[data-id="${urnOf('api')}"] .header`, ['Alt']);
     const program = path.join(project, 'index.ts');
-    const src = await until('the program open at route', () =>
+    const src = await until('the program open at api', () =>
       vscode.window.activeTextEditor?.document.uri.fsPath === program ? vscode.window.activeTextEditor : undefined,
     );
     const expected = fs
       .readFileSync(program, 'utf8')
       .split('\n')
-      .findIndex((l) => l.includes("new TextFile('route'"));
+      .findIndex((l) => l.includes("new Service('api'"));
     assert.strictEqual(src.selection.active.line, expected, `the cursor is on line ${expected + 1}`);
   });
 });
