@@ -138,13 +138,15 @@ export function layoutGraph(nodes: LayoutNode[], edges: LayoutEdge[], options: P
 
   // Bottom-up: deepest groups first, so every child group's size is known when its parent is laid out.
   const size = new Map<string, { width: number; height: number }>();
+  // A group with nothing in it (height 0 given) is drawn as its title row.
+  const sizeOf = (id: string) => {
+    const s = size.get(id) ?? byId.get(id)!;
+    return { width: s.width, height: s.height > 0 ? s.height : o.groupHeader + 2 * o.groupPadding };
+  };
   const blocks = new Map<string, Block>();
   const groups = [...children.keys()].filter((g) => g !== ROOT).sort((x, y) => depth.get(y)! - depth.get(x)!);
   for (const g of [...groups, ROOT]) {
-    const items: Item[] = children.get(g)!.map((id) => {
-      const s = size.get(id) ?? byId.get(id)!;
-      return { id, width: s.width, height: s.height };
-    });
+    const items: Item[] = children.get(g)!.map((id) => ({ id, ...sizeOf(id) }));
     const block = layoutLevel(items, [...(levelEdges.get(g)?.values() ?? [])], o);
     blocks.set(g, block);
     if (g !== ROOT) {
@@ -162,7 +164,7 @@ export function layoutGraph(nodes: LayoutNode[], edges: LayoutEdge[], options: P
     const block = blocks.get(g);
     if (!block) return;
     for (const it of block.items) {
-      const s = size.get(it.id) ?? byId.get(it.id)!;
+      const s = sizeOf(it.id);
       const x = originX + it.x;
       const y = originY + it.y;
       boxes.set(it.id, { x, y, width: s.width, height: s.height });
