@@ -3,7 +3,7 @@
 // graph, Tab along the list beside it) and typed messages back (open state, open source, refresh).
 import './resourceGraph.css';
 import type { FromWebview, GraphViewState, ToWebview } from '../../src/stacks/resourceGraphProtocol';
-import type { GraphNode, NodeStatus } from '../../src/stacks/model/resourceGraph';
+import type { GraphViewNode, NodeStatus } from '../../src/stacks/model/resourceGraph';
 import { Direction, Rect, nextInDirection, readingOrder } from '../../src/stacks/model/graphNavigation';
 import { nodeLabels, shortType } from '../../src/stacks/model/graphLabels';
 
@@ -12,6 +12,8 @@ declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; setSta
 const vscode = acquireVsCodeApi();
 const SVG = 'http://www.w3.org/2000/svg';
 const HEADER = 26; // the title row of a group box (graphLayout's groupHeader)
+/** Below this zoom the words in the boxes are too small to read: they are not drawn. */
+const FAR = 0.35;
 
 const GLYPH: Record<NodeStatus, string> = {
   pending: '…',
@@ -75,6 +77,9 @@ class GraphView {
   private adjacency: number[][] = [];
   private nodeEls: SVGGElement[] = [];
   private edgeEls: SVGPathElement[] = [];
+  private labelled = new Uint8Array(0);
+  private focusRing: SVGRectElement | undefined;
+  private labelPass = 0;
   private listButtons = new Map<number, HTMLButtonElement>();
   private focused = -1;
   private matches: number[] | undefined;
@@ -87,6 +92,7 @@ class GraphView {
   private readonly search = el('input', 'search');
   private readonly matchCount = el('span', 'match-count');
   private readonly canvas = el('div', 'canvas');
+  private readonly tooltip = el('div', 'tooltip');
   private readonly svgEl = svg('svg', {}, 'graph');
   private readonly viewport = svg('g', {}, 'viewport');
   private readonly list = el('ol', 'list');
@@ -167,7 +173,9 @@ class GraphView {
       defs.append(m);
     }
     this.svgEl.append(defs, this.viewport);
-    this.canvas.append(this.svgEl);
+    this.tooltip.hidden = true;
+    this.tooltip.setAttribute('aria-hidden', 'true'); // the same words are the node's ARIA label
+    this.canvas.append(this.svgEl, this.tooltip);
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
     this.bindPointer();
 
@@ -176,6 +184,25 @@ class GraphView {
     const listHead = el('h2', undefined, 'Resources');
     this.list.setAttribute('aria-label', 'Resources in reading order; Enter shows the state, Shift+Enter the source');
     this.listPane.append(listHead, this.list);
+    const itemOf = (e: Event) => {
+      const b = (e.target as Element).closest('.item') as HTMLElement | null;
+      return b ? Number(b.dataset.index) : undefined;
+    };
+    this.list.addEventListener('focusin', (e) => {
+      const i = itemOf(e);
+      if (i !== undefined) this.setCurrent(i, true);
+    });
+    this.list.addEventListener('click', (e) => {
+      const i = itemOf(e);
+      if (i !== undefined) this.open(i, e.shiftKey || e.altKey || e.ctrlKey || e.metaKey);
+    });
+    this.list.addEventListener('keydown', (e) => {
+      const i = itemOf(e);
+      if (i !== undefined && e.key === 'Enter') {
+        e.preventDefault();
+        this.open(i, e.shiftKey);
+      }
+    });
 
     this.details.setAttribute('aria-live', 'polite');
     this.legend.setAttribute('aria-label', 'Legend');
@@ -213,7 +240,7 @@ class GraphView {
       n.group ? ([this.rects[i]![0], this.rects[i]![1], this.rects[i]![2], HEADER] as const) : this.rects[i]!,
     );
     this.order = readingOrder(
-      s.nodes.map((n) => (n.parent !== undefined ? this.index.get(n.parent) : undefined)),
+      s.nodes.map((n) => n.parent),
       this.rects,
     );
     this.labels = nodeLabels(s.nodes, s.edges);
@@ -250,11 +277,23 @@ class GraphView {
     const edges = this.edgeEls.length;
     requestAnimationFrame(() =>
       requestAnimationFrame(() =>
-        vscode.postMessage({ type: 'rendered', generation: s.generation, nodes, edges, ms: Math.round(performance.now() - started) }),
+        vscode.postMessage({
+          type: 'rendered',
+          generation: s.generation,
+          nodes,
+          edges,
+          ms: Math.round(performance.now() - started),
+          pageAge: Math.round(started),
+        }),
       ),
     );
   }
 
+  /**
+   * Boxes and links first; the words inside a box only once the view is close enough to read them,
+   * and only for the boxes in view (see drawLabels). A 2,000-resource graph is then ~6,000 SVG
+   * elements at first paint instead of ~20,000.
+   */
   private drawGraph(): void {
     const s = this.s;
     const groups = svg('g', {}, 'groups');
@@ -262,44 +301,23 @@ class GraphView {
     const nodes = svg('g', {}, 'nodes');
     this.nodeEls = [];
     this.edgeEls = [];
+    this.labelled = new Uint8Array(s.nodes.length);
     // Groups first, outermost first, so inner boxes paint over outer ones.
-    const depth = (i: number): number => {
-      let d = 0;
-      for (let p = s.nodes[i]!.parent; p !== undefined && d < 64; p = s.nodes[this.index.get(p)!]?.parent) d++;
-      return d;
-    };
-    const byDepth = s.nodes.map((_, i) => i).sort((a, b) => depth(a) - depth(b));
+    const depth = s.nodes.map((_, i) => this.depthOf(i));
+    const byDepth = s.nodes.map((_, i) => i).sort((a, b) => depth[a]! - depth[b]! || a - b);
     for (const i of byDepth) {
       const n = s.nodes[i]!;
       const [x, y, w, h] = this.rects[i]!;
       const g = svg(
         'g',
-        { 'data-id': n.id, 'data-index': i, tabindex: -1, role: 'button' },
+        { 'data-id': n.id, 'data-index': i, tabindex: -1, role: 'button', 'aria-label': this.labels[i]! },
         `node status-${n.status} kind-${n.kind}${n.group ? ' group' : ''}`,
       );
-      g.setAttribute('aria-label', this.labels[i]!);
-      const title = svg('title');
-      title.textContent = [n.name, n.type, n.statusText, n.detail].filter(Boolean).join('\n');
-      g.append(title);
       if (n.group) {
-        g.append(svg('rect', { x, y, width: w, height: h, rx: 6 }, 'frame'));
-        g.append(svg('rect', { x, y, width: w, height: HEADER, rx: 6 }, 'header'));
-        const t = svg('text', { x: x + 10, y: y + 17 }, 'name');
-        const glyph = GLYPH[n.status];
-        t.textContent = fit(`${glyph ? `${glyph} ` : ''}${n.name}${n.kind === 'typeGroup' ? '' : `  ${shortType(n.type)}`}`, w - 20);
-        g.append(t);
-        g.append(svg('rect', { x: x - 3, y: y - 3, width: w + 6, height: HEADER + 6, rx: 8 }, 'focus-ring'));
+        g.append(svg('rect', { x, y, width: w, height: h, rx: 6 }, 'frame'), svg('rect', { x, y, width: w, height: HEADER, rx: 6 }, 'header'));
         groups.append(g);
       } else {
-        g.append(svg('rect', { x, y, width: w, height: h, rx: 4 }, 'frame'));
-        g.append(svg('rect', { x, y, width: 5, height: h, rx: 2 }, 'stripe'));
-        const name = svg('text', { x: x + 12, y: y + 18 }, 'name');
-        name.textContent = fit(n.name, w - 40, 7.2);
-        const type = svg('text', { x: x + 12, y: y + 34 }, 'type');
-        type.textContent = fit(shortType(n.type), w - 20, 6.2);
-        const glyph = svg('text', { x: x + w - 10, y: y + 18, 'text-anchor': 'end' }, 'glyph');
-        glyph.textContent = GLYPH[n.status];
-        g.append(name, type, glyph, svg('rect', { x: x - 3, y: y - 3, width: w + 6, height: h + 6, rx: 6 }, 'focus-ring'));
+        g.append(svg('rect', { x, y, width: w, height: h, rx: 4 }, 'frame'), svg('rect', { x, y, width: 5, height: h, rx: 2 }, 'stripe'));
         nodes.append(g);
       }
       this.nodeEls[i] = g;
@@ -307,19 +325,59 @@ class GraphView {
     s.edges.forEach((e, k) => {
       const p = svg(
         'path',
-        { d: this.edgePath(e.from, e.to), 'data-from': s.nodes[e.from]!.id, 'data-to': s.nodes[e.to]!.id },
+        { d: this.edgePath(e.from, e.to), 'data-from': s.nodes[e.from]!.id, 'data-to': s.nodes[e.to]!.id, 'marker-end': `url(#arrow-${e.kind})` },
         `edge edge-${e.kind}`,
       );
-      p.setAttribute('marker-end', `url(#arrow-${e.kind})`);
-      if (e.properties?.length) {
-        const t = svg('title');
-        t.textContent = `${s.nodes[e.from]!.name} depends on ${s.nodes[e.to]!.name} through ${e.properties.join(', ')}`;
-        p.append(t);
-      }
       edges.append(p);
       this.edgeEls[k] = p;
     });
-    this.viewport.replaceChildren(groups, edges, nodes);
+    // One focus ring, moved to the node that has the focus.
+    this.focusRing = svg('rect', { rx: 6 }, 'focus-ring');
+    this.viewport.replaceChildren(groups, edges, nodes, this.focusRing);
+  }
+
+  /** Adds the words to the boxes in view (with a margin), when the view is close enough to read them. */
+  private drawLabels(): void {
+    if (!this.s || this.view.k < FAR) return;
+    const r = this.svgEl.getBoundingClientRect();
+    const k = this.view.k;
+    const margin = 200 / k;
+    const x0 = -this.view.x / k - margin;
+    const y0 = -this.view.y / k - margin;
+    const x1 = x0 + r.width / k + 2 * margin;
+    const y1 = y0 + r.height / k + 2 * margin;
+    for (let i = 0; i < this.s.nodes.length; i++) {
+      if (this.labelled[i]) continue;
+      const [x, y, w, h] = this.rects[i]!;
+      const n = this.s.nodes[i]!;
+      const hy = n.group ? HEADER : h;
+      if (x > x1 || y > y1 || x + w < x0 || y + hy < y0) continue;
+      this.labelled[i] = 1;
+      const g = this.nodeEls[i]!;
+      const glyph = GLYPH[n.status];
+      if (n.group) {
+        const t = svg('text', { x: x + 10, y: y + 17 }, 'name');
+        t.textContent = fit(`${glyph ? `${glyph} ` : ''}${n.name}${n.kind === 'typeGroup' ? '' : `  ${shortType(n.type)}`}`, w - 20);
+        g.append(t);
+      } else {
+        const name = svg('text', { x: x + 12, y: y + 18 }, 'name');
+        name.textContent = fit(n.name, w - 40, 7.2);
+        const type = svg('text', { x: x + 12, y: y + 34 }, 'type');
+        type.textContent = fit(shortType(n.type), w - 20, 6.2);
+        g.append(name, type);
+        if (glyph) {
+          const gl = svg('text', { x: x + w - 10, y: y + 18, 'text-anchor': 'end' }, 'glyph');
+          gl.textContent = glyph;
+          g.append(gl);
+        }
+      }
+    }
+  }
+
+  private placeFocusRing(): void {
+    if (!this.focusRing || this.focused < 0) return;
+    const [x, y, w, h] = this.navRects[this.focused]!;
+    for (const [k, v] of Object.entries({ x: x - 4, y: y - 4, width: w + 8, height: h + 8 })) this.focusRing.setAttribute(k, String(v));
   }
 
   /** A curve from the dependent's left side to the right side of what it depends on (or its title row). */
@@ -334,41 +392,47 @@ class GraphView {
     return `M${x1},${ay} C${x1 - bend},${ay} ${x2 + bend},${by} ${x2},${by}`;
   }
 
+  /**
+   * The list beside the graph, one button per resource in reading order. The first screenful is built
+   * at once, the rest in slices after the graph has painted, so a big stack shows its graph first.
+   */
   private drawList(): void {
     this.listButtons.clear();
-    const items: HTMLLIElement[] = [];
-    for (const i of this.order) {
-      const n = this.s.nodes[i]!;
-      const li = el('li', `status-${n.status}`);
-      const b = el('button', 'item');
-      b.type = 'button';
-      b.dataset.index = String(i);
-      b.setAttribute('aria-label', this.labels[i]!);
-      const depth = this.depthOf(i);
-      b.style.paddingLeft = `${6 + depth * 12}px`;
-      b.append(
-        el('span', 'glyph', GLYPH[n.status] || '·'),
-        el('span', 'name', n.name),
-        el('span', 'type', n.kind === 'typeGroup' ? '' : shortType(n.type)),
-      );
-      b.addEventListener('focus', () => this.setCurrent(i, true));
-      b.addEventListener('click', (e) => this.open(i, e.shiftKey || e.altKey || e.ctrlKey || e.metaKey));
-      b.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter') {
-          e.preventDefault();
-          this.open(i, e.shiftKey);
-        }
-      });
-      li.append(b);
-      items.push(li);
-      this.listButtons.set(i, b);
-    }
-    this.list.replaceChildren(...items);
+    this.list.replaceChildren();
+    const generation = this.s.generation;
+    let at = 0;
+    const slice = (count: number) => {
+      if (this.s.generation !== generation) return;
+      const frag = document.createDocumentFragment();
+      const hit = this.matches ? new Set(this.matches) : undefined;
+      for (const end = Math.min(this.order.length, at + count); at < end; at++) {
+        const i = this.order[at]!;
+        const n = this.s.nodes[i]!;
+        const li = el('li', `status-${n.status}`);
+        li.hidden = !!hit && !hit.has(i);
+        const b = el('button', 'item');
+        b.type = 'button';
+        b.dataset.index = String(i);
+        b.setAttribute('aria-label', this.labels[i]!);
+        b.style.paddingLeft = `${6 + this.depthOf(i) * 12}px`;
+        b.append(
+          el('span', 'glyph', GLYPH[n.status] || '·'),
+          el('span', 'name', n.name),
+          el('span', 'type', n.kind === 'typeGroup' ? '' : shortType(n.type)),
+        );
+        li.append(b);
+        frag.append(li);
+        this.listButtons.set(i, b);
+      }
+      this.list.append(frag);
+      if (at < this.order.length) setTimeout(() => slice(400), 0);
+    };
+    slice(120);
   }
 
   private depthOf(i: number): number {
     let d = 0;
-    for (let p = this.s.nodes[i]!.parent; p !== undefined && d < 64; p = this.s.nodes[this.index.get(p)!]?.parent) d++;
+    for (let p = this.s.nodes[i]!.parent; p !== undefined && d < 64; p = this.s.nodes[p]?.parent) d++;
     return d;
   }
 
@@ -436,6 +500,7 @@ class GraphView {
     g.setAttribute('tabindex', '0');
     g.classList.add('current');
     for (const k of this.adjacency[i] ?? []) this.edgeEls[k]?.classList.add('hl');
+    this.placeFocusRing();
     if (reveal) this.reveal(i);
     this.showDetails(i);
   }
@@ -446,7 +511,7 @@ class GraphView {
   }
 
   private showDetails(i: number): void {
-    const n: GraphNode = this.s.nodes[i]!;
+    const n: GraphViewNode = this.s.nodes[i]!;
     const parts: HTMLElement[] = [
       el('strong', undefined, n.name),
       el('span', 'type', n.type),
@@ -549,6 +614,17 @@ class GraphView {
       this.focusNode(i, false);
       this.open(i, e.altKey || e.ctrlKey || e.metaKey || e.shiftKey);
     });
+    this.svgEl.addEventListener('pointerover', (e) => {
+      const g = (e.target as Element).closest('.node') as SVGGElement | null;
+      const n = g ? this.s.nodes[Number(g.dataset.index)] : undefined;
+      if (!n || drag) return void (this.tooltip.hidden = true);
+      this.tooltip.textContent = [n.name, n.type, n.statusText, n.detail].filter(Boolean).join('\n');
+      const r = this.canvas.getBoundingClientRect();
+      this.tooltip.style.left = `${Math.min(e.clientX - r.left + 14, r.width - 200)}px`;
+      this.tooltip.style.top = `${e.clientY - r.top + 14}px`;
+      this.tooltip.hidden = false;
+    });
+    this.svgEl.addEventListener('pointerleave', () => (this.tooltip.hidden = true));
     this.svgEl.addEventListener(
       'wheel',
       (e) => {
@@ -607,21 +683,33 @@ class GraphView {
   private applyView(): void {
     this.viewport.setAttribute('transform', `translate(${this.view.x},${this.view.y}) scale(${this.view.k})`);
     // Far out, labels are unreadable anyway: leaving them out keeps panning smooth on big stacks.
-    this.svgEl.classList.toggle('far', this.view.k < 0.35);
+    this.svgEl.classList.toggle('far', this.view.k < FAR);
+    if (!this.labelPass)
+      this.labelPass = requestAnimationFrame(() => {
+        this.labelPass = 0;
+        this.drawLabels();
+      });
   }
 }
 
-const view = new GraphView();
-const initial = document.body.dataset.state;
+// The page arrives saying the state is being read; the graph follows as a message (the extension
+// lays it out while VS Code sets the page up). The view is built on the first graph.
+let view: GraphView | undefined;
 let generation = -1;
-if (initial) {
-  const s = JSON.parse(initial) as GraphViewState;
-  generation = s.generation;
-  view.render(s);
-}
 window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
-  if (e.data?.type !== 'graph' || e.data.state.generation === generation) return;
-  generation = e.data.state.generation;
-  view.render(e.data.state);
+  const m = e.data;
+  if (m?.type === 'failed') {
+    const note = document.getElementById('loading') ?? document.querySelector('.note');
+    if (!note) return;
+    note.textContent = `Could not read the state: ${m.message}`;
+    note.setAttribute('role', 'alert');
+    note.classList.add('failed');
+    return;
+  }
+  if (m?.type !== 'graph' || m.state.generation === generation) return;
+  generation = m.state.generation;
+  document.getElementById('loading')?.remove();
+  view ??= new GraphView();
+  view.render(m.state);
 });
 vscode.postMessage({ type: 'ready' });

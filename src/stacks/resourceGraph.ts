@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { OpsDeckContext } from '../context';
 import { readWebviewAssets } from '../shared/webviewAssets';
-import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
+import { escapeHtml, newNonce, renderWebviewPage } from '../shared/webviewHtml';
 import { ChangeViewState } from './changeViewProtocol';
 import { DiscoveredProject } from './discovery';
 import { buildResourceGraph, lastOperationFromChangeView, placeGraph } from './model/resourceGraph';
@@ -21,8 +21,17 @@ export interface ResourceGraphReport {
   groups: number;
   /** False when the webview did not report its first paint within 20 s (hidden, or still loading). */
   rendered: boolean;
-  /** Where the time went, in ms: state read, graph and layout in the host, the webview's own render. */
-  timings: { state: number; layout: number; webview?: number; total: number };
+  /**
+   * Where the time went, in ms: state read, graph and layout in the host, the webview's own render,
+   * and how long after its page began loading the webview received the graph.
+   */
+  timings: { state: number; layout: number; webview?: number; pageAge?: number; total: number };
+}
+
+/** The webview's report of a painted graph (see FromWebview 'rendered'). */
+interface Paint {
+  ms: number;
+  pageAge: number;
 }
 
 interface StackTarget {
@@ -46,7 +55,7 @@ export class ResourceGraphPanels implements vscode.Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   private readonly states = new Map<string, GraphViewState>();
   private readonly targets = new Map<string, StackTarget>();
-  private readonly waiting = new Map<string, Array<{ generation: number; done: (ms: number | undefined) => void }>>();
+  private readonly waiting = new Map<string, Array<{ generation: number; done: (paint: Paint | undefined) => void }>>();
   private generation = 0;
 
   constructor(
@@ -72,49 +81,59 @@ export class ResourceGraphPanels implements vscode.Disposable {
   private async load(target: StackTarget, reveal: boolean): Promise<ResourceGraphReport> {
     const started = performance.now();
     const key = stackKey(target.project, target.stack);
-    const st = await this.deps.service.state({ project: target.project, stack: target.stack });
-    if (!st.ok) throw new Error(`${st.error.message} ${st.error.remedy}`.trim());
-    const stateRead = performance.now();
-    const cv = this.deps.lastOperation(key);
     const projectName = target.project.parsed.ok ? target.project.parsed.value.name : target.project.dir;
-    const graph = buildResourceGraph({
-      stack: target.stack,
-      project: projectName,
-      resources: [...st.value.byUrn.values()],
-      pendingOperations: st.value.pendingOperations,
-      last: cv ? lastOperationFromChangeView(cv) : undefined,
-    });
-    const state: GraphViewState = { ...placeGraph(graph), generation: ++this.generation };
-    const laidOut = performance.now();
     this.targets.set(key, target);
-    const webviewMs = await this.show(key, state, reveal);
+    // A new panel is created before the state is read: VS Code takes about a second to set up a new
+    // webview in the browser (bench/README.md), and the graph is laid out here in the meantime.
+    const panel = this.panel(key, `${projectName}/${target.stack}`, reveal);
+    let state: GraphViewState;
+    let stateRead: number;
+    try {
+      const st = await this.deps.service.state({ project: target.project, stack: target.stack });
+      if (!st.ok) throw new Error(`${st.error.message} ${st.error.remedy}`.trim());
+      stateRead = performance.now();
+      const cv = this.deps.lastOperation(key);
+      const graph = buildResourceGraph({
+        stack: target.stack,
+        project: projectName,
+        resources: [...st.value.byUrn.values()],
+        pendingOperations: st.value.pendingOperations,
+        last: cv ? lastOperationFromChangeView(cv) : undefined,
+      });
+      state = { ...placeGraph(graph), generation: ++this.generation };
+    } catch (e) {
+      void panel.webview.postMessage({ type: 'failed', message: (e as Error).message } satisfies ToWebview);
+      throw e;
+    }
+    const laidOut = performance.now();
+    const paint = await this.show(key, panel, state);
     return {
       project: target.project.dir,
       stack: target.stack,
       nodes: state.nodes.length,
       edges: state.edges.length,
       groups: state.nodes.filter((n) => n.group).length,
-      rendered: webviewMs !== undefined,
+      rendered: paint !== undefined,
       timings: {
         state: ms(stateRead - started),
         layout: ms(laidOut - stateRead),
-        webview: webviewMs,
+        webview: paint?.ms,
+        pageAge: paint?.pageAge,
         total: ms(performance.now() - started),
       },
     };
   }
 
-  /** Shows the state in the stack's panel (creating it if needed); resolves when the webview has painted it. */
-  private show(key: string, state: GraphViewState, reveal: boolean): Promise<number | undefined> {
+  /** Sends the graph to the stack's panel; resolves with the webview's draw time once it has painted it. */
+  private show(key: string, panel: vscode.WebviewPanel, state: GraphViewState): Promise<Paint | undefined> {
     this.states.set(key, state);
-    const painted = new Promise<number | undefined>((resolve) => {
+    const painted = new Promise<Paint | undefined>((resolve) => {
       const timer = setTimeout(() => finish(undefined), 20_000);
-      const finish = (v: number | undefined) => {
+      const finish = (v: Paint | undefined) => {
         clearTimeout(timer);
-        const list = this.waiting.get(key) ?? [];
         this.waiting.set(
           key,
-          list.filter((w) => w.done !== finish),
+          (this.waiting.get(key) ?? []).filter((w) => w.done !== finish),
         );
         resolve(v);
       };
@@ -122,37 +141,40 @@ export class ResourceGraphPanels implements vscode.Disposable {
       if (!list) this.waiting.set(key, (list = []));
       list.push({ generation: state.generation, done: finish });
     });
-    const panel = this.panels.get(key);
-    if (panel) {
-      if (reveal) panel.reveal(undefined, false);
-      panel.title = title(state);
-      void panel.webview.postMessage({ type: 'graph', state } satisfies ToWebview);
-    } else this.create(key, state);
+    // A page still loading asks for it with 'ready'; one already showing takes it now.
+    void panel.webview.postMessage({ type: 'graph', state } satisfies ToWebview);
     return painted;
   }
 
-  private create(key: string, state: GraphViewState): void {
+  /** The stack's panel: revealed if open, else created with a page that says the state is being read. */
+  private panel(key: string, name: string, reveal: boolean): vscode.WebviewPanel {
+    const open = this.panels.get(key);
+    if (open) {
+      if (reveal) open.reveal(undefined, false);
+      return open;
+    }
     const panel = vscode.window.createWebviewPanel(
       'opsdeck.resourceGraph',
-      title(state),
+      `Graph: ${name}`,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false },
     );
     this.panels.set(key, panel);
     panel.onDidDispose(() => {
       if (this.panels.get(key) === panel) this.panels.delete(key);
+      this.states.delete(key);
       for (const w of this.waiting.get(key) ?? []) w.done(undefined);
     });
     panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(key, panel, m));
     panel.webview.html = renderWebviewPage({
-      title: title(state),
+      title: `Graph: ${name}`,
       cspSource: panel.webview.cspSource,
       nonce: newNonce(),
       scripts: readWebviewAssets(this.extensionUri.fsPath, ['dist/webview/resourceGraph.js']),
       styles: readWebviewAssets(this.extensionUri.fsPath, ['dist/webview/resourceGraph.css']),
-      body: '<main id="root"></main>',
-      initialState: state,
+      body: `<main id="root"><p id="loading" role="status">Reading the state of ${escapeHtml(name)}…</p></main>`,
     });
+    return panel;
   }
 
   private async onMessage(key: string, panel: vscode.WebviewPanel, m: unknown): Promise<void> {
@@ -166,7 +188,7 @@ export class ResourceGraphPanels implements vscode.Disposable {
         return;
       }
       case 'rendered':
-        for (const w of [...(this.waiting.get(key) ?? [])]) if (w.generation <= m.generation) w.done(m.ms);
+        for (const w of [...(this.waiting.get(key) ?? [])]) if (w.generation <= m.generation) w.done({ ms: m.ms, pageAge: m.pageAge });
         return;
       case 'refresh':
         if (!target) return;
@@ -192,10 +214,6 @@ export class ResourceGraphPanels implements vscode.Disposable {
     for (const p of this.panels.values()) p.dispose();
     this.panels.clear();
   }
-}
-
-function title(s: GraphViewState): string {
-  return `Graph: ${s.project}/${s.stack}`;
 }
 
 function ms(v: number): number {

@@ -6,15 +6,21 @@ export interface GraphViewState extends PlacedGraph {
   generation: number;
 }
 
-export type ToWebview = { type: 'graph'; state: GraphViewState };
+export type ToWebview =
+  | { type: 'graph'; state: GraphViewState }
+  /** The state could not be read: the page says why (the notification says it too). */
+  | { type: 'failed'; message: string };
 
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'openState'; urn: string }
   | { type: 'openSource'; urn: string }
   | { type: 'refresh' }
-  /** The graph of this generation is in the page and painted; `ms` is the webview's own share. */
-  | { type: 'rendered'; generation: number; nodes: number; edges: number; ms: number };
+  /**
+   * The graph of this generation is in the page and painted: `ms` is the webview's own share (from
+   * the graph's arrival to the paint), `pageAge` how long after the page began loading the graph arrived.
+   */
+  | { type: 'rendered'; generation: number; nodes: number; edges: number; ms: number; pageAge: number };
 
 export function isFromWebview(m: unknown): m is FromWebview {
   if (!m || typeof m !== 'object') return false;
@@ -27,7 +33,7 @@ export function isFromWebview(m: unknown): m is FromWebview {
     case 'openSource':
       return typeof x.urn === 'string';
     case 'rendered':
-      return typeof x.generation === 'number' && typeof x.nodes === 'number' && typeof x.edges === 'number' && typeof x.ms === 'number';
+      return ['generation', 'nodes', 'edges', 'ms', 'pageAge'].every((k) => typeof x[k] === 'number');
     default:
       return false;
   }

@@ -1,6 +1,6 @@
 // Words for the resource graph, shared by the webview (what it draws and reads out) and the tests.
 // Pure and tiny on purpose: the webview bundles it.
-import type { GraphEdge, GraphNode } from './resourceGraph';
+import type { GraphEdge, GraphViewNode } from './resourceGraph';
 
 /** `aws:s3/bucket:Bucket` → `s3:Bucket`; `pulumi-nodejs:dynamic:Resource` → `dynamic:Resource`. */
 export function shortType(type: string): string {
@@ -11,7 +11,7 @@ export function shortType(type: string): string {
 }
 
 /** What a screen reader says for each node: name, type, status, detail, box contents, links. */
-export function nodeLabels(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): string[] {
+export function nodeLabels(nodes: ReadonlyArray<Pick<GraphViewNode, 'name' | 'kind' | 'type' | 'statusText' | 'detail' | 'group' | 'childCount'>>, edges: readonly GraphEdge[]): string[] {
   const deps = nodes.map(() => 0);
   const users = nodes.map(() => 0);
   for (const e of edges) {

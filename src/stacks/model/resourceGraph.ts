@@ -312,7 +312,11 @@ export function buildResourceGraph(input: GraphInput): ResourceGraph {
 export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 44;
 
-export interface PlacedGraph extends ResourceGraph {
+/** A node as the webview gets it: its box's index instead of the box's (long) URN. */
+export type GraphViewNode = Omit<GraphNode, 'parent'> & { parent?: number };
+
+export interface PlacedGraph extends Omit<ResourceGraph, 'nodes'> {
+  nodes: GraphViewNode[];
   /** Per node (same order as nodes): x, y, width, height. */
   boxes: Array<[number, number, number, number]>;
   width: number;
@@ -330,7 +334,9 @@ export function placeGraph(g: ResourceGraph, options: Partial<LayoutOptions> = {
     const b = layout.boxes.get(n.id)!;
     return [round(b.x), round(b.y), round(b.width), round(b.height)];
   });
-  return { ...g, boxes, width: round(layout.width), height: round(layout.height) };
+  const index = new Map(g.nodes.map((n, i) => [n.id, i]));
+  const nodes = g.nodes.map(({ parent, ...n }): GraphViewNode => (parent !== undefined ? { ...n, parent: index.get(parent) } : n));
+  return { ...g, nodes, boxes, width: round(layout.width), height: round(layout.height) };
 }
 
 function round(v: number): number {

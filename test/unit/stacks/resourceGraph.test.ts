@@ -280,9 +280,9 @@ describe('stacks: resource graph words and messages', () => {
   it('accepts only the declared webview messages', () => {
     assert.ok(isFromWebview({ type: 'ready' }));
     assert.ok(isFromWebview({ type: 'openState', urn: 'u' }));
-    assert.ok(isFromWebview({ type: 'rendered', generation: 1, nodes: 2, edges: 3, ms: 4 }));
+    assert.ok(isFromWebview({ type: 'rendered', generation: 1, nodes: 2, edges: 3, ms: 4, pageAge: 5 }));
     assert.ok(!isFromWebview({ type: 'openSource' }));
-    assert.ok(!isFromWebview({ type: 'rendered', generation: '1', nodes: 2, edges: 3, ms: 4 }));
+    assert.ok(!isFromWebview({ type: 'rendered', generation: '1', nodes: 2, edges: 3, ms: 4, pageAge: 5 }));
     assert.ok(!isFromWebview({ type: 'runCommand', command: 'x' }));
     assert.ok(!isFromWebview(null));
   });
