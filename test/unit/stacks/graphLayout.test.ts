@@ -66,10 +66,14 @@ describe('stacks: resource graph layout', () => {
     const dagArb = fc.integer({ min: 2, max: 30 }).chain((n) =>
       fc.record({
         n: fc.constant(n),
-        edges: fc.uniqueArray(
-          fc.record({ a: fc.nat({ max: n - 1 }), b: fc.nat({ max: n - 1 }) }).filter(({ a, b }) => a > b),
-          { maxLength: 50, selector: (e) => `${e.a}-${e.b}` },
-        ),
+        edges: fc
+          .uniqueArray(
+            fc.record({ a: fc.nat({ max: n - 1 }), b: fc.nat({ max: n - 1 }) }).filter(({ a, b }) => a > b),
+            { maxLength: 50, selector: (e) => `${e.a}-${e.b}` },
+          )
+          // Hubs (what 5 or more depend on) may be set apart when their dependents would stack up too
+          // high; that rule has its own test below.
+          .map((es) => es.filter((e, i) => es.slice(0, i + 1).filter((x) => x.b === e.b).length < DEFAULT_LAYOUT.hubDependents)),
       }),
     );
     fc.assert(
@@ -104,6 +108,20 @@ describe('stacks: resource graph layout', () => {
         { from: 'x', to: 'fn' },
       ]),
     );
+  });
+
+  it('sets hubs apart when their dependents would stack up far taller than wide: 40 services on one shared network', () => {
+    const nodes: LayoutNode[] = [{ id: 'vpc', width: W, height: H }];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 40; i++) {
+      nodes.push({ id: `svc${i}`, width: W, height: 0 }, { id: `fn${i}`, parent: `svc${i}`, width: W, height: H });
+      edges.push({ from: `fn${i}`, to: 'vpc' });
+    }
+    const r = layoutGraph(nodes, edges);
+    assert.ok(r.height < 2 * r.width, `${Math.round(r.width)} × ${Math.round(r.height)}: the services are packed in rows, not one column`);
+    // Below the threshold the layered picture stays: 4 services right of the vpc they depend on.
+    const few = layoutGraph(nodes.slice(0, 9), edges.slice(0, 4));
+    for (let i = 0; i < 4; i++) assert.ok(few.boxes.get(`svc${i}`)!.x > few.boxes.get('vpc')!.x);
   });
 
   it('packs many unconnected resources into a grid near the aspect ratio, in their order', () => {
