@@ -74,7 +74,12 @@ export async function run(): Promise<Result[]> {
     const file = path.join(REPO, f);
     if (!fs.existsSync(file)) continue;
     const code = fs.readFileSync(file);
-    results.push({ name: `${f} size`, value: +(code.length / 1024).toFixed(1), unit: 'KiB', note: `${(gzipSync(code).length / 1024).toFixed(1)} KiB gzipped` });
+    results.push({
+      name: `${f} size`,
+      value: +(code.length / 1024).toFixed(1),
+      unit: 'KiB',
+      note: `${(gzipSync(code).length / 1024).toFixed(1)} KiB gzipped`,
+    });
   }
   return results;
 }

@@ -314,7 +314,10 @@ class GraphView {
         `node status-${n.status} kind-${n.kind}${n.group ? ' group' : ''}`,
       );
       if (n.group) {
-        g.append(svg('rect', { x, y, width: w, height: h, rx: 6 }, 'frame'), svg('rect', { x, y, width: w, height: HEADER, rx: 6 }, 'header'));
+        g.append(
+          svg('rect', { x, y, width: w, height: h, rx: 6 }, 'frame'),
+          svg('rect', { x, y, width: w, height: HEADER, rx: 6 }, 'header'),
+        );
         groups.append(g);
       } else {
         g.append(svg('rect', { x, y, width: w, height: h, rx: 4 }, 'frame'), svg('rect', { x, y, width: 5, height: h, rx: 2 }, 'stripe'));
@@ -325,7 +328,12 @@ class GraphView {
     s.edges.forEach((e, k) => {
       const p = svg(
         'path',
-        { d: this.edgePath(e.from, e.to), 'data-from': s.nodes[e.from]!.id, 'data-to': s.nodes[e.to]!.id, 'marker-end': `url(#arrow-${e.kind})` },
+        {
+          d: this.edgePath(e.from, e.to),
+          'data-from': s.nodes[e.from]!.id,
+          'data-to': s.nodes[e.to]!.id,
+          'marker-end': `url(#arrow-${e.kind})`,
+        },
         `edge edge-${e.kind}`,
       );
       edges.append(p);

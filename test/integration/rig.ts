@@ -89,11 +89,13 @@ export interface WebviewNode extends DomNode {
   focused: boolean;
   /** The attributes asked for (null when absent). */
   attributes: Record<string, string | null>;
+  /** The computed styles asked for (e.g. 'stroke', '--vscode-charts-yellow'), trimmed. */
+  styles: Record<string, string>;
 }
 
-/** Elements matching a CSS selector inside the visible webviews, with the named attributes. */
-export function webviewQuery(selector: string, attributes: string[] = []): Promise<WebviewNode[]> {
-  return request<WebviewNode[]>('webviewQuery', { selector, attributes });
+/** Elements matching a CSS selector inside the visible webviews, with the named attributes and computed styles. */
+export function webviewQuery(selector: string, attributes: string[] = [], styles: string[] = []): Promise<WebviewNode[]> {
+  return request<WebviewNode[]>('webviewQuery', { selector, attributes, styles });
 }
 
 /** Clicks the first element matching a CSS selector inside a visible webview (modifiers: 'Alt', 'Shift', …). */

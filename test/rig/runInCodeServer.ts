@@ -562,6 +562,7 @@ interface RigRequest {
   keys?: string[];
   text?: string;
   attributes?: string[];
+  styles?: string[];
   modifiers?: string[];
 }
 
@@ -623,21 +624,22 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
       return { text };
     }
     case 'webviewQuery': {
-      // Elements inside the visible webviews: their text, ARIA label, the attributes asked for, and
-      // whether each is the focused element of its document.
+      // Elements inside the visible webviews: their text, ARIA label, the attributes and computed
+      // styles asked for (custom properties too), and whether each is the focused element of its document.
       const nodes: unknown[] = [];
       for (const frame of await visibleWebviewFrames(page)) {
         nodes.push(
           ...(await frame.evaluate(
-            ({ selector, attributes }) =>
+            ({ selector, attributes, styles }) =>
               Array.from(document.querySelectorAll(selector)).map((e) => ({
                 text: (e as HTMLElement).innerText ?? e.textContent ?? '',
                 ariaLabel: e.getAttribute('aria-label'),
                 visible: !!(e as HTMLElement).getClientRects?.().length,
                 focused: document.activeElement === e && document.hasFocus(),
                 attributes: Object.fromEntries(attributes.map((a) => [a, e.getAttribute(a)])),
+                styles: Object.fromEntries(styles.map((p) => [p, getComputedStyle(e).getPropertyValue(p).trim()])),
               })),
-            { selector: req.selector!, attributes: req.attributes ?? [] },
+            { selector: req.selector!, attributes: req.attributes ?? [], styles: req.styles ?? [] },
           )),
         );
       }

@@ -121,7 +121,8 @@ export function syntheticStack(shape: SyntheticShape, count: number, stack = 'be
   const have = new Set(out.map((x) => x.urn));
   for (const x of out) {
     x.dependencies = x.dependencies?.filter((d) => have.has(d));
-    for (const k of Object.keys(x.propertyDependencies ?? {})) x.propertyDependencies![k] = x.propertyDependencies![k]!.filter((d) => have.has(d));
+    for (const k of Object.keys(x.propertyDependencies ?? {}))
+      x.propertyDependencies![k] = x.propertyDependencies![k]!.filter((d) => have.has(d));
   }
   return out;
 }

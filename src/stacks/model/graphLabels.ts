@@ -11,7 +11,10 @@ export function shortType(type: string): string {
 }
 
 /** What a screen reader says for each node: name, type, status, detail, box contents, links. */
-export function nodeLabels(nodes: ReadonlyArray<Pick<GraphViewNode, 'name' | 'kind' | 'type' | 'statusText' | 'detail' | 'group' | 'childCount'>>, edges: readonly GraphEdge[]): string[] {
+export function nodeLabels(
+  nodes: ReadonlyArray<Pick<GraphViewNode, 'name' | 'kind' | 'type' | 'statusText' | 'detail' | 'group' | 'childCount'>>,
+  edges: readonly GraphEdge[],
+): string[] {
   const deps = nodes.map(() => 0);
   const users = nodes.map(() => 0);
   for (const e of edges) {

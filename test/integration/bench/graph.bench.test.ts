@@ -9,7 +9,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { outputDir, screenshot } from '../rig';
-import { api, cmd, copyFixture, dataDir, newStack, toolsHavePulumi, toolsPulumi, useFileBackend, PASSPHRASE } from '../suite/stacks/support';
+import {
+  api,
+  cmd,
+  copyFixture,
+  dataDir,
+  newStack,
+  toolsHavePulumi,
+  toolsPulumi,
+  useFileBackend,
+  PASSPHRASE,
+} from '../suite/stacks/support';
 import { syntheticStack, SyntheticShape } from '../../support/syntheticStacks';
 import type { ResourceGraphReport } from '../../../src/stacks/resourceGraph';
 import type { GraphViewState } from '../../../src/stacks/resourceGraphProtocol';
@@ -17,7 +27,10 @@ import type { GraphViewState } from '../../../src/stacks/resourceGraphProtocol';
 /** VS Code's floor: a webview panel with nothing but a script that answers, from creation to its message. */
 async function bareWebviewPanel(): Promise<number> {
   const t0 = performance.now();
-  const panel = vscode.window.createWebviewPanel('opsdeck.benchBare', 'bare', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+  const panel = vscode.window.createWebviewPanel('opsdeck.benchBare', 'bare', vscode.ViewColumn.Active, {
+    enableScripts: true,
+    localResourceRoots: [],
+  });
   const got = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
   panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-b'"></head><body><script nonce="b">acquireVsCodeApi().postMessage('up')</script></body></html>`;
   await got;
@@ -39,7 +52,12 @@ describe('Stacks bench: resource graph of 2,000 resources in the real host', () 
     const backend = await useFileBackend();
     const project = copyFixture('graph', 'bench-graph');
     await cmd('refreshStacks');
-    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_SKIP_UPDATE_CHECK: 'true' };
+    const env = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${backend}`,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_SKIP_UPDATE_CHECK: 'true',
+    };
     const results: Array<{ name: string; value: number; unit: string; note?: string }> = [];
 
     for (const shape of ['services', 'groups', 'flat'] as SyntheticShape[]) {
@@ -47,7 +65,11 @@ describe('Stacks bench: resource graph of 2,000 resources in the real host', () 
       const resources = syntheticStack(shape, 2000, shape, 'opsdeck-graph');
       const file = path.join(outputDir(), `graph-${shape}-state.json`);
       fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: { time: new Date().toISOString() }, resources } }));
-      execFileSync(toolsPulumi(), ['stack', 'import', '--stack', shape, '--file', file, '--non-interactive'], { cwd: project, env, stdio: 'pipe' });
+      execFileSync(toolsPulumi(), ['stack', 'import', '--stack', shape, '--file', file, '--non-interactive'], {
+        cwd: project,
+        env,
+        stdio: 'pipe',
+      });
 
       const floor: number[] = [];
       let g: GraphViewState | undefined;

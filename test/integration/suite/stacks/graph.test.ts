@@ -140,7 +140,39 @@ describe('Stacks: resource graph of a deployed stack in the browser', function (
     assert.match(legend, /depends on/);
     const note = (await webviewQuery('.note'))[0]!.text;
     assert.match(note, /Colours: last preview \(preview ready\): 1 to update/);
-    await screenshot('stacks-resource-graph');
+  });
+
+  it('takes its colours from the theme: light, dark and high contrast', async function () {
+    if (!hasRig()) this.skip();
+    const wb = vscode.workspace.getConfiguration('workbench');
+    const original = wb.inspect('colorTheme')?.globalValue;
+    const rgb = (hex: string) => {
+      const h = hex.replace('#', '');
+      const n = (i: number) => parseInt(h.slice(i, i + 2), 16);
+      return `rgb(${n(0)}, ${n(2)}, ${n(4)})`;
+    };
+    try {
+      for (const [theme, kind] of [
+        ['Default Light Modern', 'light'],
+        ['Default Dark Modern', 'dark'],
+        ['Default High Contrast', 'high-contrast'],
+      ] as const) {
+        await wb.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        const body = await waitFor(`the graph in the ${kind} theme`, async () => {
+          const b = (await webviewQuery('body', ['class'], ['--vscode-charts-yellow', '--vscode-focusBorder']))[0];
+          return b && new RegExp(`\\bvscode-${kind}\\b`).test(b.attributes.class ?? '') ? b : undefined;
+        });
+        const frame = (await webviewQuery(`.node[data-id="${urnOf('handler')}"] .frame`, [], ['stroke', 'stroke-width']))[0]!;
+        const yellow = body.styles['--vscode-charts-yellow']!;
+        assert.match(yellow, /^#[0-9a-f]{6}$/i, `the ${kind} theme defines charts.yellow`);
+        assert.strictEqual(frame.styles.stroke, rgb(yellow), `"to update" is drawn in the ${kind} theme's charts.yellow`);
+        if (kind === 'high-contrast') assert.strictEqual(frame.styles['stroke-width'], '2px', 'high contrast draws thicker borders');
+        await vscode.commands.executeCommand('notifications.clearAll');
+        await screenshot(`stacks-resource-graph-${kind}`);
+      }
+    } finally {
+      await wb.update('colorTheme', original, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('moves from node to node with the keyboard: search + Enter, arrow keys, Tab along the list, Enter opens the state', async function () {
