@@ -83,7 +83,9 @@ class GraphView {
   private listButtons = new Map<number, HTMLButtonElement>();
   private focused = -1;
   private matches: number[] | undefined;
+  private searched = false;
   private view = { x: 0, y: 0, k: 1 };
+  private canvasSize = { width: 0, height: 0 };
   /** True until the user zooms or pans: then a resize keeps their view. */
   private fitted = true;
   private readonly saved: Saved = (vscode.getState() as Saved | undefined) ?? {};
@@ -210,8 +212,26 @@ class GraphView {
     main.append(this.canvas, this.listPane);
     this.root.append(bar, this.note, main, this.details, this.legend);
     this.showList(this.saved.listShown ?? true);
+    // The canvas size is kept from the resize observer, so drawing never forces a layout to ask for it.
     // A graph still fitted to the window stays fitted when the window changes size (a state opened beside it).
-    window.addEventListener('resize', () => (this.fitted ? this.fitView(true) : this.applyView()));
+    new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      const changed = entry.contentRect.width !== this.canvasSize.width || entry.contentRect.height !== this.canvasSize.height;
+      this.canvasSize = { width: entry.contentRect.width, height: entry.contentRect.height };
+      if (changed && this.s) {
+        if (this.fitted) this.fitView(true);
+        else this.applyView();
+      }
+    }).observe(this.canvas);
+  }
+
+  /** The canvas's size: measured once when first needed, then kept current by the resize observer. */
+  private size(): { width: number; height: number } {
+    if (!this.canvasSize.width) {
+      const r = this.canvas.getBoundingClientRect();
+      this.canvasSize = { width: r.width, height: r.height };
+    }
+    return this.canvasSize;
   }
 
   private listShownNow(): boolean {
@@ -259,6 +279,7 @@ class GraphView {
     this.note.textContent = s.colouredBy ? `Colours: ${s.colouredBy}.` : 'Colours: no operation has run on this stack in this window yet.';
     if (s.notInState.length) this.note.textContent += ` Not in the state: ${s.notInState.map((x) => `${x.name} (${x.op})`).join(', ')}.`;
 
+    this.size(); // measured while the page is still light
     this.drawGraph();
     this.drawList();
     this.drawLegend();
@@ -320,7 +341,7 @@ class GraphView {
         );
         groups.append(g);
       } else {
-        g.append(svg('rect', { x, y, width: w, height: h, rx: 4 }, 'frame'), svg('rect', { x, y, width: 5, height: h, rx: 2 }, 'stripe'));
+        g.append(svg('rect', { x, y, width: w, height: h, rx: 4 }, 'frame'));
         nodes.append(g);
       }
       this.nodeEls[i] = g;
@@ -347,7 +368,7 @@ class GraphView {
   /** Adds the words to the boxes in view (with a margin), when the view is close enough to read them. */
   private drawLabels(): void {
     if (!this.s || this.view.k < FAR) return;
-    const r = this.svgEl.getBoundingClientRect();
+    const r = this.size();
     const k = this.view.k;
     const margin = 200 / k;
     const x0 = -this.view.x / k - margin;
@@ -368,6 +389,7 @@ class GraphView {
         t.textContent = fit(`${glyph ? `${glyph} ` : ''}${n.name}${n.kind === 'typeGroup' ? '' : `  ${shortType(n.type)}`}`, w - 20);
         g.append(t);
       } else {
+        g.append(svg('rect', { x, y, width: 5, height: h, rx: 2 }, 'stripe'));
         const name = svg('text', { x: x + 12, y: y + 18 }, 'name');
         name.textContent = fit(n.name, w - 40, 7.2);
         const type = svg('text', { x: x + 12, y: y + 34 }, 'type');
@@ -483,8 +505,12 @@ class GraphView {
       : undefined;
     const hit = new Set(this.matches ?? []);
     this.svgEl.classList.toggle('searching', !!q);
-    this.nodeEls.forEach((g, i) => g.classList.toggle('match', hit.has(i)));
-    for (const [i, b] of this.listButtons) b.parentElement!.hidden = !!q && !hit.has(i);
+    // Nothing to mark or unmark when there is no search now and there was none before.
+    if (q || this.searched) {
+      this.nodeEls.forEach((g, i) => g.classList.toggle('match', hit.has(i)));
+      for (const [i, b] of this.listButtons) b.parentElement!.hidden = !!q && !hit.has(i);
+    }
+    this.searched = !!q;
     // The order of matches follows the list.
     if (this.matches) {
       const rank = new Map(this.order.map((i, k) => [i, k]));
@@ -645,7 +671,7 @@ class GraphView {
   }
 
   private zoomBy(f: number, px?: number, py?: number): void {
-    const r = this.svgEl.getBoundingClientRect();
+    const r = this.size();
     const cx = px ?? r.width / 2;
     const cy = py ?? r.height / 2;
     const k = Math.min(3, Math.max(0.02, this.view.k * f));
@@ -658,7 +684,7 @@ class GraphView {
   }
 
   fitView(initial = false): void {
-    const r = this.svgEl.getBoundingClientRect();
+    const r = this.size();
     const w = Math.max(1, this.s.width);
     const h = Math.max(1, this.s.height);
     const pad = 24;
@@ -675,7 +701,7 @@ class GraphView {
 
   /** Pans so that node i is inside the visible area (centred when it was outside). */
   private reveal(i: number): void {
-    const r = this.svgEl.getBoundingClientRect();
+    const r = this.size();
     const [x, y, w, h0] = this.s.nodes[i]!.group ? this.navRects[i]! : this.rects[i]!;
     const k = this.view.k;
     const sx = x * k + this.view.x;
