@@ -5,6 +5,7 @@
 //
 //   OPSDECK_BENCH_ONLY=foundation,stacks   run only these capabilities' plain-Node benchmarks
 //   OPSDECK_BENCH_SKIP_HOST=1              skip the host benchmark suite
+//   OPSDECK_BENCH_HOST_GREP=<pattern>      run only the host benchmarks whose title matches
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -48,7 +49,13 @@ async function plainBenchmarks(results: Results): Promise<boolean> {
 async function hostBenchmarks(results: Results): Promise<boolean> {
   const output = path.join('test-output', 'bench-host');
   console.log('\n[bench] ▶ host benchmarks (test/integration/bench/ in code-server)');
-  const code = await runRig({ suite: 'bench', output, timeoutMs: Number(process.env.OPSDECK_RIG_TIMEOUT_MS) || 30 * 60_000, echo: true });
+  const code = await runRig({
+    suite: 'bench',
+    output,
+    grep: process.env.OPSDECK_BENCH_HOST_GREP || undefined,
+    timeoutMs: Number(process.env.OPSDECK_RIG_TIMEOUT_MS) || 30 * 60_000,
+    echo: true,
+  });
   const dir = path.join(REPO, output, 'results', 'bench');
   if (fs.existsSync(dir)) {
     for (const f of fs

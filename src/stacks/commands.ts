@@ -10,6 +10,7 @@ import { StackService, stackKey } from './stackService';
 import { StackNode, StacksTree } from './tree';
 import { OperationKind } from './model/engineEvents';
 import { resourceStateJson, sourceFile } from './model/stateTree';
+import { parseUrn } from './model/urn';
 import { renderValue } from './model/values';
 import { historyRows } from './model/history';
 import { Rollback } from './rollback';
@@ -115,12 +116,12 @@ export class StackCommands {
     this.selected = { project: project.parsed.ok ? project.parsed.value.name : path.basename(project.dir), projectDir: project.dir, stack };
   }
 
-  private async openDoc(name: string, content: string): Promise<vscode.TextEditor> {
+  private async openDoc(name: string, content: string, beside = false): Promise<vscode.TextEditor> {
     const uri = vscode.Uri.from({ scheme: 'opsdeck-pulumi', path: `/${name}`, query: String(Date.now()) });
     this.docs.set(uri.toString(), content);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'json');
-    return vscode.window.showTextDocument(doc, { preview: true });
+    return vscode.window.showTextDocument(doc, { preview: true, viewColumn: beside ? vscode.ViewColumn.Beside : undefined });
   }
 
   table(): Record<string, CommandHandler> {
@@ -255,15 +256,23 @@ export class StackCommands {
           }
         }
       },
-      showResourceState: async (node: StackNode) => {
-        if (node?.kind !== 'resource') return;
-        const st = await this.service.state({ project: node.project, stack: node.stack });
+      // From a tree node, or from the resource graph ({ project, stack, urn, beside }).
+      showResourceState: async (arg: StackNode | (StackArg & { urn?: string; beside?: boolean })) => {
+        const r =
+          arg && 'kind' in arg
+            ? arg.kind === 'resource'
+              ? { project: arg.project, stack: arg.stack }
+              : undefined
+            : await this.resolve(arg);
+        const urn = arg && 'kind' in arg ? (arg.kind === 'resource' ? arg.node.urn : undefined) : arg?.urn;
+        if (!r || !urn) return;
+        const st = await this.service.state({ project: r.project, stack: r.stack });
         if (!st.ok) throw new Error(st.error.message);
-        const raw = st.value.byUrn.get(node.node.urn) ?? (await st.value.rawOf?.(node.node.urn));
-        if (raw) await this.openDoc(`${node.stack}/${node.node.name}.json`, resourceStateJson(raw));
+        const raw = st.value.byUrn.get(urn) ?? (await st.value.rawOf?.(urn));
+        if (raw) await this.openDoc(`${r.stack}/${parseUrn(urn).name}.json`, resourceStateJson(raw), !('kind' in arg) && arg.beside);
       },
       // From a tree node, or from the change view's link ({ project, stack, urn }).
-      openResourceSource: async (arg: StackNode | (StackArg & { urn?: string })) => {
+      openResourceSource: async (arg: StackNode | (StackArg & { urn?: string; beside?: boolean })) => {
         if (arg && 'kind' in arg) {
           if (arg.kind !== 'resource' || !arg.node.source) return false;
           await this.openSource(arg.project, arg.node.source);
@@ -280,7 +289,7 @@ export class StackCommands {
           );
           return false;
         }
-        await this.openSource(r.project, src);
+        await this.openSource(r.project, src, arg.beside);
         return true;
       },
       revealOutput: (node: StackNode) => {
@@ -398,11 +407,15 @@ export class StackCommands {
 
   // The engine records TypeScript positions on both routes (the inline worker is plain Node with
   // source maps on), so the position opens as recorded: no workspace code runs to map it.
-  async openSource(project: DiscoveredProject, pos: { file: string; line: number; column?: number }): Promise<void> {
+  async openSource(project: DiscoveredProject, pos: { file: string; line: number; column?: number }, beside = false): Promise<void> {
     const file = sourceFile(pos, project.dir);
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const p = new vscode.Position(Math.max(0, pos.line - 1), Math.max(0, (pos.column ?? 1) - 1));
-    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(p, p), preview: true });
+    await vscode.window.showTextDocument(doc, {
+      selection: new vscode.Range(p, p),
+      preview: true,
+      viewColumn: beside ? vscode.ViewColumn.Beside : undefined,
+    });
   }
 }
 

@@ -11,6 +11,8 @@ import { OperationGate } from './model/operationGate';
 import { OperationRunner } from './operations';
 import { Rollback } from './rollback';
 import { sweepPlans } from './runner/plans';
+import { registerResourceGraph } from './resourceGraph';
+import { GraphViewState } from './resourceGraphProtocol';
 import { StackService, stackKey } from './stackService';
 import { PlainItem, StackNode, StacksTree } from './tree';
 
@@ -27,6 +29,8 @@ export interface StacksApi {
   logText(): string;
   /** Operations running now. */
   running(): Array<{ stack: string; operation: string }>;
+  /** The resource graph last sent to a stack's graph panel (what the webview draws). */
+  resourceGraph(projectDir: string, stack: string): GraphViewState | undefined;
 }
 
 export function register(ctx: OpsDeckContext): void {
@@ -78,6 +82,12 @@ export function register(ctx: OpsDeckContext): void {
   );
   ctx.own(vscode.workspace.registerTextDocumentContentProvider('opsdeck-pulumi', commands.docProvider));
   ctx.registerCommands(commands.table());
+  const graphs = registerResourceGraph(ctx, {
+    service,
+    lastOperation: (key) => views.state(key),
+    resolve: (arg) => commands.resolve(arg),
+    select: (project, stack) => commands.select(project, stack),
+  });
 
   // Empty states for the welcome view, and trust.
   const updateContext = async () => {
@@ -123,6 +133,7 @@ export function register(ctx: OpsDeckContext): void {
     changeView: (projectDir, stack) => views.state(stackKey({ dir: projectDir }, stack)),
     logText: () => lines.join('\n'),
     running: () => gate.all().map((o) => ({ stack: o.stackKey, operation: o.operation })),
+    resourceGraph: (projectDir, stack) => graphs.state(stackKey({ dir: projectDir }, stack)),
   };
   ctx.api.stacks = Object.freeze(api);
 }

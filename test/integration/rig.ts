@@ -84,6 +84,25 @@ export async function domText(selector: string): Promise<string> {
     .join('\n');
 }
 
+export interface WebviewNode extends DomNode {
+  /** The element has the focus in its webview document (and that document has the page's focus). */
+  focused: boolean;
+  /** The attributes asked for (null when absent). */
+  attributes: Record<string, string | null>;
+  /** The computed styles asked for (e.g. 'stroke', '--vscode-charts-yellow'), trimmed. */
+  styles: Record<string, string>;
+}
+
+/** Elements matching a CSS selector inside the visible webviews, with the named attributes and computed styles. */
+export function webviewQuery(selector: string, attributes: string[] = [], styles: string[] = []): Promise<WebviewNode[]> {
+  return request<WebviewNode[]>('webviewQuery', { selector, attributes, styles });
+}
+
+/** Clicks the first element matching a CSS selector inside a visible webview (modifiers: 'Alt', 'Shift', …). */
+export async function webviewClick(selector: string, modifiers: Array<'Alt' | 'Control' | 'Meta' | 'Shift'> = []): Promise<void> {
+  await request<null>('webviewClick', { selector, modifiers });
+}
+
 /** Presses keys in the browser, one after another, e.g. ['Control+Shift+P', 'Escape'] (Playwright key names). */
 export async function pressKeys(keys: string[]): Promise<void> {
   await request<null>('pressKeys', { keys });

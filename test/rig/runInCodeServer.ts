@@ -20,7 +20,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { format } from 'util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 const RIG_MARKER = '__opsdeck_rig__';
@@ -638,6 +638,9 @@ interface RigRequest {
   selector?: string;
   keys?: string[];
   text?: string;
+  attributes?: string[];
+  styles?: string[];
+  modifiers?: string[];
 }
 
 /** Acts on one rig request from a test and writes the answer where the in-host helper polls for it. */
@@ -662,6 +665,26 @@ async function answer(page: Page, json: string, results: string, rigSay: (m: str
   }
 }
 
+/**
+ * The documents of the visible webviews. Each webview is an outer iframe (VS Code's host page,
+ * .../webview/browser/pre/index.html) holding the extension's document in an inner iframe whose element
+ * id becomes "active-frame" once loaded (Playwright's frame.name() keeps the name it had when
+ * attached, "pending-frame"). Hidden webviews stay in the DOM with visibility: hidden.
+ */
+async function visibleWebviewFrames(page: Page): Promise<Frame[]> {
+  const out: Frame[] = [];
+  for (const frame of page.frames()) {
+    const outer = frame.parentFrame();
+    if (!outer || !outer.url().includes('/webview/browser/pre/')) continue;
+    const inner = await frame.frameElement().catch(() => undefined);
+    if (!inner || (await inner.getAttribute('id')) !== 'active-frame') continue;
+    const element = await outer.frameElement().catch(() => undefined);
+    if (!element || !(await element.isVisible())) continue;
+    out.push(frame);
+  }
+  return out;
+}
+
 async function perform(page: Page, req: RigRequest, results: string): Promise<unknown> {
   switch (req.op) {
     case 'screenshot': {
@@ -672,22 +695,41 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
     }
     case 'webviewText': {
       const texts: string[] = [];
-      // Each webview is an outer iframe (VS Code's host page, .../webview/browser/pre/index.html) holding
-      // the extension's document in an inner iframe whose element id becomes "active-frame" once loaded
-      // (Playwright's frame.name() keeps the name it had when attached, "pending-frame"). Hidden webviews
-      // stay in the DOM with visibility: hidden.
-      for (const frame of page.frames()) {
-        const outer = frame.parentFrame();
-        if (!outer || !outer.url().includes('/webview/browser/pre/')) continue;
-        const inner = await frame.frameElement().catch(() => undefined);
-        if (!inner || (await inner.getAttribute('id')) !== 'active-frame') continue;
-        const element = await outer.frameElement().catch(() => undefined);
-        if (!element || !(await element.isVisible())) continue;
-        texts.push(await frame.evaluate(() => document.body?.innerText ?? ''));
-      }
+      for (const frame of await visibleWebviewFrames(page)) texts.push(await frame.evaluate(() => document.body?.innerText ?? ''));
       const text = texts.join('\n\n');
       fs.writeFileSync(path.join(results, `${req.name}.txt`), text);
       return { text };
+    }
+    case 'webviewQuery': {
+      // Elements inside the visible webviews: their text, ARIA label, the attributes and computed
+      // styles asked for (custom properties too), and whether each is the focused element of its document.
+      const nodes: unknown[] = [];
+      for (const frame of await visibleWebviewFrames(page)) {
+        nodes.push(
+          ...(await frame.evaluate(
+            ({ selector, attributes, styles }) =>
+              Array.from(document.querySelectorAll(selector)).map((e) => ({
+                text: (e as HTMLElement).innerText ?? e.textContent ?? '',
+                ariaLabel: e.getAttribute('aria-label'),
+                visible: !!(e as HTMLElement).getClientRects?.().length,
+                focused: document.activeElement === e && document.hasFocus(),
+                attributes: Object.fromEntries(attributes.map((a) => [a, e.getAttribute(a)])),
+                styles: Object.fromEntries(styles.map((p) => [p, getComputedStyle(e).getPropertyValue(p).trim()])),
+              })),
+            { selector: req.selector!, attributes: req.attributes ?? [], styles: req.styles ?? [] },
+          )),
+        );
+      }
+      return nodes;
+    }
+    case 'webviewClick': {
+      for (const frame of await visibleWebviewFrames(page)) {
+        const loc = frame.locator(req.selector!).first();
+        if ((await loc.count()) === 0) continue;
+        await loc.click({ timeout: 10_000, modifiers: req.modifiers as Array<'Alt' | 'Control' | 'Meta' | 'Shift'> | undefined });
+        return null;
+      }
+      throw new Error(`no element matches ${req.selector} in a visible webview`);
     }
     case 'domQuery': {
       const loc = page.locator(req.selector!);

@@ -18,6 +18,8 @@ export interface StateResource {
   sourcePosition?: string;
   delete?: boolean;
   pendingReplacement?: boolean;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
 }
 
 export interface StateDeployment {
@@ -61,6 +63,11 @@ export interface StateIndex {
   sources: Lookup<SourcePosition>;
   /** Reads one resource's full state when `byUrn` does not hold it (a large state read on a worker). */
   rawOf?: (urn: string) => Promise<StateResource | undefined>;
+  /**
+   * Every resource with what the graph needs (type, parent, dependencies, provider, source), without
+   * inputs and outputs: in memory for a small state, read again on the worker for a large one.
+   */
+  all(): Promise<StateResource[]>;
   stackOutputs: Record<string, unknown>;
   pendingOperations: Array<{ urn: string; type: string }>;
   count: number;
@@ -140,6 +147,7 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
     children,
     byUrn,
     sources,
+    all: async () => resources,
     stackOutputs: (stack?.outputs ?? {}) as Record<string, unknown>,
     pendingOperations: (d?.pending_operations ?? []).map((p) => ({ urn: p.resource.urn, type: p.type })),
     count: resources.length,
@@ -188,6 +196,7 @@ export function unpackStateIndex(p: PackedStateIndex): StateIndex {
       },
     },
     byUrn: { get: () => undefined },
+    all: async () => [],
     sources: { get: (urn) => (sources ??= JSON.parse(p.sources) as Record<string, SourcePosition>)[urn] },
     stackOutputs: p.stackOutputs,
     pendingOperations: p.pendingOperations,
@@ -219,4 +228,19 @@ function joinPath(a: string, b: string): string {
     else if (p !== '.' && (p !== '' || out.length === 0)) out.push(p);
   }
   return out.join('/');
+}
+
+/** A resource without its inputs and outputs: what a graph of the whole stack needs. */
+export function slimResource(r: StateResource): StateResource {
+  return {
+    urn: r.urn,
+    type: r.type,
+    custom: r.custom,
+    id: r.id,
+    parent: r.parent,
+    provider: r.provider,
+    dependencies: r.dependencies,
+    propertyDependencies: r.propertyDependencies,
+    sourcePosition: r.sourcePosition,
+  } as StateResource;
 }

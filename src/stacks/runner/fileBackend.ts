@@ -143,6 +143,11 @@ export async function readFileBackendIndex(
         const one = await askWorker(script, { stack, maxBytes: max, urn }, f);
         return one.ok && 'raw' in one.value && one.value.raw ? (JSON.parse(one.value.raw) as StateResource) : undefined;
       },
+      all: async () => {
+        const r = await askWorker(script, { stack, maxBytes: max, all: true }, f);
+        if (!r.ok) throw new Error(r.error.message);
+        return 'raw' in r.value && r.value.raw ? (JSON.parse(r.value.raw) as StateResource[]) : [];
+      },
     });
   }
   return undefined;

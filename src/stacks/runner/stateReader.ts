@@ -3,10 +3,10 @@
 // packed (model/stateTree.ts: packStateIndex), so the host copies strings instead of rebuilding
 // every object; a single resource's full state is read again on demand (`urn` in workerData).
 import { parentPort, workerData } from 'worker_threads';
-import { packStateIndex } from '../model/stateTree';
+import { packStateIndex, slimResource } from '../model/stateTree';
 import { WorkerAnswer, indexCheckpoint, parseCheckpoint, readCheckpointText } from './fileBackend';
 
-const { file, stack, maxBytes, urn } = workerData as { file: string; stack: string; maxBytes: number; urn?: string };
+const { file, stack, maxBytes, urn, all } = workerData as { file: string; stack: string; maxBytes: number; urn?: string; all?: boolean };
 
 async function main(): Promise<WorkerAnswer> {
   let text: string;
@@ -23,6 +23,11 @@ async function main(): Promise<WorkerAnswer> {
           : `${file} cannot be read: ${m}`,
       },
     };
+  }
+  if (all) {
+    const p = parseCheckpoint(text, file, stack);
+    if ('problem' in p) return { ok: false, problem: { file, message: p.problem } };
+    return { ok: true, raw: JSON.stringify((p.deployment.resources ?? []).filter((x) => !x.delete).map(slimResource)) };
   }
   if (urn !== undefined) {
     const p = parseCheckpoint(text, file, stack);

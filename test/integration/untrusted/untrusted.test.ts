@@ -140,6 +140,35 @@ describe('Untrusted Stacks: previews and deployments stay off', function () {
     });
   }
 
+  it('refuses opsdeck.showResourceGraph (reading the state runs the CLI): no graph, no CLI run', async () => {
+    const r = await vscode.commands.executeCommand('opsdeck.showResourceGraph', { project, stack: 'dev' });
+    assert.strictEqual(r, undefined, `the command returned ${JSON.stringify(r)}`);
+    assert.strictEqual(
+      fs.existsSync(marker),
+      false,
+      `the workspace's cliPath was run: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`,
+    );
+    assert.deepStrictEqual(filesUnder(backend), [], 'the file backend stays empty');
+    // The reason, as the user reads it (the notification and the OpsDeck log carry the same words).
+    const logs = process.env.OPSDECK_HOST_LOGS;
+    assert.ok(logs && fs.existsSync(logs), 'the rig names the host log folder');
+    const opsdeckLog = await waitFor('the refusal in the OpsDeck log', () => {
+      const text = filesUnder(logs)
+        .filter((f) => f.endsWith('OpsDeck.log'))
+        .map((f) => fs.readFileSync(path.join(logs, f), 'utf8'))
+        .join('\n');
+      return /opsdeck\.showResourceGraph failed: Error: Pulumi commands are off in an untrusted workspace/.test(text) ? text : undefined;
+    });
+    assert.match(opsdeckLog, /Trust the folder/);
+    // (Checked after the log: the host learns of new tabs a moment after a panel is created.)
+    const graphTabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label.startsWith('Graph:'));
+    assert.deepStrictEqual(
+      graphTabs.map((t) => t.label),
+      [],
+      'no graph panel opened',
+    );
+  });
+
   it("ignores the workspace's opsdeck.pulumi.cliPath and opsdeck.pulumi.env (restricted settings)", async () => {
     const cfg = vscode.workspace.getConfiguration('opsdeck.pulumi');
     // The value is in the workspace's settings file (VS Code hides it from inspect() while untrusted).
