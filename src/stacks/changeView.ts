@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { readWebviewAssets } from '../shared/webviewAssets';
 import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
 import { ChangeViewState, ToWebview, isFromWebview } from './changeViewProtocol';
-import { ChangeModel, changeCounts, countsLine, groupedChanges, orderedDiagnostics } from './model/changeModel';
+import { ChangeModel, deployablePreview, groupedChanges, orderedDiagnostics, viewSummary } from './model/changeModel';
 import { parseUrn } from './model/urn';
 
 export interface ChangeViewHandlers {
@@ -25,13 +25,14 @@ export function toViewState(
   },
 ): ChangeViewState {
   // Future tense ("2 to create") until an operation that changes things has really finished.
-  const done = model.finished && model.operation !== 'preview' && ['succeeded', 'failed', 'cancelled'].includes(extra.status);
+  const summary = viewSummary(model, extra.status);
   return {
     stack: model.stack,
     project: extra.project,
     operation: model.operation,
     status: extra.status,
-    countsLine: countsLine(changeCounts(model), !done),
+    countsLine: summary.countsLine,
+    emptyText: summary.emptyText,
     groups: groupedChanges(model).map((g) => ({
       op: g.op,
       resources: g.resources.map((r) => ({
@@ -53,7 +54,8 @@ export function toViewState(
     })),
     route: extra.route,
     planNote: extra.planNote,
-    canDeploy: extra.canDeploy,
+    // Never offered for a preview that found nothing to change (or failed).
+    canDeploy: extra.canDeploy && deployablePreview(model),
     failure: extra.failure,
   };
 }

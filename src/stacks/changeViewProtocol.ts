@@ -19,7 +19,10 @@ export interface ChangeViewState {
   operation: string;
   /** "running", "succeeded", "failed", "cancelled", "awaiting confirmation" … */
   status: string;
+  /** "2 to create, 1 unchanged"; empty when a failed or cancelled run planned nothing. */
   countsLine: string;
+  /** Shown when no resource changes: why the list is empty (never for a failed run). */
+  emptyText?: string;
   groups: Array<{ op: ChangeOp; resources: ChangeViewResource[] }>;
   diagnostics: Array<{ severity: string; resource?: string; message: string }>;
   /** How the program runs (on-disk via language host, or inline), said plainly. */

@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ChangeModel, ChangeModelBuilder, changeCounts, countsLine } from './model/changeModel';
+import { ChangeModel, ChangeModelBuilder, changeCounts, countsLine, deployablePreview } from './model/changeModel';
 import { EngineEventLike, OperationKind, malformedEvent } from './model/engineEvents';
 import { formatEvent } from './model/eventLog';
 import { Failure } from './model/failures';
@@ -186,7 +186,7 @@ export class OperationRunner {
         projectLabel,
         'preview ready',
         route,
-        'Deploying from this view applies the update plan saved by this preview: nothing else.',
+        deployablePreview(r.model) ? 'Deploying from this view applies the update plan saved by this preview: nothing else.' : undefined,
         true,
       );
       return {

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { hasRig, screenshot, webviewText } from '../../rig';
+import { hasRig, screenshot, waitFor, webviewQuery, webviewText } from '../../rig';
 import {
   StacksApi,
   api,
@@ -116,6 +116,11 @@ describe('Stacks: files fixture through the whole change cycle', function () {
       byOp.update!.map((x) => [x.name, x.diffs.map((d) => `${d.path}: ${d.old} → ${d.new}`)]),
       [['a', ['content: "hello, world\\n" → "bonjour, world\\n"']]],
     );
+    // A multi-line string is shown as a line diff (issue 10 #6).
+    assert.deepStrictEqual(byOp.update![0]!.diffs[0]!.lines, [
+      { kind: 'delete', text: 'hello, world' },
+      { kind: 'add', text: 'bonjour, world' },
+    ]);
     assert.deepStrictEqual(
       byOp.replace!.map((x) => [x.name, x.replaceReasons, x.diffs.map((d) => [d.path, d.replace])]),
       [['c', ['fileName'], [['fileName', true]]]],
@@ -131,6 +136,12 @@ describe('Stacks: files fixture through the whole change cycle', function () {
       const text = await webviewText('stacks-change-view-preview');
       assert.match(text, /replaced because fileName changed/);
       assert.match(text, /Deploy exactly this preview/);
+      assert.match(text, /− hello, world\n\+ bonjour, world/);
+      assert.doesNotMatch(text, /\\n/, 'no escaped line breaks in the change view');
+      // The property-name column never wraps mid-word ("conte" / "nt").
+      const paths = await webviewQuery('td.path', [], ['white-space']);
+      assert.ok(paths.length >= 2, JSON.stringify(paths));
+      for (const p of paths) assert.strictEqual(p.styles['white-space'], 'nowrap', p.text);
     }
     const r = expectStatus(await cmd<OpResult>('deployPreview', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
     assert.match(r.counts, /1 updated, 1 replaced, 1 deleted/);
@@ -139,6 +150,22 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     assert.strictEqual(read(path.join(data, 'c.txt')), undefined);
     assert.strictEqual(read(path.join(data, 'b.txt')), undefined);
     assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'History'])), ['#2 update', '#1 update']);
+  });
+
+  it('a preview that finds no changes offers no deploy and says so once', async () => {
+    expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'succeeded');
+    const view = stacks.changeView(project, 'dev')!;
+    assert.deepStrictEqual(view.groups, []);
+    assert.strictEqual(view.canDeploy, false);
+    assert.strictEqual(view.planNote, undefined);
+    if (hasRig()) {
+      const text = await waitFor('the change view of the empty preview', async () => {
+        const t = await webviewText('stacks-change-view-no-changes');
+        return /Nothing to change/.test(t) ? t : undefined;
+      });
+      assert.doesNotMatch(text, /Deploy exactly this preview/);
+      assert.doesNotMatch(text, /No changes\./);
+    }
   });
 
   it('refuses to deploy a preview when the program changed after it, and changes nothing', async () => {
@@ -312,7 +339,18 @@ describe('Stacks: secrets, failures', function () {
     assert.strictEqual(r.failure.kind, 'compile');
     assert.strictEqual(path.basename(r.failure.locations[0]!.file), 'index.ts');
     assert.strictEqual(r.failure.locations[0]!.line, 5);
-    assert.match(stacks.changeView(project, 'dev')!.failure!.message, /does not compile \(index\.ts:5\)/);
+    const view = stacks.changeView(project, 'dev')!;
+    assert.match(view.failure!.message, /does not compile \(index\.ts:5\)/);
+    // "failed", not "failed — no changes" and "No changes." beside the failure (issue 10 #6).
+    assert.strictEqual(view.countsLine, '');
+    assert.strictEqual(view.emptyText, undefined);
+    if (hasRig()) {
+      const text = await waitFor('the change view of the failed preview', async () => {
+        const t = await webviewText('stacks-change-view-compile-failed');
+        return /does not compile/.test(t) ? t : undefined;
+      });
+      assert.doesNotMatch(text, /no changes/i);
+    }
   });
 
   it('explains a broken Pulumi.yaml in the tree without losing the other projects', async () => {
