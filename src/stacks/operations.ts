@@ -423,7 +423,8 @@ export class OperationRunner {
         if (skipped++ === 0) this.log.line(`[${key}] skipped a malformed engine event (${bad}); the operation goes on`);
         return;
       }
-      for (const l of formatEvent(e, isPreview, this.service.masker)) this.log.line(`[${req.stack}] ${l}`);
+      for (const l of formatEvent(e, isPreview, this.service.masker, e.summaryEvent ? changeCounts(b.model) : undefined))
+        this.log.line(`[${req.stack}] ${l}`);
       if (!b.apply(e)) return;
       if (e.resOutputsEvent && !isPreview) {
         done++;

@@ -204,6 +204,7 @@ export class StackService implements vscode.Disposable {
       if (!r.ok) return r;
       const idx = r.value;
       this.loadedStates.set(stackKey(ref.project, ref.stack), idx);
+      this.counted.set(stackKey(ref.project, ref.stack), idx.counted);
       return ok(idx);
     });
   }
@@ -259,6 +260,13 @@ export class StackService implements vscode.Disposable {
   }
 
   private readonly loadedStates = new Map<string, StateIndex>();
+  /** Resources under the counting rule per stack, from the last state read; forgotten with the state. */
+  private readonly counted = new Map<string, number>();
+
+  /** The stack's resource count (model/resourceCount.ts) if its state is loaded and current (no CLI call). */
+  peekCount(key: string): number | undefined {
+    return this.stateCache.has(key) ? this.counted.get(key) : undefined;
+  }
 
   failureFor(message: string): Result<never, Failure> {
     return err({ kind: 'unknown', message, remedy: '', locations: [], detail: message });

@@ -13,6 +13,7 @@ import { renderValue } from './model/values';
 import { OperationGate } from './model/operationGate';
 import { PulumiSettings } from './config';
 import { Failure } from './model/failures';
+import { COUNTING_RULE, resourcesLabel } from './model/resourceCount';
 
 export type SectionKind = 'resources' | 'outputs' | 'config' | 'history';
 
@@ -116,6 +117,30 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       default:
         return [];
     }
+  }
+
+  /** Stacks whose state is being read for their row's count (read once, then the row is redrawn). */
+  private readonly countLoads = new Set<string>();
+
+  /**
+   * "N resources" under the counting rule. The CLI's own count (`stack ls`) includes the stack
+   * resource and default providers, so the row shows the count from the stack's state once read.
+   */
+  private resourceCountText(node: StackNode & { kind: 'stack' }): string | undefined {
+    const key = stackKey(node.project, node.stack.name);
+    if (node.stack.resourceCount === 0) return resourcesLabel(0);
+    const n = this.service.peekCount(key);
+    if (n !== undefined) {
+      this.countLoads.delete(key);
+      return resourcesLabel(n);
+    }
+    if (node.stack.resourceCount !== undefined && !this.countLoads.has(key)) {
+      this.countLoads.add(key);
+      void this.service.state({ project: node.project, stack: node.stack.name }).then((r) => {
+        if (r.ok) this.emitter.fire(node);
+      });
+    }
+    return undefined;
   }
 
   private failureNode(f: Failure, id: string): StackNode {
@@ -272,7 +297,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
           s.current ? 'current' : undefined,
           prod ? 'production' : undefined,
           running ? (progress ?? `${running.operation}…`) : undefined,
-          !running && s.resourceCount !== undefined ? `${s.resourceCount} resources` : undefined,
+          !running ? this.resourceCountText(node) : undefined,
         ]
           .filter(Boolean)
           .join(' · ');
@@ -281,6 +306,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
           prod ? 'Matches a production pattern: deploy and destroy ask for its name.' : undefined,
           s.lastUpdate ? `Last update: ${s.lastUpdate}` : 'Never deployed',
           running ? `Running: ${running.operation}` : undefined,
+          COUNTING_RULE,
         ]
           .filter(Boolean)
           .join('\n');
@@ -298,6 +324,11 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         const [label, icon] = labels[node.section];
         const item = new vscode.TreeItem(label, C.Collapsed);
         item.id = `section:${stackKey(node.project, node.stack)}:${node.section}`;
+        if (node.section === 'resources') {
+          const n = this.service.peekCount(stackKey(node.project, node.stack));
+          if (n !== undefined) item.description = resourcesLabel(n);
+          item.tooltip = COUNTING_RULE;
+        }
         item.iconPath = new vscode.ThemeIcon(icon);
         item.contextValue = `${node.section}Section`;
         return item;
@@ -306,7 +337,8 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         const n = node.node;
         const item = new vscode.TreeItem(n.name, n.childCount ? C.Collapsed : C.None);
         item.id = `res:${stackKey(node.project, node.stack)}:${n.urn}`;
-        item.description = n.type;
+        // A default provider is listed (its state can be opened) but, like the stack resource, not counted.
+        item.description = n.counted === false ? `${n.type} · default provider, not counted` : n.type;
         item.tooltip = n.tooltip;
         item.iconPath = new vscode.ThemeIcon(n.icon);
         item.contextValue = n.source ? 'resourceWithSource' : 'resource';

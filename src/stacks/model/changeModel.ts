@@ -6,6 +6,7 @@ import { EngineEventLike, OpType, OperationKind, StepMetadata } from './engineEv
 import { getPath, renderValue, splitPath, stripColour } from './values';
 import { parseUrn } from './urn';
 import { DiffLine, lineDiff } from './lineDiff';
+import { countsAsResource } from './resourceCount';
 
 /** The operation a user reads: the engine's step ops folded into six words. */
 export type ChangeOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read';
@@ -326,8 +327,7 @@ export function orderedDiagnostics(model: ChangeModel): ChangeDiagnostic[] {
  * region matters).
  */
 export function isUserResource(r: ResourceChange): boolean {
-  if (r.type === 'pulumi:pulumi:Stack') return false;
-  return !(r.type.startsWith('pulumi:providers:') && r.name.startsWith('default'));
+  return countsAsResource(r);
 }
 
 /** Resources that change (not `same`), grouped by operation in reading order. */

@@ -22,6 +22,7 @@ import {
   useFileBackend,
   planFiles,
   OpResult,
+  PlainItem,
 } from './support';
 
 describe('Stacks: files fixture through the whole change cycle', function () {
@@ -102,6 +103,38 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     const hist = await stacks.children(['opsdeck-files', 'dev', 'History']);
     assert.deepStrictEqual(labels(hist), ['#1 update']);
     assert.match(hist[0]!.description ?? '', /^succeeded · .* \+5/);
+  });
+
+  it('counts resources one way everywhere: confirmation, log, stack row, Resources (issue 10 #7)', async () => {
+    // The deploy above: "4 created" in its result and confirmation; the log's summary the same.
+    const summaries = stacks
+      .logText()
+      .split('\n')
+      .filter((l) => /\[dev\]\s+summary:/.test(l));
+    assert.match(summaries[summaries.length - 1] ?? '', /summary: create=4 in/, summaries.join('\n'));
+    // The stack row: the state's count under the same rule (read once the row is drawn).
+    let row: PlainItem | undefined;
+    for (let i = 0; i < 50; i++) {
+      row = (await stacks.children(['opsdeck-files']))[0];
+      if (/\b4 resources\b/.test(row?.description ?? '')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(row?.description ?? '', /\b4 resources\b/);
+    assert.match(row?.tooltip ?? '', /Not counted: the stack resource .* and default providers/);
+    // Resources: the rows that count are the same four; the default provider says it is not counted.
+    const counted: string[] = [];
+    const notCounted: string[] = [];
+    const walk = async (p: string[]) => {
+      for (const n of await stacks.children(p)) {
+        (/not counted/.test(n.description ?? '') ? notCounted : counted).push(n.label);
+        if (n.collapsible) await walk([...p, n.label]);
+      }
+    };
+    await walk(['opsdeck-files', 'dev', 'Resources']);
+    assert.deepStrictEqual(counted.sort(), ['a', 'b', 'c', 'site']);
+    assert.deepStrictEqual(notCounted, ['default']);
+    const section = (await stacks.children(['opsdeck-files', 'dev'])).find((x) => x.label === 'Resources')!;
+    assert.strictEqual(section.description, '4 resources');
   });
 
   it('previews an update, a replace and a delete with property diffs, and deploys exactly that preview', async () => {
