@@ -122,8 +122,17 @@ export class OperationRunner {
     const { release, op } = acquired;
     this.kills.set(key, new AbortController());
     try {
-      if (!(await this.service.ensurePassphrase(req.project, !req.confirm))) {
-        return this.refuse('This stack needs a passphrase for its secrets. Run "OpsDeck: Set Pulumi Passphrase".', req);
+      if (!(await this.service.ensurePassphrase(req.project, !req.confirm, req.stack))) {
+        // Escape at the prompt: no toast that would outlive a later success; a passing status-bar
+        // note, and the Stacks view's rows offer Set Pulumi Passphrase.
+        const reason = 'This stack needs a passphrase for its secrets. Run "OpsDeck: Set Pulumi Passphrase".';
+        this.log.line(`[${key}] refused: ${reason}`);
+        if (!req.confirm)
+          vscode.window.setStatusBarMessage(
+            `$(key) ${req.operation} of "${req.stack}" not started: no passphrase given (Set Pulumi Passphrase)`,
+            10_000,
+          );
+        return { status: 'refused', reason };
       }
       // What this run could print in clear, learned before it starts (a fresh window knows nothing yet).
       await this.service.learnSecrets({ project: req.project, stack: req.stack });

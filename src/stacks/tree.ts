@@ -34,6 +34,8 @@ export interface PlainItem {
   tooltip?: string;
   contextValue?: string;
   collapsible: boolean;
+  /** The command a click runs, and its first argument (as plain data where it is one). */
+  command?: { id: string; argument?: unknown };
 }
 
 export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Disposable {
@@ -106,7 +108,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         return this.sectionChildren(node);
       case 'resource': {
         const st = await this.service.state({ project: node.project, stack: node.stack });
-        if (!st.ok) return [this.failureNode(st.error, node.node.urn)];
+        if (!st.ok) return [this.failureNode(st.error, node.node.urn, node)];
         return (st.value.children.get(node.node.urn) ?? []).map((n) => ({
           kind: 'resource',
           project: node.project,
@@ -143,8 +145,13 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     return undefined;
   }
 
-  private failureNode(f: Failure, id: string): StackNode {
-    return {
+  /**
+   * A failure as a tree row. Rows a user can act on carry the action as their click: a passphrase
+   * problem opens Set Pulumi Passphrase (named by project and stack), a damaged encryptionsalt opens
+   * the stack file at its line.
+   */
+  private failureNode(f: Failure, id: string, where?: { project: DiscoveredProject; stack?: string }): StackNode {
+    const node: StackNode & { kind: 'message' } = {
       kind: 'message',
       id: `fail:${id}`,
       label: f.message,
@@ -152,6 +159,52 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       tooltip: `${f.message}\n${f.remedy}`,
       contextValue: 'failure',
     };
+    if (f.kind === 'passphrase' && where) {
+      node.label = `${f.message} Click to set it.`;
+      node.icon = 'key';
+      node.contextValue = 'failurePassphrase';
+      node.command = {
+        title: 'Set Pulumi Passphrase',
+        command: 'opsdeck.setPulumiPassphrase',
+        arguments: [{ project: where.project.dir, stack: where.stack }],
+      };
+    } else if (f.kind === 'encryption-salt' && f.locations[0]) {
+      const loc = f.locations[0];
+      const at = new vscode.Position(Math.max(0, loc.line - 1), 0);
+      node.contextValue = 'failureStackFile';
+      node.command = {
+        title: 'Open the Stack File',
+        command: 'vscode.open',
+        arguments: [vscode.Uri.file(loc.file), { selection: new vscode.Range(at, at) }],
+      };
+    }
+    return node;
+  }
+
+  /**
+   * Outputs and Config need the passphrase (the CLI decrypts secrets to list them). The first time
+   * one is expanded without a passphrase, OpsDeck asks, once per project; the row waits meanwhile
+   * and the section fills in when the prompt closes. After Escape the section shows the failure
+   * row, whose click asks again.
+   */
+  private async waitForPassphrase(node: StackNode & { kind: 'section' }): Promise<StackNode[] | undefined> {
+    if (this.service.askedForPassphrase(node.project) || !(await this.service.passphraseMissing(node.project))) return undefined;
+    void this.service.promptPassphrase(node.project, node.stack).then(() => this.emitter.fire(undefined));
+    const name = node.project.parsed.ok ? node.project.parsed.value.name : path.basename(node.project.dir);
+    return [
+      {
+        kind: 'message',
+        id: `askpass:${stackKey(node.project, node.stack)}:${node.section}`,
+        label: `Waiting for the passphrase of ${name} (stack ${node.stack})…`,
+        icon: 'key',
+        contextValue: 'waitingForPassphrase',
+        command: {
+          title: 'Set Pulumi Passphrase',
+          command: 'opsdeck.setPulumiPassphrase',
+          arguments: [{ project: node.project.dir, stack: node.stack }],
+        },
+      },
+    ];
   }
 
   private async stacksOf(project: DiscoveredProject): Promise<StackNode[]> {
@@ -169,7 +222,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       ];
     }
     const r = await this.service.stacks(project);
-    if (!r.ok) return [this.failureNode(r.error, project.dir)];
+    if (!r.ok) return [this.failureNode(r.error, project.dir, { project })];
     if (!r.value.length)
       return [
         {
@@ -190,7 +243,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     switch (node.section) {
       case 'resources': {
         const st = await this.service.state(ref);
-        if (!st.ok) return [this.failureNode(st.error, `${key}:res`)];
+        if (!st.ok) return [this.failureNode(st.error, `${key}:res`, ref)];
         const nodes: StackNode[] = st.value.roots.map((n) => ({ kind: 'resource', project: node.project, stack: node.stack, node: n }));
         for (const p of st.value.pendingOperations) {
           nodes.unshift({
@@ -232,8 +285,10 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         return nodes;
       }
       case 'outputs': {
+        const waiting = await this.waitForPassphrase(node);
+        if (waiting) return waiting;
         const r = await this.service.outputs(ref);
-        if (!r.ok) return [this.failureNode(r.error, `${key}:out`)];
+        if (!r.ok) return [this.failureNode(r.error, `${key}:out`, ref)];
         const keys = Object.keys(r.value).sort();
         if (!keys.length) return [{ kind: 'message', id: `noout:${key}`, label: 'No outputs', icon: 'info' }];
         return keys.map((k) => ({
@@ -246,8 +301,10 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         }));
       }
       case 'config': {
+        const waiting = await this.waitForPassphrase(node);
+        if (waiting) return waiting;
         const r = await this.service.config(ref);
-        if (!r.ok) return [this.failureNode(r.error, `${key}:cfg`)];
+        if (!r.ok) return [this.failureNode(r.error, `${key}:cfg`, ref)];
         const keys = Object.keys(r.value).sort();
         if (!keys.length) return [{ kind: 'message', id: `nocfg:${key}`, label: 'No config values', icon: 'info' }];
         return keys.map((k) => ({
@@ -261,7 +318,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       }
       case 'history': {
         const r = await this.service.history(ref);
-        if (!r.ok) return [this.failureNode(r.error, `${key}:hist`)];
+        if (!r.ok) return [this.failureNode(r.error, `${key}:hist`, ref)];
         if (!r.value.length) return [{ kind: 'message', id: `nohist:${key}`, label: 'No updates yet', icon: 'info' }];
         const rows = historyRows(r.value, new Date());
         return rows.map((row) => ({ kind: 'history', project: node.project, stack: node.stack, row, raw: r.value[row.index!]! }));
@@ -402,6 +459,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       tooltip: typeof it.tooltip === 'string' ? it.tooltip : undefined,
       contextValue: it.contextValue,
       collapsible: it.collapsibleState !== vscode.TreeItemCollapsibleState.None,
+      command: it.command ? { id: it.command.command, argument: it.command.arguments?.[0] } : undefined,
     };
   }
 
