@@ -50,10 +50,17 @@ export interface FailureInput {
 }
 
 /**
- * What the CLI prints when it cannot use the passphrase provider's state at all (as opposed to
- * "incorrect passphrase", which it also prints for a damaged salt whose base64 still decodes).
+ * What the CLI prints when it cannot read the passphrase provider's state at all (recorded in
+ * test/fixtures/pulumi/events/encryption-salt.cli.json). A damaged value that still decodes gets
+ * "incorrect passphrase", as a wrong passphrase does: only the stack file tells those apart.
  */
-const SALT_ERRORS: RegExp[] = [/illegal base64 data at input byte/i, /malformed state value/i, /unknown state version/i, /encryptionsalt/i];
+const SALT_ERRORS: RegExp[] = [/illegal base64 data at input byte/i, /malformed state value/i, /unknown state version/i];
+
+/** True when the CLI's text may come from a damaged encryptionsalt (the caller then checks the stack file). */
+export function mayBeSaltError(text: string): boolean {
+  return SALT_ERRORS.some((re) => re.test(text)) || PASSPHRASE_ERRORS.test(text);
+}
+
 const PASSPHRASE_ERRORS = /incorrect passphrase|passphrase must be set|failed to decrypt|PULUMI_CONFIG_PASSPHRASE/i;
 
 /** Finds `file.ts(12,5)`, `file.ts:12:5` and `at … (file.ts:12:5)` in compiler / runtime output. */
@@ -137,10 +144,11 @@ export function explainFailure(i: FailureInput): Failure {
       [{ file: p.file, line: p.line }],
     );
   }
-  if (saltText && has(/secrets manager|passphrase|salt|state/i)) {
+  // Without the stack file: the two errors only the passphrase provider's state produces.
+  if (has(/malformed state value|unknown state version/i)) {
     return mk(
       'encryption-salt',
-      `The encryptionsalt in Pulumi.${(i.stack ?? 'stack').split('/').pop()}.yaml cannot be read by Pulumi: ${firstLine(i.errorMessage)}`,
+      `The encryptionsalt in Pulumi.${(i.stack ?? 'stack').split('/').pop()}.yaml cannot be read by Pulumi: ${(/(malformed state value|unknown state version)/i.exec(all) ?? ['', ''])[1]}.`,
       'Restore the encryptionsalt line of the stack file from version control. The passphrase is not the problem.',
     );
   }

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { ForkedProcess, PROCESS_TAG_VAR, endTagged, forkNode, newProcessTag, run as runProcess } from '../../shared/process';
 import { Result, ok, err } from '../../shared/result';
 import { EngineEventLike, OperationKind } from '../model/engineEvents';
-import { Failure, explainFailure, sourceLocations } from '../model/failures';
+import { Failure, explainFailure, mayBeSaltError, sourceLocations } from '../model/failures';
 import { SaltProblem, checkEncryptionSalt } from '../model/encryptionSalt';
 import { buildPulumiEnv } from '../model/pulumiEnv';
 import { StateDeployment, StateIndex, buildStateIndex } from '../model/stateTree';
@@ -311,7 +311,11 @@ export class PulumiProjectSession {
       cliSetting: this.settings.cliPath,
     };
     const f = explainFailure(input);
-    if ((f.kind !== 'passphrase' && f.kind !== 'encryption-salt') || !stack) return f;
+    if (
+      !stack ||
+      !(f.kind === 'passphrase' || f.kind === 'encryption-salt' || mayBeSaltError(`${input.errorMessage}\n${input.stderr ?? ''}`))
+    )
+      return f;
     // The CLI says "incorrect passphrase" for a damaged salt too: the stack file tells them apart.
     const saltProblem = this.saltProblem(stack);
     return saltProblem ? explainFailure({ ...input, saltProblem }) : f;
