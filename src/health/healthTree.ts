@@ -1,7 +1,15 @@
 // The Health tree: endpoints (with their SLA details) and CloudWatch alarms, plus cost at a glance.
 import * as vscode from 'vscode';
 import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model/snapshot';
-import { endpointTooltipMarkdown, formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './model/statusText';
+import {
+  endpointTooltipMarkdown,
+  formatBudget,
+  formatDuration,
+  formatLatency,
+  formatMoney,
+  formatPercent,
+  formatWindow,
+} from './model/statusText';
 
 type Node =
   | { kind: 'problem'; text: string }
@@ -157,14 +165,15 @@ function endpointDetails(e: EndpointSnapshot): Node[] {
       kind: 'detail',
       id: id(w.window),
       label: `Availability ${w.window}`,
-      description: `${formatPercent(w.availability)}${w.excluded ? ` (${w.excluded} in maintenance, not counted)` : ''}`,
-      icon: 'graph',
+      description: `${formatWindow(w).text}${formatWindow(w).coverage ? ` (${formatWindow(w).coverage})` : ''}${w.excluded ? ` (${w.excluded} in maintenance, not counted)` : ''}`,
+      // Greyed (no colour, a dashed icon) while the window holds only part of its span.
+      icon: formatWindow(w).coverage ? 'circle-small' : 'graph',
     });
   out.push({
     kind: 'detail',
     id: id('budget'),
     label: `Error budget (${formatPercent(e.slo)} over ${e.sloWindowDays} d)`,
-    description: `${formatBudget(e.sla.budget).share} left · ${formatBudget(e.sla.budget).minutes}`,
+    description: `${formatBudget(e.sla.budget, e.sla).left} · ${formatBudget(e.sla.budget, e.sla).minutes}`,
     icon: 'flame',
   });
   const firing = e.sla.burn.filter((b) => b.firing);

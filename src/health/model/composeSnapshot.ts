@@ -46,6 +46,7 @@ export function composeSnapshot(p: SnapshotParts): HealthSnapshot {
     metrics,
     cost: p.cost,
     costProblem: p.costProblem,
+    costEnabled: p.config?.cost.enabled ?? false,
     awsProblem: p.awsProblem,
     overall: overallOf(base),
     statusText: statusBarText(base),

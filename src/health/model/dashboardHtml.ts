@@ -2,7 +2,7 @@
 // the webview script assigns the result to innerHTML, so every value from the workspace, AWS or the
 // history goes through `esc` here, and unit tests check that it does.
 import type { EndpointSnapshot, HealthSnapshot } from './snapshot';
-import { formatBudget, formatLatency, formatMoney, formatPercent } from './statusText';
+import { formatBudget, formatLatency, formatMoney, formatPercent, formatWindow } from './statusText';
 
 export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -21,20 +21,22 @@ export function endpointsSection(s: HealthSnapshot): string {
   const windows = s.endpoints[0].sla.windows.map((w) => w.window);
   const rows = s.endpoints.map((e, i) => {
     const cells = e.sla.windows
-      .map(
-        (w) =>
-          `<td class="num" data-window="${w.window}" title="${w.ok} ok, ${w.failed} failed, ${w.excluded} in maintenance, ${w.retries} retries">${formatPercent(w.availability)}</td>`,
-      )
+      .map((w) => {
+        // A window whose history does not reach back to its start is greyed out and says how much it rests on.
+        const f = formatWindow(w);
+        return `<td class="num${f.coverage ? ' partial muted' : ''}" data-window="${w.window}" title="${w.ok} ok, ${w.failed} failed, ${w.excluded} in maintenance, ${w.retries} retries${f.coverage ? `; ${f.coverage}, not the whole window` : ''}">${f.text}${f.coverage ? `<br><span class="small">${f.coverage}</span>` : ''}</td>`;
+      })
       .join('');
     const w24 = e.sla.windows.find((w) => w.window === '24h');
     const b = e.sla.budget;
+    const bt = formatBudget(b, e.sla);
     const burn = e.sla.burn.find((x) => x.firing);
-    const budgetClass = b.remainingRatio < 0 ? 'bad' : b.remainingRatio < 0.25 ? 'warn' : '';
-    return `<tr tabindex="0" data-row="${i}" aria-label="${esc(e.name)}: ${e.status}, ${formatPercent(e.sla.sloAvailability)} over ${e.sloWindowDays} days, error budget ${formatBudget(b).share}">
+    const budgetClass = bt.partial ? 'muted' : b.remainingRatio < 0 ? 'bad' : b.remainingRatio < 0.25 ? 'warn' : '';
+    return `<tr tabindex="0" data-row="${i}" aria-label="${esc(e.name)}: ${e.status}, ${formatPercent(e.sla.sloAvailability)} over ${e.sloWindowDays} days, error budget ${bt.left}">
       <th scope="row"><span class="ep-name">${esc(e.name)}</span><br><span class="muted small">${esc(e.target)}</span></th>
       <td>${stateBadge(e)}${e.problem ? `<br><span class="small err">Not checked: ${esc(e.problem)}</span>` : ''}${e.lastCheck && !e.lastCheck.ok ? `<br><span class="small err">${esc(e.lastCheck.error ?? '')}</span>` : ''}${w24 && (w24.retries || w24.excluded) ? `<br><span class="small muted">24 h: ${w24.retries} retr${w24.retries === 1 ? 'y' : 'ies'} (not failures), ${w24.excluded} in maintenance (not counted)</span>` : ''}</td>
       ${cells}
-      <td class="num ${budgetClass}">${formatBudget(b).share}<br><span class="small muted">${formatBudget(b).minutes}</span></td>
+      <td class="num ${budgetClass}">${esc(bt.share)}<br><span class="small muted">${esc(bt.minutes)}</span></td>
       <td class="num">${burn ? `<span class="warn">${burn.longBurn.toFixed(1)}× (${burn.severity})</span>` : `${e.sla.burn[0].longBurn.toFixed(1)}×`}</td>
       <td class="num">${formatLatency(w24?.p50)} / ${formatLatency(w24?.p95)} / ${formatLatency(w24?.p99)}</td>
       <td><button type="button" class="link" data-mute="${esc(e.name)}" aria-label="Mute notifications for ${esc(e.name)}">Mute</button></td>

@@ -296,6 +296,10 @@ export function windowStart(w: WindowName, now: number): number {
 
 export interface WindowReport extends WindowCounts {
   window: WindowName;
+  /** Length of the window (the month's so far for `month`). */
+  spanMs: number;
+  /** How much of the window lies after the first data: less than `spanMs` while history is young. */
+  coveredMs: number;
   availability?: number;
   p50?: number;
   p95?: number;
@@ -308,6 +312,23 @@ export interface SlaReport {
   /** Availability over the SLO window. */
   sloAvailability?: number;
   burn: BurnAlert[];
+  /** The SLO window's length, and how much of it holds data (less while history is young). */
+  sloWindowMs: number;
+  sloCoveredMs: number;
+}
+
+/**
+ * A window holds enough data when its history reaches back to (within a bucket of) its start; until
+ * then its figures describe only `coveredMs` of it, and the views grey it out and say so.
+ */
+export function isPartial(w: { spanMs: number; coveredMs: number }): boolean {
+  return w.coveredMs < w.spanMs - MINUTE;
+}
+
+/** How much of [from, end) lies after the index's first bucket. */
+function covered(index: SlaIndex, from: number, end: number): number {
+  const first = index.firstStart;
+  return first === undefined ? 0 : Math.max(0, end - Math.max(from, first));
 }
 
 /** Everything the UI shows about one endpoint's SLA, as of `now` (windows end at `now`, exclusive). */
@@ -317,10 +338,12 @@ export function slaReport(index: SlaIndex, now: number, slo: number, sloWindowMs
     const from = windowStart(w, now);
     const c = index.counts(from, end);
     const [p50, p95, p99] = index.percentiles(from, end, [0.5, 0.95, 0.99]);
-    return { window: w, ...c, availability: availability(c), p50, p95, p99 };
+    return { window: w, ...c, spanMs: end - from, coveredMs: covered(index, from, end), availability: availability(c), p50, p95, p99 };
   });
   const sc = index.counts(now - sloWindowMs, end);
   return {
+    sloWindowMs,
+    sloCoveredMs: covered(index, now - sloWindowMs, end),
     windows,
     budget: errorBudget(sc, slo, sloWindowMs),
     sloAvailability: availability(sc),

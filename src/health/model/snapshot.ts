@@ -91,6 +91,8 @@ export interface HealthSnapshot {
   metrics: MetricSeriesSnapshot[];
   cost?: CostSnapshot;
   costProblem?: string;
+  /** health.yaml has a `cost:` section (so cost can be refreshed even before the first figures). */
+  costEnabled?: boolean;
   awsProblem?: AwsProblem;
   overall: Overall;
   /** Exactly what the status bar item shows. */

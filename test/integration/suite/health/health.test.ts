@@ -612,14 +612,57 @@ aws:
     }
   });
 
+  it('issue 10 #10: a save logs "configuration loaded" once; a near-miss key is an error on the key that says which value applies', async () => {
+    const loadedLines = () =>
+      hostLogFiles()
+        .filter((f) => /OpsDeck/.test(path.basename(f)))
+        .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+        .filter((l) => /Health: configuration loaded/.test(l)).length;
+    await writeConfig(`endpoints:\n  - name: web\n    url: "${web.url}"\n    interval: 200ms\n`);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath()));
+    const editor = await vscode.window.showTextDocument(doc);
+    const before = loadedLines();
+    await editor.edit((e) => e.replace(new vscode.Range(3, 4, 3, 12), 'intervall'));
+    assert.ok(await doc.save(), 'saved');
+    // Both the file watcher and the save event see this save; wait until web has been checked twice
+    // under the new file, long after either could have fired.
+    await waitFor('configuration applied', () => loadedLines() > before, 10_000);
+    const t = ep('web')!.lastCheck!.t;
+    await waitFor('two more checks', () => (ep('web')?.lastCheck?.t ?? 0) > t, 20_000);
+    const t2 = ep('web')!.lastCheck!.t;
+    await waitFor('two more checks', () => (ep('web')?.lastCheck?.t ?? 0) > t2, 20_000);
+    assert.strictEqual(loadedLines() - before, 1, 'one "configuration loaded" per save');
+    const diags = vscode.languages.getDiagnostics(doc.uri);
+    assert.strictEqual(diags.length, 1, diags.map((d) => d.message).join('\n'));
+    assert.strictEqual(diags[0].severity, vscode.DiagnosticSeverity.Error);
+    // On the key, not on its value.
+    assert.deepStrictEqual([diags[0].range.start.line, diags[0].range.start.character, diags[0].range.end.character], [3, 4, 13]);
+    assert.match(
+      diags[0].message,
+      /Unknown key "intervall" — did you mean "interval"\? Until it is fixed, "interval" is 10 s \(from defaults\)\./,
+    );
+    // The rest of the file applies: web is checked, with no configuration problem reported.
+    assert.strictEqual(api.snapshot().configProblem, undefined);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('reads resource-scoped settings with the workspace folder as scope (no warning in the host log)', async () => {
-    // opsdeck.health.configFile is resource-scoped: read without its folder, VS Code logs a warning
-    // for every read (and a multi-root window could get the wrong folder's value).
+    // opsdeck.health.configFile and opsdeck.documents.* are resource-scoped: read without their
+    // folder, VS Code logs a warning for every read (and a multi-root window could get the wrong
+    // folder's value). Opening a Markdown file makes the documents capability read its folders.
     await vscode.commands.executeCommand('opsdeck.refreshHealth');
+    const md = path.join(folder(), 'docs', 'sessions', 'scope-check.md');
+    fs.mkdirSync(path.dirname(md), { recursive: true });
+    fs.writeFileSync(md, '# Scope\n\n- [ ] one\n');
+    await vscode.window.showTextDocument(vscode.Uri.file(md));
+    // The checklist view reads opsdeck.documents.folders to decide this is an OpsDeck document.
+    await waitFor('the Markdown file is the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === md);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(md, { force: true });
     const warnings = hostLogFiles()
       .filter((f) => /exthost/.test(f))
       .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
-      .filter((l) => /resource scoped configuration without providing a resource/.test(l) && /'opsdeck\.health\./.test(l));
+      .filter((l) => /resource scoped configuration without providing a resource/.test(l) && /'opsdeck\./.test(l));
     assert.deepStrictEqual(warnings, []);
   });
 });
