@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model/snapshot';
 import {
+  budgetLine,
   endpointTooltipMarkdown,
   formatBudget,
   formatDuration,
@@ -55,6 +56,15 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
     if (n.kind === 'cost' && n.s.cost) {
       const c = n.s.cost;
       return [
+        // The team's AWS Budgets first: they decide the warning.
+        ...(c.teamBudgets ?? []).map((b): Node => ({
+          kind: 'detail',
+          id: `budget:${b.name}`,
+          label: `budget ${b.name}`,
+          description: budgetLine(b).slice(b.name.length + 2),
+          icon: b.atRisk ? 'warning' : 'pie-chart',
+        })),
+        ...(c.budgetsProblem ? [{ kind: 'detail', id: 'budgets-problem', label: c.budgetsProblem, icon: 'warning' } as Node] : []),
         ...c.byService.slice(0, 10).map((g): Node => ({
           kind: 'detail',
           id: `cost:${g.name}`,
@@ -137,7 +147,8 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
         const c = n.s.cost!;
         const it = new vscode.TreeItem('Cost this month', vscode.TreeItemCollapsibleState.Collapsed);
         it.id = 'cost';
-        it.description = `${formatMoney(c.monthToDate, c.currency)} MTD · forecast ${formatMoney(c.forecastMonthEnd, c.currency)}${c.budgetAtRisk ? ' · over budget' : ''}`;
+        const risky = c.teamBudgets?.filter((b) => b.atRisk) ?? [];
+        it.description = `${formatMoney(c.monthToDate, c.currency)} MTD · forecast ${formatMoney(c.forecastMonthEnd, c.currency)}${risky.length ? ` · ${risky.length} budget${risky.length === 1 ? '' : 's'} at risk` : c.budgetAtRisk ? ' · over budget' : ''}`;
         it.iconPath = new vscode.ThemeIcon(c.budgetAtRisk ? 'warning' : 'credit-card');
         it.tooltip = `As of ${new Date(c.asOf).toLocaleString()}`;
         it.contextValue = 'healthCost';

@@ -86,12 +86,29 @@ export function costSection(s: HealthSnapshot): string {
       <div><dt>As of</dt><dd>${esc(new Date(c.asOf).toISOString().slice(0, 16).replace('T', ' '))} UTC${c.fromCache ? ' (cached)' : ''} <button type="button" data-action="refreshCost">Refresh cost</button></dd></div>
     </dl>
     ${s.costProblem ? `<p class="notice" role="alert">${esc(s.costProblem)}</p>` : ''}
+    ${teamBudgetsTable(c)}
     <div class="chart" id="cost-chart" role="img" aria-label="Daily cost for the last ${c.daily.length} days and the forecast to month end"></div>
     <div class="cols">
       <table class="grid"><caption>By service (this month)</caption><thead><tr><th scope="col">Service</th><th scope="col" class="num">Cost</th></tr></thead>
       <tbody>${c.byService.map((g) => `<tr tabindex="0"><th scope="row">${esc(g.name)}</th><td class="num">${money(g.amount)}</td></tr>`).join('') || '<tr><td colspan="2">No cost yet this month.</td></tr>'}</tbody></table>
       ${c.byStack ? `<table class="grid"><caption>By stack (tag ${esc(c.stackTag ?? '')})</caption><thead><tr><th scope="col">Stack</th><th scope="col" class="num">Cost</th></tr></thead><tbody>${c.byStack.map((g) => `<tr tabindex="0"><th scope="row">${esc(g.stack)}</th><td class="num">${money(g.amount)}</td></tr>`).join('')}</tbody></table>` : ''}
     </div></section>`;
+}
+
+/** The team's AWS Budgets: limit, actual and forecast per budget; they decide the warning when present. */
+function teamBudgetsTable(c: NonNullable<HealthSnapshot['cost']>): string {
+  if (c.budgetsProblem) return `<p class="notice" role="status">${esc(c.budgetsProblem)}</p>`;
+  if (!c.teamBudgets?.length) return '';
+  const rows = c.teamBudgets.map((b) => {
+    const m = (v: number | undefined) => (v === undefined ? '—' : esc(formatMoney(v, b.unit, 2)));
+    const state = b.over
+      ? '<span class="bad">over the limit</span>'
+      : b.atRisk
+        ? '<span class="bad">forecast passes the limit</span>'
+        : 'within';
+    return `<tr tabindex="0" data-budget="${esc(b.name)}"><th scope="row">${esc(b.name)}</th><td>${esc(b.timeUnit.toLowerCase())}</td><td class="num">${m(b.limit)}</td><td class="num">${m(b.actual)}</td><td class="num">${m(b.forecast)}</td><td>${state}</td></tr>`;
+  });
+  return `<table class="grid" id="team-budgets"><caption>AWS Budgets (the team's; they decide the warning${c.budget !== undefined ? ', not the local budget' : ''})</caption><thead><tr><th scope="col">Budget</th><th scope="col">Period</th><th scope="col" class="num">Limit</th><th scope="col" class="num">Actual</th><th scope="col" class="num">Forecast</th><th scope="col">State</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 export function header(s: HealthSnapshot): string {

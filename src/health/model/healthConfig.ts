@@ -79,6 +79,8 @@ export interface CostConfig {
   groupBy: 'SERVICE' | 'LINKED_ACCOUNT' | 'REGION' | 'USAGE_TYPE';
   /** Cost-allocation tag naming the Pulumi stack, e.g. `pulumi:stack`. */
   stackTag?: string;
+  /** AWS Budgets to show, by name prefix; undefined: every cost budget of the account. */
+  budgetPrefixes?: string[];
 }
 
 export interface HealthConfig {
@@ -666,7 +668,7 @@ export function parseHealthConfig(text: string): ParseResult {
   if (root.cost !== undefined) {
     if (!isObj(root.cost)) c.report(['cost'], '"cost" is a map of budget, currency, groupBy, stackTag.');
     else {
-      c.unknownKeys(root.cost, ['cost'], ['enabled', 'budget', 'currency', 'groupBy', 'stackTag']);
+      c.unknownKeys(root.cost, ['cost'], ['enabled', 'budget', 'currency', 'groupBy', 'stackTag', 'budgets']);
       if (root.cost.enabled !== undefined && typeof root.cost.enabled !== 'boolean')
         c.report(['cost', 'enabled'], 'Expected true or false.');
       cost.enabled = root.cost.enabled !== false;
@@ -681,6 +683,7 @@ export function parseHealthConfig(text: string): ParseResult {
         c.report(['cost', 'groupBy'], 'groupBy is one of SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE.');
       else cost.groupBy = g as CostConfig['groupBy'];
       cost.stackTag = c.str(root.cost.stackTag, ['cost', 'stackTag'], false);
+      if (root.cost.budgets !== undefined) cost.budgetPrefixes = c.strList(root.cost.budgets, ['cost', 'budgets']);
     }
   }
 

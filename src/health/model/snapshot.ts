@@ -1,6 +1,7 @@
 // The one model every view renders (status bar, tooltip, tree, dashboard, public API). Pure types.
 import type { EndpointStatus } from './endpointState';
 import type { SlaReport } from './slaMath';
+import type { TeamBudgetView } from './teamBudgets';
 
 export interface EndpointSnapshot {
   name: string;
@@ -70,6 +71,9 @@ export interface CostSnapshot {
   byStack?: Array<{ stack: string; amount: number }>;
   stackTag?: string;
   fromCache: boolean;
+  /** The account's AWS Budgets (filtered by cost.budgets prefixes); undefined when not read. */
+  teamBudgets?: TeamBudgetView[];
+  budgetsProblem?: string;
 }
 
 export interface AwsProblem {

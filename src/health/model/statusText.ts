@@ -1,5 +1,6 @@
 // What the status bar says, and its Markdown tooltip, from the one snapshot. Pure.
 import { isPartial } from './slaMath';
+import type { TeamBudgetView } from './teamBudgets';
 import { EndpointSnapshot, HealthSnapshot, Overall } from './snapshot';
 
 export function formatPercent(ratio: number | undefined): string {
@@ -82,6 +83,12 @@ export function formatWindow(w: { availability?: number; spanMs: number; covered
   return { text, coverage: w.coveredMs > 0 ? `over ${formatDuration(w.coveredMs)} of data` : 'no data yet' };
 }
 
+/** One line for the tree, the tooltip and the warning: "prod-monthly: $420 of $500, forecast $610 (over)". */
+export function budgetLine(b: TeamBudgetView): string {
+  const m = (v: number) => formatMoney(v, b.unit);
+  return `${b.name}: ${m(b.actual)} of ${m(b.limit)} ${b.timeUnit.toLowerCase()}${b.forecast !== undefined ? `, forecast ${m(b.forecast)}` : ''}${b.over ? ' — over the limit' : b.atRisk ? ' — forecast passes the limit' : ''}`;
+}
+
 /** The budget counts toward the colour only once the SLO window holds enough data (see formatBudget). */
 const budgetLow = (e: EndpointSnapshot) =>
   !isPartial({ spanMs: e.sla.sloWindowMs, coveredMs: e.sla.sloCoveredMs }) && e.sla.budget.remainingRatio < 0.25;
@@ -103,7 +110,10 @@ export function overallReasons(s: Pick<HealthSnapshot, 'endpoints' | 'alarms' | 
     else if (budgetLow(e)) out.push(`${e.name} has ${formatBudget(e.sla.budget).left} of its error budget`);
   }
   for (const a of s.alarms) if (a.state === 'ALARM') out.push(`alarm ${a.name} is firing`);
-  if (s.cost?.budgetAtRisk) out.push('the cost forecast passes the budget');
+  const risky = s.cost?.teamBudgets?.filter((b) => b.atRisk) ?? [];
+  if (risky.length)
+    out.push(`AWS budget ${risky.map((b) => b.name).join(', ')} ${risky.length === 1 ? 'is' : 'are'} forecast past the limit`);
+  else if (s.cost?.budgetAtRisk) out.push('the cost forecast passes the budget');
   if (s.awsProblem?.kind === 'credentials') out.push('AWS credentials need attention');
   return out;
 }
@@ -179,9 +189,10 @@ export function tooltipMarkdown(s: HealthSnapshot): string {
   if (firing.length) lines.push(`$(bell) Alarms firing: ${firing.map((a) => md(a.name)).join(', ')}`, '');
   if (s.cost) {
     lines.push(
-      `$(credit-card) ${formatMoney(s.cost.monthToDate, s.cost.currency)} month to date, forecast ${formatMoney(s.cost.forecastMonthEnd, s.cost.currency)}${s.cost.budget !== undefined ? ` of ${formatMoney(s.cost.budget, s.cost.currency)} budget` : ''}${s.cost.budgetAtRisk ? ' $(warning) over budget' : ''} (as of ${new Date(s.cost.asOf).toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+      `$(credit-card) ${formatMoney(s.cost.monthToDate, s.cost.currency)} month to date, forecast ${formatMoney(s.cost.forecastMonthEnd, s.cost.currency)}${!s.cost.teamBudgets?.length && s.cost.budget !== undefined ? ` of ${formatMoney(s.cost.budget, s.cost.currency)} budget` : ''}${!s.cost.teamBudgets?.length && s.cost.budgetAtRisk ? ' $(warning) over budget' : ''} (as of ${new Date(s.cost.asOf).toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
       '',
     );
+    for (const b of s.cost.teamBudgets ?? []) lines.push(`${b.atRisk ? '$(warning)' : '$(pie-chart)'} ${md(budgetLine(b))}`, '');
   }
   if (s.awsProblem) lines.push(`$(warning) AWS: ${md(s.awsProblem.message)}`, '');
   if (s.role === 'reader') lines.push('_Another window runs the checks; this one shows its results._', '');

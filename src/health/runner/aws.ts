@@ -8,10 +8,14 @@ import { AwsConfig, CostConfig, MetricConfig } from '../model/healthConfig';
 import { AlarmSnapshot, AwsProblem } from '../model/snapshot';
 import { DAY } from '../model/slaMath';
 import { DailyCost } from '../model/forecast';
+import type { TeamBudget } from '../model/teamBudgets';
+import { BudgetsReader, budgetsReader } from './budgets';
 
 export interface AwsClients {
   cloudWatch: CloudWatchClient;
   costExplorer: CostExplorerClient;
+  /** The team's AWS Budgets (its SDK client loads on first use). */
+  budgets: BudgetsReader;
   dispose(): void;
 }
 
@@ -40,12 +44,15 @@ export function createClients(aws: AwsConfig, fallbackRegion = 'us-east-1', time
   const cloudWatch = new CloudWatchClient(common);
   // Cost Explorer is served from us-east-1 whatever the workload's region.
   const costExplorer = new CostExplorerClient({ ...common, region: aws.endpoint ? region : 'us-east-1' });
+  const budgets = budgetsReader(aws, common);
   return {
     cloudWatch,
     costExplorer,
+    budgets,
     dispose: () => {
       cloudWatch.destroy();
       costExplorer.destroy();
+      budgets.dispose();
     },
   };
 }
@@ -96,7 +103,12 @@ export async function withDeadline<T>(ms: number, what: string, work: (signal: A
 }
 
 /** Turns an SDK error into a problem a person can act on. */
-export function classifyAwsError(e: unknown, profile?: string): AwsProblem {
+export function classifyAwsError(
+  e: unknown,
+  profile?: string,
+  /** The permissions the failed call needs, named when AWS denies it. */
+  permissions = 'cloudwatch:DescribeAlarms, cloudwatch:GetMetricData, ce:GetCostAndUsage',
+): AwsProblem {
   const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = err?.name ?? err?.code ?? '';
   const msg = err?.message ?? String(e);
@@ -120,7 +132,7 @@ export function classifyAwsError(e: unknown, profile?: string): AwsProblem {
   if (CREDENTIAL_REJECTED.includes(name))
     return {
       kind: 'credentials',
-      message: `AWS rejected the credentials from ${who} (${name}). Check the profile and its permissions (cloudwatch:DescribeAlarms, cloudwatch:GetMetricData, ce:GetCostAndUsage).`,
+      message: `AWS rejected the credentials from ${who} (${name}). Check the profile and its permissions (${permissions}).`,
     };
   if (THROTTLED.includes(name) || err?.$metadata?.httpStatusCode === 429)
     return { kind: 'throttled', message: `AWS is throttling requests (${name || 'HTTP 429'}); OpsDeck is backing off.` };
@@ -247,6 +259,10 @@ export interface CostData {
   /** Per group (service), summed over this month's days. */
   byGroup: Array<{ name: string; amount: number }>;
   byStack?: Array<{ stack: string; amount: number }>;
+  /** The account's cost budgets (AWS Budgets), read with the cost; undefined when they could not be. */
+  budgets?: TeamBudget[];
+  /** Why the budgets could not be read (the cost report still shows, with the local budget). */
+  budgetsProblem?: string;
 }
 
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
