@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OpsDeckContext } from '../context';
 import { composeSnapshot } from './model/composeSnapshot';
+import { SeriesCache } from './model/minuteSeries';
 import { AwsConfig, ConfigDiagnostic, HealthConfig, MaintenanceWindow, diagnosticAt } from './model/healthConfig';
 import type { HealthSnapshot } from './model/snapshot';
 import { AwsPoller } from './runner/awsPoller';
@@ -34,6 +35,7 @@ const EMPTY_CONFIG: HealthConfig = {
   aws: {},
   cost: { enabled: false, currency: 'USD', groupBy: 'SERVICE' },
   alarmPollMs: 60_000,
+  sla: { source: 'both' },
 };
 
 export class HealthService implements vscode.Disposable {
@@ -138,6 +140,7 @@ export class HealthService implements vscode.Disposable {
       log,
       changed,
       showProblem: (message) => this.notifier.awsProblem(message),
+      workspace: folder?.name,
     });
     this.costs = new CostRefresher(new CostCache(path.join(ctx.extension.globalStorageUri.fsPath, 'cost-cache.json')), {
       config: () => this.config,
@@ -382,8 +385,12 @@ export class HealthService implements vscode.Disposable {
       historySkippedLines: this.monitor.historySkippedLines,
       maintenance: this.monitor.activeMaintenance() as MaintenanceWindow[],
       notProbingReason: this.coordinator.notProbingReason,
+      route53: this.aws.route53,
+      route53Problem: this.aws.route53Problem,
+      seriesCache: this.seriesCache,
     });
   }
+  private readonly seriesCache = new SeriesCache();
 
   /** The https origins whose endpoints use `{ secret: key }` (Set Health Check Secret offers them). */
   originsUsingSecret(key: string): string[] {

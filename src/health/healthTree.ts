@@ -187,6 +187,44 @@ function endpointDetails(e: EndpointSnapshot): Node[] {
     description: `${formatBudget(e.sla.budget, e.sla).left} · ${formatBudget(e.sla.budget, e.sla).minutes}`,
     icon: 'flame',
   });
+  if (e.route53Problem) out.push({ kind: 'detail', id: id('r53problem'), label: e.route53Problem, icon: 'warning' });
+  const r = e.route53;
+  if (r) {
+    // Side by side: the local figures above, Route 53's here, and which one is the SLA of record.
+    out.push({
+      kind: 'detail',
+      id: id('r53'),
+      label: `Route 53${e.slaOfRecord === 'route53' ? ' (SLA of record)' : ''}`,
+      description: `${formatPercent(r.sla.sloAvailability)} over ${e.sloWindowDays} d · check ${r.checkId}`,
+      icon: 'globe',
+    });
+    for (const w of r.sla.windows) {
+      const f = formatWindow(w);
+      out.push({
+        kind: 'detail',
+        id: id(`r53-${w.window}`),
+        label: `Route 53 availability ${w.window}`,
+        description: `${f.text}${f.coverage ? ` (${f.coverage})` : ''}`,
+        icon: f.coverage ? 'circle-small' : 'graph',
+      });
+    }
+    const rb = formatBudget(r.sla.budget, r.sla);
+    out.push({
+      kind: 'detail',
+      id: id('r53-budget'),
+      label: 'Route 53 error budget',
+      description: `${rb.left} · ${rb.minutes}`,
+      icon: 'flame',
+    });
+    for (const o of r.observations)
+      out.push({
+        kind: 'detail',
+        id: id(`r53-obs-${o.region}-${o.ip ?? ''}`),
+        label: `checker ${o.region}`,
+        description: o.status,
+        icon: 'radio-tower',
+      });
+  }
   const firing = e.sla.burn.filter((b) => b.firing);
   if (firing.length)
     out.push({

@@ -15,6 +15,36 @@ export function stateBadge(e: EndpointSnapshot): string {
   return `<span class="state state-${e.status}"><span aria-hidden="true">${icon}</span> ${e.status}${extra ? ` (${extra})` : ''}</span>`;
 }
 
+/** Availability cells for one SLA report, greyed while a window is not yet full. */
+function windowCells(windows: EndpointSnapshot['sla']['windows']): string {
+  return windows
+    .map((w) => {
+      const f = formatWindow(w);
+      return `<td class="num${f.coverage ? ' partial muted' : ''}" data-window="${w.window}" title="${w.ok} ok, ${w.failed} failed${f.coverage ? `; ${f.coverage}, not the whole window` : ''}">${f.text}${f.coverage ? `<br><span class="small">${f.coverage}</span>` : ''}</td>`;
+    })
+    .join('');
+}
+
+/** The Route 53 figures under the local ones: the same windows, budget and burn, and what each checker region sees. */
+function route53Row(e: EndpointSnapshot): string {
+  const r = e.route53;
+  if (!r) return '';
+  const bt = formatBudget(r.sla.budget, r.sla);
+  const burn = r.sla.burn.find((x) => x.firing);
+  const obs = r.observations.length
+    ? r.observations.map((o) => `<li>${esc(o.region)}: ${esc(o.status)}</li>`).join('')
+    : '<li class="muted">no checker observations yet</li>';
+  return `<tr class="r53" data-route53="${esc(e.name)}" tabindex="0" aria-label="${esc(e.name)} from Route 53${e.slaOfRecord === 'route53' ? ' (SLA of record)' : ''}: ${formatPercent(r.sla.sloAvailability)}">
+      <th scope="row"><span class="small">Route 53${e.slaOfRecord === 'route53' ? ' <strong>(SLA of record)</strong>' : ''}</span><br><span class="muted small">check ${esc(r.checkId)} (${r.foundBy === 'tag' ? 'by its opsdeck:endpoint tag' : 'route53 in health.yaml'})</span></th>
+      <td><ul class="small checkers">${obs}</ul></td>
+      ${windowCells(r.sla.windows)}
+      <td class="num ${bt.partial ? 'muted' : r.sla.budget.remainingRatio < 0 ? 'bad' : ''}">${esc(bt.share)}<br><span class="small muted">${esc(bt.minutes)}</span></td>
+      <td class="num">${burn ? `<span class="warn">${burn.longBurn.toFixed(1)}× (${burn.severity})</span>` : `${r.sla.burn[0].longBurn.toFixed(1)}×`}</td>
+      <td class="num muted">—</td>
+      <td></td>
+    </tr>`;
+}
+
 export function endpointsSection(s: HealthSnapshot): string {
   if (!s.endpoints.length)
     return '<section aria-labelledby="h-endpoints"><h2 id="h-endpoints">Endpoints</h2><p>No endpoints configured. Add some under <code>endpoints:</code> in the health configuration.</p></section>';
@@ -33,14 +63,14 @@ export function endpointsSection(s: HealthSnapshot): string {
     const burn = e.sla.burn.find((x) => x.firing);
     const budgetClass = bt.partial ? 'muted' : b.remainingRatio < 0 ? 'bad' : b.remainingRatio < 0.25 ? 'warn' : '';
     return `<tr tabindex="0" data-row="${i}" aria-label="${esc(e.name)}: ${e.status}, ${formatPercent(e.sla.sloAvailability)} over ${e.sloWindowDays} days, error budget ${bt.left}">
-      <th scope="row"><span class="ep-name">${esc(e.name)}</span><br><span class="muted small">${esc(e.target)}</span></th>
+      <th scope="row"><span class="ep-name">${esc(e.name)}</span><br><span class="muted small">${esc(e.target)}</span>${e.route53 ? '<br><span class="small">local checks (this editor)</span>' : ''}${e.route53Problem ? `<br><span class="small err">${esc(e.route53Problem)}</span>` : ''}</th>
       <td>${stateBadge(e)}${e.problem ? `<br><span class="small err">Not checked: ${esc(e.problem)}</span>` : ''}${e.lastCheck && !e.lastCheck.ok ? `<br><span class="small err">${esc(e.lastCheck.error ?? '')}</span>` : ''}${w24 && (w24.retries || w24.excluded) ? `<br><span class="small muted">24 h: ${w24.retries} retr${w24.retries === 1 ? 'y' : 'ies'} (not failures), ${w24.excluded} in maintenance (not counted)</span>` : ''}</td>
       ${cells}
       <td class="num ${budgetClass}">${esc(bt.share)}<br><span class="small muted">${esc(bt.minutes)}</span></td>
       <td class="num">${burn ? `<span class="warn">${burn.longBurn.toFixed(1)}× (${burn.severity})</span>` : `${e.sla.burn[0].longBurn.toFixed(1)}×`}</td>
       <td class="num">${formatLatency(w24?.p50)} / ${formatLatency(w24?.p95)} / ${formatLatency(w24?.p99)}</td>
       <td><button type="button" class="link" data-mute="${esc(e.name)}" aria-label="Mute notifications for ${esc(e.name)}">Mute</button></td>
-    </tr>`;
+    </tr>${route53Row(e)}`;
   });
   return `<section aria-labelledby="h-endpoints"><h2 id="h-endpoints">Endpoints</h2>
   <table class="grid" id="endpoints">

@@ -22,6 +22,8 @@ export type HeaderValue = { kind: 'literal'; value: string } | { kind: 'env'; na
 interface EndpointBase extends Settings {
   name: string;
   group?: string;
+  /** The Route 53 health check that probes this endpoint (`route53: <id>`); else found by its tag. */
+  route53?: string;
   /** Why the endpoint is listed but not checked (a safety rule refused it); set by probePolicy.ts. */
   problem?: string;
 }
@@ -91,6 +93,11 @@ export interface HealthConfig {
   aws: AwsConfig;
   cost: CostConfig;
   alarmPollMs: number;
+  /**
+   * Where the SLA comes from: Route 53's distributed checkers, this editor's checks, or both side by
+   * side (the default; Route 53 is then the SLA of record for endpoints that have a check).
+   */
+  sla: { source: 'route53' | 'local' | 'both' };
 }
 
 export interface ParseResult {
@@ -310,7 +317,7 @@ class Checker {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
-export const TOP_KEYS = ['version', 'defaults', 'groups', 'endpoints', 'maintenance', 'alarms', 'metrics', 'aws', 'cost'] as const;
+export const TOP_KEYS = ['version', 'defaults', 'groups', 'endpoints', 'maintenance', 'alarms', 'metrics', 'aws', 'cost', 'sla'] as const;
 export const SETTINGS_KEYS = ['interval', 'timeout', 'failureThreshold', 'retries', 'slo', 'sloWindow', 'latencyThreshold'] as const;
 export const ENDPOINT_KEYS = [
   ...SETTINGS_KEYS,
@@ -323,6 +330,7 @@ export const ENDPOINT_KEYS = [
   'headers',
   'insecureTls',
   'tcp',
+  'route53',
 ] as const;
 
 function parseStatus(c: Checker, v: unknown, path: Path): Array<[number, number]> {
@@ -444,6 +452,9 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
     else c.report([...path, 'group'], `Group "${group}" is not declared under "groups"; using the defaults.`, 'warning');
   }
   const s = parseSettings(c, v, path, inherited);
+  const route53 = c.str(v.route53, [...path, 'route53'], false);
+  if (route53 !== undefined && !/^[0-9a-f-]{8,64}$/i.test(route53))
+    c.report([...path, 'route53'], `"${route53}" is not a Route 53 health check id (e.g. 9c8e2d4a-1b2c-4d5e-8f90-123456789abc).`);
   c.unknownKeys(v, path, ENDPOINT_KEYS, (k) => settingValue(s, k, group && groups[group] ? `group "${group}"` : 'defaults'));
   if (s.timeoutMs > s.intervalMs)
     c.report(
@@ -464,7 +475,7 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
     for (const k of ['method', 'expectStatus', 'bodyMatch', 'headers'] as const) {
       if (v[k] !== undefined) c.report([...path, k], `"${k}" applies to HTTP endpoints only; it is ignored for tcp.`, 'warning', true);
     }
-    return name ? { kind: 'tcp', name, group, host: m[1], port: Number(m[2]), ...s } : undefined;
+    return name ? { kind: 'tcp', name, group, route53, host: m[1], port: Number(m[2]), ...s } : undefined;
   }
   const url = c.str(v.url, [...path, 'url'], true);
   if (url) {
@@ -494,7 +505,7 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
   const expectStatus = parseStatus(c, v.expectStatus, [...path, 'expectStatus']);
   const headers = parseHeaders(c, v.headers, [...path, 'headers']);
   if (!name || !url) return undefined;
-  return { kind: 'http', name, group, url, method, expectStatus, bodyMatch, headers, insecureTls: v.insecureTls === true, ...s };
+  return { kind: 'http', name, group, route53, url, method, expectStatus, bodyMatch, headers, insecureTls: v.insecureTls === true, ...s };
 }
 
 function parseMetric(c: Checker, v: unknown, i: number): MetricConfig | undefined {
@@ -687,8 +698,19 @@ export function parseHealthConfig(text: string): ParseResult {
     }
   }
 
+  const sla: HealthConfig['sla'] = { source: 'both' };
+  if (root.sla !== undefined) {
+    if (!isObj(root.sla)) c.report(['sla'], '"sla" is a map: { source: route53 | local | both }.');
+    else {
+      c.unknownKeys(root.sla, ['sla'], ['source']);
+      const src = root.sla.source ?? 'both';
+      if (src !== 'route53' && src !== 'local' && src !== 'both') c.report(['sla', 'source'], 'source is one of route53, local, both.');
+      else sla.source = src;
+    }
+  }
+
   if (c.hasErrors) return { diagnostics: c.diagnostics };
-  return { config: { endpoints, maintenance, alarms, metrics, aws, cost, alarmPollMs }, diagnostics: c.diagnostics };
+  return { config: { endpoints, maintenance, alarms, metrics, aws, cost, alarmPollMs, sla }, diagnostics: c.diagnostics };
 }
 
 /**

@@ -94,8 +94,15 @@ export interface WindowCounts {
   retries: number;
 }
 
+/** What the SLA report reads: counts and latency percentiles per window, and where the data begins. */
+export interface SlaSource {
+  readonly firstStart: number | undefined;
+  counts(from: number, to: number): WindowCounts;
+  percentiles(from: number, to: number, qs: readonly number[]): Array<number | undefined>;
+}
+
 /** Append-only index over buckets with strictly increasing start times. */
-export class SlaIndex {
+export class SlaIndex implements SlaSource {
   private n = 0;
   private starts = new Float64Array(64);
   // Prefix sums: entry i holds the totals of buckets [0, i).
@@ -252,7 +259,7 @@ export interface BurnAlert {
 }
 
 /** Rule thresholds are for a 30-day SLO window; they scale with the window (budget share stays the same). */
-export function burnAlerts(index: SlaIndex, now: number, slo: number, sloWindowMs = 30 * DAY): BurnAlert[] {
+export function burnAlerts(index: SlaSource, now: number, slo: number, sloWindowMs = 30 * DAY): BurnAlert[] {
   const scale = sloWindowMs / (30 * DAY);
   return BURN_RULES.map((r) => {
     const longBurn = burnRate(index.counts(now - r.longMs, now), slo);
@@ -326,13 +333,13 @@ export function isPartial(w: { spanMs: number; coveredMs: number }): boolean {
 }
 
 /** How much of [from, end) lies after the index's first bucket. */
-function covered(index: SlaIndex, from: number, end: number): number {
+function covered(index: SlaSource, from: number, end: number): number {
   const first = index.firstStart;
   return first === undefined ? 0 : Math.max(0, end - Math.max(from, first));
 }
 
 /** Everything the UI shows about one endpoint's SLA, as of `now` (windows end at `now`, exclusive). */
-export function slaReport(index: SlaIndex, now: number, slo: number, sloWindowMs: number): SlaReport {
+export function slaReport(index: SlaSource, now: number, slo: number, sloWindowMs: number): SlaReport {
   const end = now + 1; // include the bucket that holds `now`
   const windows = WINDOWS.map((w): WindowReport => {
     const from = windowStart(w, now);

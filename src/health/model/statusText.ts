@@ -89,9 +89,16 @@ export function budgetLine(b: TeamBudgetView): string {
   return `${b.name}: ${m(b.actual)} of ${m(b.limit)} ${b.timeUnit.toLowerCase()}${b.forecast !== undefined ? `, forecast ${m(b.forecast)}` : ''}${b.over ? ' — over the limit' : b.atRisk ? ' — forecast passes the limit' : ''}`;
 }
 
+/** The SLA that counts for an endpoint: Route 53's where it is the SLA of record, else the local one. */
+export function recordSla(e: Pick<EndpointSnapshot, 'sla' | 'route53' | 'slaOfRecord'>): EndpointSnapshot['sla'] {
+  return e.slaOfRecord === 'route53' && e.route53 ? e.route53.sla : e.sla;
+}
+
 /** The budget counts toward the colour only once the SLO window holds enough data (see formatBudget). */
-const budgetLow = (e: EndpointSnapshot) =>
-  !isPartial({ spanMs: e.sla.sloWindowMs, coveredMs: e.sla.sloCoveredMs }) && e.sla.budget.remainingRatio < 0.25;
+const budgetLow = (e: EndpointSnapshot) => {
+  const sla = recordSla(e);
+  return !isPartial({ spanMs: sla.sloWindowMs, coveredMs: sla.sloCoveredMs }) && sla.budget.remainingRatio < 0.25;
+};
 
 /**
  * Why the status bar has its colour, one line per cause, for the tooltip: a yellow bar a user cannot
@@ -102,12 +109,12 @@ export function overallReasons(s: Pick<HealthSnapshot, 'endpoints' | 'alarms' | 
   for (const e of s.endpoints) {
     if (e.status === 'down') out.push(`${e.name} is down`);
     if (e.flapping) out.push(`${e.name} is flapping`);
-    const firing = e.sla.burn.find((b) => b.firing);
+    const firing = recordSla(e).burn.find((b) => b.firing);
     if (firing)
       out.push(
         `${e.name} fails ${firing.longBurn.toFixed(1)}× faster than its ${formatPercent(e.slo)} SLO allows (burn-rate ${firing.severity} alert over ${formatDuration(firing.longMs)})`,
       );
-    else if (budgetLow(e)) out.push(`${e.name} has ${formatBudget(e.sla.budget).left} of its error budget`);
+    else if (budgetLow(e)) out.push(`${e.name} has ${formatBudget(recordSla(e).budget).left} of its error budget`);
   }
   for (const a of s.alarms) if (a.state === 'ALARM') out.push(`alarm ${a.name} is firing`);
   const risky = s.cost?.teamBudgets?.filter((b) => b.atRisk) ?? [];
@@ -122,7 +129,7 @@ export function overallReasons(s: Pick<HealthSnapshot, 'endpoints' | 'alarms' | 
 export function overallOf(s: Pick<HealthSnapshot, 'endpoints' | 'alarms' | 'cost' | 'awsProblem'>): Overall {
   if (s.endpoints.some((e) => e.status === 'down') || s.alarms.some((a) => a.state === 'ALARM')) return 'error';
   if (
-    s.endpoints.some((e) => e.flapping || e.sla.burn.some((b) => b.firing) || budgetLow(e)) ||
+    s.endpoints.some((e) => e.flapping || recordSla(e).burn.some((b) => b.firing) || budgetLow(e)) ||
     s.cost?.budgetAtRisk ||
     s.awsProblem?.kind === 'credentials'
   )
@@ -138,7 +145,7 @@ const ICON: Record<Overall, string> = { ok: '$(pass)', warning: '$(warning)', er
 export function worstAvailability(endpoints: readonly EndpointSnapshot[]): number | undefined {
   let worst: number | undefined;
   for (const e of endpoints) {
-    const a = e.sla.sloAvailability;
+    const a = recordSla(e).sloAvailability;
     if (a !== undefined && (worst === undefined || a < worst)) worst = a;
   }
   return worst;
@@ -177,10 +184,10 @@ export function tooltipMarkdown(s: HealthSnapshot): string {
     for (const e of s.endpoints) {
       const w24 = e.sla.windows.find((w) => w.window === '24h');
       const state = `${STATE_ICON[e.status] ?? ''} ${e.status}${e.flapping ? ' (flapping)' : ''}${e.muted ? ' (muted)' : ''}`;
-      const budget = formatBudget(e.sla.budget, e.sla);
+      const budget = formatBudget(recordSla(e).budget, recordSla(e));
       const w24text = w24 ? formatWindow(w24) : { text: '—' };
       lines.push(
-        `| ${md(e.name)} | ${state} | ${w24text.text}${w24text.coverage ? ` (${w24text.coverage})` : ''} | ${formatPercent(e.sla.sloAvailability)} of ${formatPercent(e.slo)} | ${budget.share} (${budget.minutes}) | ${formatLatency(w24?.p95)} |`,
+        `| ${md(e.name)} | ${state} | ${w24text.text}${w24text.coverage ? ` (${w24text.coverage})` : ''} | ${formatPercent(recordSla(e).sloAvailability)} of ${formatPercent(e.slo)}${e.slaOfRecord === 'route53' && e.route53 ? ' (Route 53)' : ''} | ${budget.share} (${budget.minutes}) | ${formatLatency(w24?.p95)} |`,
       );
     }
     lines.push('');

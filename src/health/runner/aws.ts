@@ -10,12 +10,17 @@ import { DAY } from '../model/slaMath';
 import { DailyCost } from '../model/forecast';
 import type { TeamBudget } from '../model/teamBudgets';
 import { BudgetsReader, budgetsReader } from './budgets';
+import { Route53Api, route53Api } from './route53';
 
 export interface AwsClients {
   cloudWatch: CloudWatchClient;
   costExplorer: CostExplorerClient;
   /** The team's AWS Budgets (its SDK client loads on first use). */
   budgets: BudgetsReader;
+  /** Route 53 health checks (its SDK client loads on first use). */
+  route53: Route53Api;
+  /** CloudWatch in us-east-1, where Route 53 publishes HealthCheckStatus (created on first use). */
+  route53Metrics(): CloudWatchClient;
   dispose(): void;
 }
 
@@ -30,7 +35,13 @@ export interface AwsTimeouts {
 
 export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, pollDeadlineMs: 90_000 };
 
-export function createClients(aws: AwsConfig, fallbackRegion = 'us-east-1', timeouts: Partial<AwsTimeouts> = {}): AwsClients {
+/** `workspace`: the folder name Route 53 checks are tagged with (`opsdeck:workspace`). */
+export function createClients(
+  aws: AwsConfig,
+  fallbackRegion = 'us-east-1',
+  timeouts: Partial<AwsTimeouts> = {},
+  workspace?: string,
+): AwsClients {
   const region = aws.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? fallbackRegion;
   const t = { ...DEFAULT_AWS_TIMEOUTS, ...timeouts };
   // Without these the SDK waits forever for an endpoint that accepted the connection and went silent.
@@ -45,14 +56,22 @@ export function createClients(aws: AwsConfig, fallbackRegion = 'us-east-1', time
   // Cost Explorer is served from us-east-1 whatever the workload's region.
   const costExplorer = new CostExplorerClient({ ...common, region: aws.endpoint ? region : 'us-east-1' });
   const budgets = budgetsReader(aws, common);
+  const route53 = route53Api(common, workspace);
+  let usEast1: CloudWatchClient | undefined;
+  const route53Metrics = () =>
+    aws.endpoint || region === 'us-east-1' ? cloudWatch : (usEast1 ??= new CloudWatchClient({ ...common, region: 'us-east-1' }));
   return {
     cloudWatch,
     costExplorer,
     budgets,
+    route53,
+    route53Metrics,
     dispose: () => {
       cloudWatch.destroy();
       costExplorer.destroy();
       budgets.dispose();
+      route53.dispose();
+      usEast1?.destroy();
     },
   };
 }
