@@ -29,7 +29,7 @@ describe('health: SLA from Route 53 history (pure)', () => {
       t.push(NOW - m * MINUTE);
       v.push(i === 30 ? 0 : 1);
     }
-    const s = new MinuteSeries(t, v);
+    const s = MinuteSeries.fromPoints(t, v);
     const r = slaReport(s, NOW, 0.999, 30 * DAY);
     const h1 = r.windows.find((w) => w.window === '1h')!;
     // The last hour: minutes 60..119, 10 of them a gap: 50 observed, all healthy.
@@ -178,7 +178,7 @@ describe('health: Route 53 health checks against moto', function () {
         intervalMs: 10_000,
         slo: 0.999,
         sloWindowDays: 30,
-        sla: slaReport(new MinuteSeries([], []), now + 1, 0.999, 30 * DAY),
+        sla: slaReport(MinuteSeries.fromRuns([]), now + 1, 0.999, 30 * DAY),
         recent: [],
       })),
       alarms: [],
