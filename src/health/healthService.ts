@@ -164,6 +164,11 @@ export class HealthService implements vscode.Disposable {
     return this.folder && vscode.Uri.joinPath(this.folder.uri, ...this.settings.configFile.split('/'));
   }
 
+  /** The configuration being run (the last good one), for the Pulumi export. */
+  get currentConfig(): HealthConfig | undefined {
+    return this.config;
+  }
+
   get notifications(): ReadonlyArray<NotificationRecord> {
     return this.notifier.records;
   }

@@ -78,7 +78,10 @@ function plan(cfg: HealthConfig): { checks: Check[]; skipped: Skipped[] } {
     const https = u.protocol === 'https:';
     const search = ep.bodyMatch === undefined ? undefined : plainSearchString(ep.bodyMatch);
     if (ep.bodyMatch !== undefined && search === undefined) {
-      skipped.push({ name: ep.name, reason: `bodyMatch is a regular expression (${ep.bodyMatch}); Route 53 matches a plain string only` });
+      skipped.push({
+        name: ep.name,
+        reason: `bodyMatch is a regular expression (${JSON.stringify(ep.bodyMatch)}); Route 53 matches a plain string only`,
+      });
       continue;
     }
     const ip = /^[\d.]+$/.test(host) || host.includes(':');
@@ -96,7 +99,11 @@ function plan(cfg: HealthConfig): { checks: Check[]; skipped: Skipped[] } {
   return { checks, skipped };
 }
 
-const lit = (v: string | number) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
+/** A single-quoted TypeScript string literal (JSON escapes, so no newline or quote can end it early). */
+const q = (v: string) => `'${JSON.stringify(v).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+const lit = (v: string | number) => (typeof v === 'number' ? String(v) : q(v));
+/** Text for a line comment: nothing from health.yaml may end the comment's line. */
+const comment = (v: string) => v.replace(/[\r\n\u2028\u2029]/g, ' ');
 
 /** The code between the markers (indented for the constructor body). */
 export function generatedRegion(cfg: HealthConfig, workspace: string): { code: string; skipped: Skipped[]; exported: string[] } {
@@ -104,13 +111,13 @@ export function generatedRegion(cfg: HealthConfig, workspace: string): { code: s
   const prefix = cfg.alarms.prefixes[0] ?? '';
   const I = '    ';
   const lines: string[] = [REGION_START.replace(/^/, I)];
-  lines.push(`${I}// From health.yaml of workspace folder ${JSON.stringify(workspace)}.`);
+  lines.push(`${I}// From health.yaml of workspace folder ${comment(q(workspace))}.`);
   if (!prefix)
     lines.push(`${I}// health.yaml watches no alarm prefix (alarms.prefixes): the alarms below are not shown by OpsDeck until it does.`);
   lines.push(`${I}// Route 53 publishes HealthCheckStatus in us-east-1 only: the alarms live there.`);
   lines.push(`${I}const usEast1 = new aws.Provider(\`\${name}-us-east-1\`, { region: 'us-east-1' }, { parent: this });`);
   for (const { ep, args } of checks) {
-    const key = JSON.stringify(ep.name);
+    const key = q(ep.name);
     const body = Object.entries(args)
       .map(([k, v]) => `${I}    ${k}: ${lit(v)},`)
       .join('\n');
@@ -119,15 +126,15 @@ export function generatedRegion(cfg: HealthConfig, workspace: string): { code: s
       `${I}  \`\${name}-${slug(ep.name)}\`,`,
       `${I}  {`,
       body,
-      `${I}    tags: { 'opsdeck:endpoint': ${key}, 'opsdeck:workspace': ${JSON.stringify(workspace)} },`,
+      `${I}    tags: { 'opsdeck:endpoint': ${key}, 'opsdeck:workspace': ${q(workspace)} },`,
       `${I}  },`,
       `${I}  { parent: this },`,
       `${I});`,
       `${I}this.alarms[${key}] = new aws.cloudwatch.MetricAlarm(`,
       `${I}  \`\${name}-${slug(ep.name)}-status\`,`,
       `${I}  {`,
-      `${I}    name: ${JSON.stringify(`${prefix}opsdeck-${slug(ep.name)}-health`)},`,
-      `${I}    alarmDescription: ${JSON.stringify(`Route 53 health check of ${ep.name} (OpsDeck) reports unhealthy`)},`,
+      `${I}    name: ${q(`${prefix}opsdeck-${slug(ep.name)}-health`)},`,
+      `${I}    alarmDescription: ${q(`Route 53 health check of ${ep.name} (OpsDeck) reports unhealthy`)},`,
       `${I}    namespace: 'AWS/Route53',`,
       `${I}    metricName: 'HealthCheckStatus',`,
       `${I}    dimensions: { HealthCheckId: this.checks[${key}].id },`,
@@ -145,7 +152,7 @@ export function generatedRegion(cfg: HealthConfig, workspace: string): { code: s
   }
   if (skipped.length) {
     lines.push(`${I}// Not exported: Route 53 cannot probe these endpoints.`);
-    for (const s of skipped) lines.push(`${I}// - ${s.name}: ${s.reason.replace(/\*\//g, '* /')}`);
+    for (const s of skipped) lines.push(`${I}// - ${comment(s.name)}: ${comment(s.reason)}`);
   }
   lines.push(`${I}${REGION_END}`);
   return { code: lines.join('\n'), skipped, exported: checks.map((c) => c.ep.name) };
