@@ -6,6 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { BudgetsClient, CreateBudgetCommand } from '@aws-sdk/client-budgets';
+import { ChangeTagsForResourceCommand, CreateHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { click, domText, hasRig, screenshot, waitFor, webviewText } from '../../rig';
 import { LoopbackHttp, LoopbackTcp, closedPort, selfSignedCertificate } from '../../../unit/health/loopbackServers';
 import { startMoto, MOTO_CREDENTIALS, type MotoServer } from '../../../support/motoServer';
@@ -610,6 +612,107 @@ aws:
       await wb.update('colorTheme', original, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
+  });
+
+  it('issue 13: Route 53 SLA of record beside the local one, per-region checkers, and AWS Budgets deciding the warning (moto)', async () => {
+    const common = { endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS };
+    // A check tagged for the endpoint "web", and its HealthCheckStatus history: the last 60 minutes,
+    // minute 20 failed, minutes 40..44 missing (not observed).
+    const r53 = new Route53Client(common);
+    const c = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: `web-${Date.now()}`,
+        HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: 'web.example.com', Port: 443, ResourcePath: '/' },
+      }),
+    );
+    const id = c.HealthCheck!.Id!;
+    await r53.send(
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'healthcheck',
+        ResourceId: id,
+        AddTags: [{ Key: 'opsdeck:endpoint', Value: 'web' }],
+      }),
+    );
+    r53.destroy();
+    const cw = new CloudWatchClient(common);
+    const now = Math.floor(Date.now() / 60_000) * 60_000;
+    const minutes = [];
+    for (let m = 60; m >= 1; m--)
+      if (!(60 - m >= 40 && 60 - m < 45))
+        minutes.push({
+          MetricName: 'HealthCheckStatus',
+          Dimensions: [{ Name: 'HealthCheckId', Value: id }],
+          Timestamp: new Date(now - m * 60_000),
+          Value: 60 - m === 20 ? 0 : 1,
+        });
+    await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/Route53', MetricData: minutes }));
+    cw.destroy();
+    // Budgets whose CalculatedSpend holds actual and forecasted spend (moto answers with what it was given).
+    const budgets = new BudgetsClient(common);
+    for (const [name, limit, actual, forecast] of [
+      ['team-prod', '500', '420', '610'],
+      ['team-dev', '200', '50', '120'],
+      ['other', '1', '5', '9'],
+    ])
+      await budgets.send(
+        new CreateBudgetCommand({
+          AccountId: '123456789012',
+          Budget: {
+            BudgetName: name,
+            BudgetType: 'COST',
+            TimeUnit: 'MONTHLY',
+            BudgetLimit: { Amount: limit, Unit: 'USD' },
+            CalculatedSpend: { ActualSpend: { Amount: actual, Unit: 'USD' }, ForecastedSpend: { Amount: forecast, Unit: 'USD' } },
+          },
+        }),
+      );
+    budgets.destroy();
+    await writeConfig(`
+defaults: { interval: 500ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
+endpoints:
+  - { name: web, url: "${web.url}" }
+alarms: { poll: 1s }
+aws:
+  region: us-east-1
+  profile: opsdeck-test
+  endpoint: ${moto.endpoint}
+cost:
+  budget: 100000
+  budgets: [team-]
+`);
+    await vscode.commands.executeCommand('opsdeck.refreshCost');
+    const r = await waitFor('Route 53 figures for web', () => ep('web')?.route53, 30_000);
+    assert.strictEqual(r.checkId, id);
+    assert.strictEqual(ep('web')!.slaOfRecord, 'route53');
+    // By hand: 55 observed minutes, 1 failed; the gap counts neither way.
+    const d24 = r.sla.windows.find((w) => w.window === '24h')!;
+    assert.deepStrictEqual([d24.ok, d24.failed], [54, 1]);
+    // moto's GetHealthCheckStatus answers one fixed observation (us-east-1, HTTP 200) whatever the
+    // history says: the per-region display is checked against that one.
+    assert.deepStrictEqual(
+      r.observations.map((o) => [o.region, o.status]),
+      [['us-east-1', 'Success: HTTP Status Code: 200. Resolved IP: 127.0.13.37. OK']],
+    );
+    const cost = await waitFor('team budgets', () => api.snapshot().cost?.teamBudgets, 30_000);
+    assert.deepStrictEqual(
+      cost.map((b) => [b.name, b.atRisk]),
+      [
+        ['team-dev', false],
+        ['team-prod', true],
+      ],
+    );
+    // The team budget decides, though the local budget (100,000) is far away.
+    assert.strictEqual(api.snapshot().cost!.budgetAtRisk, true);
+    // The status bar shows the SLA of record (Route 53: 54/55) and is yellow (the budget, and the
+    // Route 53 burn-rate ticket alert: 1 failed minute in 55 is 18× the 99.9% SLO's rate).
+    await waitFor(
+      'status bar with the Route 53 figure and the budget warning',
+      () => {
+        const b = api.statusBar();
+        return /98\.18%/.test(b.text) && b.background === 'statusBarItem.warningBackground';
+      },
+      30_000,
+    ).catch(() => assert.fail(`status bar: ${JSON.stringify(api.statusBar())}`));
   });
 
   it('issue 10 #10: a save logs "configuration loaded" once; a near-miss key is an error on the key that says which value applies', async () => {
