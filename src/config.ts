@@ -9,8 +9,13 @@ export abstract class ConfigSection {
    */
   constructor(
     private readonly section: string,
-    private readonly scope?: vscode.Uri,
+    private readonly scopeOf?: vscode.Uri | (() => vscode.Uri | undefined),
   ) {}
+
+  /** A callback scope follows the window's folder as it changes; a Uri is fixed. */
+  private get scope(): vscode.Uri | undefined {
+    return typeof this.scopeOf === 'function' ? this.scopeOf() : this.scopeOf;
+  }
 
   protected get<T>(key: string, fallback: T): T {
     return vscode.workspace.getConfiguration(this.section, this.scope).get<T>(key, fallback);
@@ -27,6 +32,7 @@ export abstract class ConfigSection {
 
   /** True when a change event touches this section. */
   affects(e: vscode.ConfigurationChangeEvent): boolean {
-    return this.scope ? e.affectsConfiguration(this.section, this.scope) : e.affectsConfiguration(this.section);
+    const scope = this.scope;
+    return scope ? e.affectsConfiguration(this.section, scope) : e.affectsConfiguration(this.section);
   }
 }

@@ -1,4 +1,5 @@
 // Settings of the documents capability (`opsdeck.documents.*`, declared in package.json).
+import type { Uri } from 'vscode';
 import { ConfigSection } from '../config';
 
 export const DEFAULT_FOLDERS: Readonly<Record<string, string>> = {
@@ -10,8 +11,9 @@ export const DEFAULT_FOLDERS: Readonly<Record<string, string>> = {
 };
 
 export class DocumentsConfig extends ConfigSection {
-  constructor() {
-    super('opsdeck.documents');
+  /** `folder`: the workspace folder, read when a setting is (folders and templatesFolder are resource-scoped). */
+  constructor(folder?: () => Uri | undefined) {
+    super('opsdeck.documents', folder);
   }
 
   /** Target folder per kind, relative to the workspace folder. */

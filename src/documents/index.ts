@@ -19,7 +19,7 @@ export interface DocumentsApi {
 }
 
 export function register(ctx: OpsDeckContext): void {
-  const config = new DocumentsConfig();
+  const config = new DocumentsConfig(() => ctx.workspaceFolder?.uri);
   const catalog = ctx.own(new TemplateCatalog(ctx, config));
   const scaffolder = new Scaffolder(ctx, config, catalog);
   let teamFolders: string[] = [];

@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OpsDeckContext } from '../context';
 import { composeSnapshot } from './model/composeSnapshot';
+import { SeriesCache } from './model/minuteSeries';
 import { AwsConfig, ConfigDiagnostic, HealthConfig, MaintenanceWindow, diagnosticAt } from './model/healthConfig';
 import type { HealthSnapshot } from './model/snapshot';
 import { AwsPoller } from './runner/awsPoller';
@@ -34,6 +35,7 @@ const EMPTY_CONFIG: HealthConfig = {
   aws: {},
   cost: { enabled: false, currency: 'USD', groupBy: 'SERVICE' },
   alarmPollMs: 60_000,
+  sla: { source: 'both' },
 };
 
 export class HealthService implements vscode.Disposable {
@@ -95,6 +97,7 @@ export class HealthService implements vscode.Disposable {
       openDashboard: () => void vscode.commands.executeCommand('opsdeck.openHealthDashboard'),
       showLog: () => this.ctx.output.show(true),
       mute: (endpoint) => this.mute(endpoint),
+      openIncident: (message, endpoint) => openIncident(message, endpoint),
     });
     const headers = (this.headers = new HeaderResolver({
       isTrusted: () => vscode.workspace.isTrusted,
@@ -137,6 +140,7 @@ export class HealthService implements vscode.Disposable {
       log,
       changed,
       showProblem: (message) => this.notifier.awsProblem(message),
+      workspace: folder?.name,
     });
     this.costs = new CostRefresher(new CostCache(path.join(ctx.extension.globalStorageUri.fsPath, 'cost-cache.json')), {
       config: () => this.config,
@@ -158,6 +162,11 @@ export class HealthService implements vscode.Disposable {
 
   get configUri(): vscode.Uri | undefined {
     return this.folder && vscode.Uri.joinPath(this.folder.uri, ...this.settings.configFile.split('/'));
+  }
+
+  /** The configuration being run (the last good one), for the Pulumi export. */
+  get currentConfig(): HealthConfig | undefined {
+    return this.config;
   }
 
   get notifications(): ReadonlyArray<NotificationRecord> {
@@ -217,9 +226,27 @@ export class HealthService implements vscode.Disposable {
 
   // ---------------------------------------------------------------- configuration
 
-  async reloadConfig(): Promise<void> {
-    if (!this.folder) return this.applyMissing();
+  /**
+   * One save fires both the file watcher and onDidSaveTextDocument: reloads run one at a time, and a
+   * reload that finds what the last one applied (same file, text and rules) changes and logs nothing.
+   */
+  reloadConfig(): Promise<void> {
+    const run = this.reloadChain.then(() => this.reloadOnce());
+    this.reloadChain = run.catch(() => undefined);
+    return run;
+  }
+  private reloadChain: Promise<void> = Promise.resolve();
+  private appliedKey: string | undefined;
+
+  private async reloadOnce(): Promise<void> {
+    if (!this.folder) {
+      this.appliedKey = undefined;
+      return this.applyMissing();
+    }
     const loaded = await loadHealthConfig(this.folder.uri.fsPath, this.settings.configFile, this.settings.probePolicy);
+    const key = JSON.stringify([loaded.kind, loaded.file, 'text' in loaded ? loaded.text : '', this.settings.probePolicy]);
+    if (key === this.appliedKey) return;
+    this.appliedKey = key;
     // A refused path counts as configured: the Health view then shows why, not the welcome.
     this.configExists = loaded.kind !== 'missing';
     void vscode.commands.executeCommand('setContext', 'opsdeck.health.configured', this.configExists);
@@ -321,6 +348,7 @@ export class HealthService implements vscode.Disposable {
 
   mute(endpoint: string, minutes = this.settings.muteMinutes): void {
     this.monitor.mute(endpoint, Date.now() + minutes * 60_000);
+    this.notifier.closeIncident(endpoint);
     this.ctx.output.info(`Health: notifications for ${endpoint} muted for ${minutes} min.`);
   }
 
@@ -362,8 +390,12 @@ export class HealthService implements vscode.Disposable {
       historySkippedLines: this.monitor.historySkippedLines,
       maintenance: this.monitor.activeMaintenance() as MaintenanceWindow[],
       notProbingReason: this.coordinator.notProbingReason,
+      route53: this.aws.route53,
+      route53Problem: this.aws.route53Problem,
+      seriesCache: this.seriesCache,
     });
   }
+  private readonly seriesCache = new SeriesCache();
 
   /** The https origins whose endpoints use `{ secret: key }` (Set Health Check Secret offers them). */
   originsUsingSecret(key: string): string[] {
@@ -412,6 +444,30 @@ function showMessage(level: NotificationLevel, message: string, actions: string[
         ? vscode.window.showWarningMessage
         : vscode.window.showInformationMessage;
   return show(message, ...actions);
+}
+
+/**
+ * A down notice that OpsDeck can take away again: VS Code closes only progress notifications from
+ * code, so the notice is one, with its actions as command links, and it ends when the endpoint
+ * recovers (or the user closes it).
+ */
+function openIncident(message: string, endpoint: string): { close(): void } {
+  let close!: () => void;
+  const closed = new Promise<void>((r) => (close = r));
+  const mute = `command:opsdeck.muteEndpoint?${encodeURIComponent(JSON.stringify([endpoint]))}`;
+  void vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `${message} — [Open Dashboard](command:opsdeck.openHealthDashboard) · [Mute](${mute})`,
+      cancellable: true,
+    },
+    (_p, token) =>
+      new Promise<void>((r) => {
+        void closed.then(r);
+        token.onCancellationRequested(() => r());
+      }),
+  );
+  return { close };
 }
 
 export const secretKey = (key: string) => `opsdeck.health.header.${key}`;

@@ -1,7 +1,16 @@
 // The Health tree: endpoints (with their SLA details) and CloudWatch alarms, plus cost at a glance.
 import * as vscode from 'vscode';
 import type { AlarmSnapshot, EndpointSnapshot, HealthSnapshot } from './model/snapshot';
-import { endpointTooltipMarkdown, formatBudget, formatDuration, formatLatency, formatMoney, formatPercent } from './model/statusText';
+import {
+  budgetLine,
+  endpointTooltipMarkdown,
+  formatBudget,
+  formatDuration,
+  formatLatency,
+  formatMoney,
+  formatPercent,
+  formatWindow,
+} from './model/statusText';
 
 type Node =
   | { kind: 'problem'; text: string }
@@ -47,6 +56,15 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
     if (n.kind === 'cost' && n.s.cost) {
       const c = n.s.cost;
       return [
+        // The team's AWS Budgets first: they decide the warning.
+        ...(c.teamBudgets ?? []).map((b): Node => ({
+          kind: 'detail',
+          id: `budget:${b.name}`,
+          label: `budget ${b.name}`,
+          description: budgetLine(b).slice(b.name.length + 2),
+          icon: b.atRisk ? 'warning' : 'pie-chart',
+        })),
+        ...(c.budgetsProblem ? [{ kind: 'detail', id: 'budgets-problem', label: c.budgetsProblem, icon: 'warning' } as Node] : []),
         ...c.byService.slice(0, 10).map((g): Node => ({
           kind: 'detail',
           id: `cost:${g.name}`,
@@ -129,7 +147,8 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
         const c = n.s.cost!;
         const it = new vscode.TreeItem('Cost this month', vscode.TreeItemCollapsibleState.Collapsed);
         it.id = 'cost';
-        it.description = `${formatMoney(c.monthToDate, c.currency)} MTD · forecast ${formatMoney(c.forecastMonthEnd, c.currency)}${c.budgetAtRisk ? ' · over budget' : ''}`;
+        const risky = c.teamBudgets?.filter((b) => b.atRisk) ?? [];
+        it.description = `${formatMoney(c.monthToDate, c.currency)} MTD · forecast ${formatMoney(c.forecastMonthEnd, c.currency)}${risky.length ? ` · ${risky.length} budget${risky.length === 1 ? '' : 's'} at risk` : c.budgetAtRisk ? ' · over budget' : ''}`;
         it.iconPath = new vscode.ThemeIcon(c.budgetAtRisk ? 'warning' : 'credit-card');
         it.tooltip = `As of ${new Date(c.asOf).toLocaleString()}`;
         it.contextValue = 'healthCost';
@@ -157,16 +176,55 @@ function endpointDetails(e: EndpointSnapshot): Node[] {
       kind: 'detail',
       id: id(w.window),
       label: `Availability ${w.window}`,
-      description: `${formatPercent(w.availability)}${w.excluded ? ` (${w.excluded} in maintenance, not counted)` : ''}`,
-      icon: 'graph',
+      description: `${formatWindow(w).text}${formatWindow(w).coverage ? ` (${formatWindow(w).coverage})` : ''}${w.excluded ? ` (${w.excluded} in maintenance, not counted)` : ''}`,
+      // Greyed (no colour, a dashed icon) while the window holds only part of its span.
+      icon: formatWindow(w).coverage ? 'circle-small' : 'graph',
     });
   out.push({
     kind: 'detail',
     id: id('budget'),
     label: `Error budget (${formatPercent(e.slo)} over ${e.sloWindowDays} d)`,
-    description: `${formatBudget(e.sla.budget).share} left · ${formatBudget(e.sla.budget).minutes}`,
+    description: `${formatBudget(e.sla.budget, e.sla).left} · ${formatBudget(e.sla.budget, e.sla).minutes}`,
     icon: 'flame',
   });
+  if (e.route53Problem) out.push({ kind: 'detail', id: id('r53problem'), label: e.route53Problem, icon: 'warning' });
+  const r = e.route53;
+  if (r) {
+    // Side by side: the local figures above, Route 53's here, and which one is the SLA of record.
+    out.push({
+      kind: 'detail',
+      id: id('r53'),
+      label: `Route 53${e.slaOfRecord === 'route53' ? ' (SLA of record)' : ''}`,
+      description: `${formatPercent(r.sla.sloAvailability)} over ${e.sloWindowDays} d · check ${r.checkId}`,
+      icon: 'globe',
+    });
+    for (const w of r.sla.windows) {
+      const f = formatWindow(w);
+      out.push({
+        kind: 'detail',
+        id: id(`r53-${w.window}`),
+        label: `Route 53 availability ${w.window}`,
+        description: `${f.text}${f.coverage ? ` (${f.coverage})` : ''}`,
+        icon: f.coverage ? 'circle-small' : 'graph',
+      });
+    }
+    const rb = formatBudget(r.sla.budget, r.sla);
+    out.push({
+      kind: 'detail',
+      id: id('r53-budget'),
+      label: 'Route 53 error budget',
+      description: `${rb.left} · ${rb.minutes}`,
+      icon: 'flame',
+    });
+    for (const o of r.observations)
+      out.push({
+        kind: 'detail',
+        id: id(`r53-obs-${o.region}-${o.ip ?? ''}`),
+        label: `checker ${o.region}`,
+        description: o.status,
+        icon: 'radio-tower',
+      });
+  }
   const firing = e.sla.burn.filter((b) => b.firing);
   if (firing.length)
     out.push({

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { OpsDeckContext } from '../context';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
+import { registerExport } from './exportCommand';
 import { HealthService } from './healthService';
 import { HealthTreeProvider } from './healthTree';
 import type { HealthSnapshot } from './model/snapshot';
@@ -119,6 +120,11 @@ export function register(ctx: OpsDeckContext): void {
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'OpsDeck: checking endpoints' }, () =>
         service.checkNow(),
       ),
+    exportHealthChecksToPulumi: registerExport(
+      ctx,
+      () => service.currentConfig,
+      () => ctx.workspaceFolder,
+    ),
     refreshHealth: async () => {
       await service.reloadConfig();
       await service.checkNow();

@@ -22,6 +22,8 @@ export type HeaderValue = { kind: 'literal'; value: string } | { kind: 'env'; na
 interface EndpointBase extends Settings {
   name: string;
   group?: string;
+  /** The Route 53 health check that probes this endpoint (`route53: <id>`); else found by its tag. */
+  route53?: string;
   /** Why the endpoint is listed but not checked (a safety rule refused it); set by probePolicy.ts. */
   problem?: string;
 }
@@ -79,6 +81,8 @@ export interface CostConfig {
   groupBy: 'SERVICE' | 'LINKED_ACCOUNT' | 'REGION' | 'USAGE_TYPE';
   /** Cost-allocation tag naming the Pulumi stack, e.g. `pulumi:stack`. */
   stackTag?: string;
+  /** AWS Budgets to show, by name prefix; undefined: every cost budget of the account. */
+  budgetPrefixes?: string[];
 }
 
 export interface HealthConfig {
@@ -89,6 +93,11 @@ export interface HealthConfig {
   aws: AwsConfig;
   cost: CostConfig;
   alarmPollMs: number;
+  /**
+   * Where the SLA comes from: Route 53's distributed checkers, this editor's checks, or both side by
+   * side (the default; Route 53 is then the SLA of record for endpoints that have a check).
+   */
+  sla: { source: 'route53' | 'local' | 'both' };
 }
 
 export interface ParseResult {
@@ -136,6 +145,26 @@ export function parseDuration(v: unknown): number | undefined {
 
 export type Path = Array<string | number>;
 
+/** Edit distance, for "did you mean": keys are short, so the plain table is fine. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+/** The known key a typo most likely meant: same letters ignoring case, or within 1 edit (2 for long keys). */
+export function nearMiss(key: string, allowed: readonly string[]): string | undefined {
+  let best: { k: string; d: number } | undefined;
+  for (const k of allowed) {
+    const d = k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, k);
+    if (d <= (k.length >= 8 ? 2 : 1) && (!best || d < best.d)) best = { k, d };
+  }
+  return best?.k;
+}
+
 class Checker {
   readonly diagnostics: ConfigDiagnostic[] = [];
   constructor(
@@ -144,9 +173,16 @@ class Checker {
     private readonly textLength: number,
   ) {}
 
-  report(path: Path, message: string, severity: Severity = 'error', keyOnly = false): void {
+  /** Errors that do not stop the file from applying (a near-miss key: the rest of the file is fine). */
+  private nonBlocking = 0;
+
+  /**
+   * `keyOnly`: the squiggle goes on the key itself (an unknown or ignored key), not on its value.
+   * `blocking: false`: an error that is shown but lets the rest of the file apply.
+   */
+  report(path: Path, message: string, severity: Severity = 'error', keyOnly = false, blocking = true): void {
     // Point at the deepest node that exists on the path; for a missing key, at its parent map.
-    let range: [number, number] | undefined;
+    let range: [number, number] | undefined = keyOnly ? this.keyRange(path) : undefined;
     for (let n = path.length; n >= 0 && !range; n--) {
       const sub = path.slice(0, n);
       const node = (sub.length ? this.doc.getIn(sub, true) : this.doc.contents) as { range?: [number, number, number] } | undefined;
@@ -159,15 +195,50 @@ class Checker {
     const a = this.lines.linePos(s);
     const b = this.lines.linePos(Math.max(s, e));
     this.diagnostics.push({ severity, message, line: a.line - 1, column: a.col - 1, endLine: b.line - 1, endColumn: b.col - 1 });
+    if (severity === 'error' && !blocking) this.nonBlocking++;
+  }
+
+  /** The range of the key of the last path element in its map. */
+  private keyRange(path: Path): [number, number] | undefined {
+    if (!path.length) return undefined;
+    const parent = path.length > 1 ? this.doc.getIn(path.slice(0, -1), true) : this.doc.contents;
+    if (!isMap(parent)) return undefined;
+    const k = path[path.length - 1];
+    for (const pair of parent.items) {
+      const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
+      if (key && key.value === k && key.range) return [key.range[0], key.range[1]];
+    }
+    return undefined;
   }
 
   get hasErrors(): boolean {
-    return this.diagnostics.some((d) => d.severity === 'error');
+    return this.diagnostics.filter((d) => d.severity === 'error').length > this.nonBlocking;
   }
 
-  unknownKeys(obj: Record<string, unknown>, path: Path, allowed: readonly string[]): void {
+  /**
+   * Unknown keys are warnings; a near-miss of a known key ("intervall") is an error, since the user
+   * meant to set something and it is silently not set. It does not stop the file: the message says
+   * which value applies meanwhile (`meanwhile(known)`).
+   */
+  unknownKeys(
+    obj: Record<string, unknown>,
+    path: Path,
+    allowed: readonly string[],
+    meanwhile?: (known: string) => string | undefined,
+  ): void {
     for (const k of Object.keys(obj)) {
-      if (!allowed.includes(k)) this.report([...path, k], `Unknown key "${k}". Expected one of: ${allowed.join(', ')}.`, 'warning', true);
+      if (allowed.includes(k)) continue;
+      const near = nearMiss(k, allowed);
+      if (near) {
+        const now = meanwhile?.(near);
+        this.report(
+          [...path, k],
+          `Unknown key "${k}" — did you mean "${near}"? Until it is fixed, ${now ? `"${near}" is ${now}` : `"${near}" is not set here`}.`,
+          'error',
+          true,
+          false,
+        );
+      } else this.report([...path, k], `Unknown key "${k}". Expected one of: ${allowed.join(', ')}.`, 'warning', true);
     }
   }
 
@@ -246,7 +317,7 @@ class Checker {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
-export const TOP_KEYS = ['version', 'defaults', 'groups', 'endpoints', 'maintenance', 'alarms', 'metrics', 'aws', 'cost'] as const;
+export const TOP_KEYS = ['version', 'defaults', 'groups', 'endpoints', 'maintenance', 'alarms', 'metrics', 'aws', 'cost', 'sla'] as const;
 export const SETTINGS_KEYS = ['interval', 'timeout', 'failureThreshold', 'retries', 'slo', 'sloWindow', 'latencyThreshold'] as const;
 export const ENDPOINT_KEYS = [
   ...SETTINGS_KEYS,
@@ -259,6 +330,7 @@ export const ENDPOINT_KEYS = [
   'headers',
   'insecureTls',
   'tcp',
+  'route53',
 ] as const;
 
 function parseStatus(c: Checker, v: unknown, path: Path): Array<[number, number]> {
@@ -321,6 +393,31 @@ interface Settings {
   intervalFrom?: Path;
 }
 
+const ms = (v: number) => (v % 60_000 === 0 && v ? `${v / 60_000} min` : v % 1000 === 0 && v ? `${v / 1000} s` : `${v} ms`);
+
+/** A setting's effective value in words ("10 s (from defaults)"), for "did you mean" messages. */
+function settingValue(s: Settings, key: string, from: string): string | undefined {
+  const v =
+    key === 'interval'
+      ? ms(s.intervalMs)
+      : key === 'timeout'
+        ? ms(s.timeoutMs)
+        : key === 'failureThreshold'
+          ? String(s.failureThreshold)
+          : key === 'retries'
+            ? String(s.retries)
+            : key === 'slo'
+              ? `${+(s.slo * 100).toFixed(4)}%`
+              : key === 'sloWindow'
+                ? `${s.sloWindowDays} d`
+                : key === 'latencyThreshold'
+                  ? s.latencyThresholdMs
+                    ? ms(s.latencyThresholdMs)
+                    : 'off'
+                  : undefined;
+  return v === undefined ? undefined : `${v} (from ${from})`;
+}
+
 function parseSettings(c: Checker, v: Record<string, unknown>, path: Path, base: Settings): Settings {
   const latency =
     v.latencyThreshold === undefined ? base.latencyThresholdMs : c.duration(v.latencyThreshold, [...path, 'latencyThreshold'], 0);
@@ -347,7 +444,6 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
     c.report(path, 'Each endpoint is a map with at least "name" and "url" (or "tcp").');
     return undefined;
   }
-  c.unknownKeys(v, path, ENDPOINT_KEYS);
   const name = c.str(v.name, [...path, 'name'], true);
   const group = c.str(v.group, [...path, 'group'], false);
   let inherited = base;
@@ -356,6 +452,10 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
     else c.report([...path, 'group'], `Group "${group}" is not declared under "groups"; using the defaults.`, 'warning');
   }
   const s = parseSettings(c, v, path, inherited);
+  const route53 = c.str(v.route53, [...path, 'route53'], false);
+  if (route53 !== undefined && !/^[0-9a-f-]{8,64}$/i.test(route53))
+    c.report([...path, 'route53'], `"${route53}" is not a Route 53 health check id (e.g. 9c8e2d4a-1b2c-4d5e-8f90-123456789abc).`);
+  c.unknownKeys(v, path, ENDPOINT_KEYS, (k) => settingValue(s, k, group && groups[group] ? `group "${group}"` : 'defaults'));
   if (s.timeoutMs > s.intervalMs)
     c.report(
       [...path, v.timeout !== undefined ? 'timeout' : 'interval'],
@@ -375,7 +475,7 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
     for (const k of ['method', 'expectStatus', 'bodyMatch', 'headers'] as const) {
       if (v[k] !== undefined) c.report([...path, k], `"${k}" applies to HTTP endpoints only; it is ignored for tcp.`, 'warning', true);
     }
-    return name ? { kind: 'tcp', name, group, host: m[1], port: Number(m[2]), ...s } : undefined;
+    return name ? { kind: 'tcp', name, group, route53, host: m[1], port: Number(m[2]), ...s } : undefined;
   }
   const url = c.str(v.url, [...path, 'url'], true);
   if (url) {
@@ -405,7 +505,7 @@ function parseEndpoint(c: Checker, v: unknown, i: number, base: Settings, groups
   const expectStatus = parseStatus(c, v.expectStatus, [...path, 'expectStatus']);
   const headers = parseHeaders(c, v.headers, [...path, 'headers']);
   if (!name || !url) return undefined;
-  return { kind: 'http', name, group, url, method, expectStatus, bodyMatch, headers, insecureTls: v.insecureTls === true, ...s };
+  return { kind: 'http', name, group, route53, url, method, expectStatus, bodyMatch, headers, insecureTls: v.insecureTls === true, ...s };
 }
 
 function parseMetric(c: Checker, v: unknown, i: number): MetricConfig | undefined {
@@ -487,9 +587,9 @@ export function parseHealthConfig(text: string): ParseResult {
 
   const defaultsNode = root.defaults ?? {};
   if (!isObj(defaultsNode)) c.report(['defaults'], '"defaults" is a map of interval, timeout, failureThreshold, retries, slo, sloWindow.');
-  const defaults = isObj(defaultsNode)
-    ? (c.unknownKeys(defaultsNode, ['defaults'], SETTINGS_KEYS), parseSettings(c, defaultsNode, ['defaults'], DEFAULTS))
-    : DEFAULTS;
+  const defaults = isObj(defaultsNode) ? parseSettings(c, defaultsNode, ['defaults'], DEFAULTS) : DEFAULTS;
+  if (isObj(defaultsNode))
+    c.unknownKeys(defaultsNode, ['defaults'], SETTINGS_KEYS, (k) => settingValue(defaults, k, 'the built-in default'));
 
   const groups: Record<string, Settings> = {};
   if (root.groups !== undefined) {
@@ -498,8 +598,8 @@ export function parseHealthConfig(text: string): ParseResult {
       for (const [g, gv] of Object.entries(root.groups)) {
         if (!isObj(gv)) c.report(['groups', g], 'A group is a map of settings.');
         else {
-          c.unknownKeys(gv, ['groups', g], SETTINGS_KEYS);
           groups[g] = parseSettings(c, gv, ['groups', g], defaults);
+          c.unknownKeys(gv, ['groups', g], SETTINGS_KEYS, (k) => settingValue(groups[g], k, 'defaults'));
         }
       }
   }
@@ -579,7 +679,7 @@ export function parseHealthConfig(text: string): ParseResult {
   if (root.cost !== undefined) {
     if (!isObj(root.cost)) c.report(['cost'], '"cost" is a map of budget, currency, groupBy, stackTag.');
     else {
-      c.unknownKeys(root.cost, ['cost'], ['enabled', 'budget', 'currency', 'groupBy', 'stackTag']);
+      c.unknownKeys(root.cost, ['cost'], ['enabled', 'budget', 'currency', 'groupBy', 'stackTag', 'budgets']);
       if (root.cost.enabled !== undefined && typeof root.cost.enabled !== 'boolean')
         c.report(['cost', 'enabled'], 'Expected true or false.');
       cost.enabled = root.cost.enabled !== false;
@@ -594,11 +694,23 @@ export function parseHealthConfig(text: string): ParseResult {
         c.report(['cost', 'groupBy'], 'groupBy is one of SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE.');
       else cost.groupBy = g as CostConfig['groupBy'];
       cost.stackTag = c.str(root.cost.stackTag, ['cost', 'stackTag'], false);
+      if (root.cost.budgets !== undefined) cost.budgetPrefixes = c.strList(root.cost.budgets, ['cost', 'budgets']);
+    }
+  }
+
+  const sla: HealthConfig['sla'] = { source: 'both' };
+  if (root.sla !== undefined) {
+    if (!isObj(root.sla)) c.report(['sla'], '"sla" is a map: { source: route53 | local | both }.');
+    else {
+      c.unknownKeys(root.sla, ['sla'], ['source']);
+      const src = root.sla.source ?? 'both';
+      if (src !== 'route53' && src !== 'local' && src !== 'both') c.report(['sla', 'source'], 'source is one of route53, local, both.');
+      else sla.source = src;
     }
   }
 
   if (c.hasErrors) return { diagnostics: c.diagnostics };
-  return { config: { endpoints, maintenance, alarms, metrics, aws, cost, alarmPollMs }, diagnostics: c.diagnostics };
+  return { config: { endpoints, maintenance, alarms, metrics, aws, cost, alarmPollMs, sla }, diagnostics: c.diagnostics };
 }
 
 /**

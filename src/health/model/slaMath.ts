@@ -94,8 +94,15 @@ export interface WindowCounts {
   retries: number;
 }
 
+/** What the SLA report reads: counts and latency percentiles per window, and where the data begins. */
+export interface SlaSource {
+  readonly firstStart: number | undefined;
+  counts(from: number, to: number): WindowCounts;
+  percentiles(from: number, to: number, qs: readonly number[]): Array<number | undefined>;
+}
+
 /** Append-only index over buckets with strictly increasing start times. */
-export class SlaIndex {
+export class SlaIndex implements SlaSource {
   private n = 0;
   private starts = new Float64Array(64);
   // Prefix sums: entry i holds the totals of buckets [0, i).
@@ -252,7 +259,7 @@ export interface BurnAlert {
 }
 
 /** Rule thresholds are for a 30-day SLO window; they scale with the window (budget share stays the same). */
-export function burnAlerts(index: SlaIndex, now: number, slo: number, sloWindowMs = 30 * DAY): BurnAlert[] {
+export function burnAlerts(index: SlaSource, now: number, slo: number, sloWindowMs = 30 * DAY): BurnAlert[] {
   const scale = sloWindowMs / (30 * DAY);
   return BURN_RULES.map((r) => {
     const longBurn = burnRate(index.counts(now - r.longMs, now), slo);
@@ -296,6 +303,10 @@ export function windowStart(w: WindowName, now: number): number {
 
 export interface WindowReport extends WindowCounts {
   window: WindowName;
+  /** Length of the window (the month's so far for `month`). */
+  spanMs: number;
+  /** How much of the window lies after the first data: less than `spanMs` while history is young. */
+  coveredMs: number;
   availability?: number;
   p50?: number;
   p95?: number;
@@ -308,19 +319,38 @@ export interface SlaReport {
   /** Availability over the SLO window. */
   sloAvailability?: number;
   burn: BurnAlert[];
+  /** The SLO window's length, and how much of it holds data (less while history is young). */
+  sloWindowMs: number;
+  sloCoveredMs: number;
+}
+
+/**
+ * A window holds enough data when its history reaches back to (within a bucket of) its start; until
+ * then its figures describe only `coveredMs` of it, and the views grey it out and say so.
+ */
+export function isPartial(w: { spanMs: number; coveredMs: number }): boolean {
+  return w.coveredMs < w.spanMs - MINUTE;
+}
+
+/** How much of [from, end) lies after the index's first bucket. */
+function covered(index: SlaSource, from: number, end: number): number {
+  const first = index.firstStart;
+  return first === undefined ? 0 : Math.max(0, end - Math.max(from, first));
 }
 
 /** Everything the UI shows about one endpoint's SLA, as of `now` (windows end at `now`, exclusive). */
-export function slaReport(index: SlaIndex, now: number, slo: number, sloWindowMs: number): SlaReport {
+export function slaReport(index: SlaSource, now: number, slo: number, sloWindowMs: number): SlaReport {
   const end = now + 1; // include the bucket that holds `now`
   const windows = WINDOWS.map((w): WindowReport => {
     const from = windowStart(w, now);
     const c = index.counts(from, end);
     const [p50, p95, p99] = index.percentiles(from, end, [0.5, 0.95, 0.99]);
-    return { window: w, ...c, availability: availability(c), p50, p95, p99 };
+    return { window: w, ...c, spanMs: end - from, coveredMs: covered(index, from, end), availability: availability(c), p50, p95, p99 };
   });
   const sc = index.counts(now - sloWindowMs, end);
   return {
+    sloWindowMs,
+    sloCoveredMs: covered(index, now - sloWindowMs, end),
     windows,
     budget: errorBudget(sc, slo, sloWindowMs),
     sloAvailability: availability(sc),

@@ -1,6 +1,8 @@
 // The one model every view renders (status bar, tooltip, tree, dashboard, public API). Pure types.
 import type { EndpointStatus } from './endpointState';
 import type { SlaReport } from './slaMath';
+import type { StatusRun } from './minuteSeries';
+import type { TeamBudgetView } from './teamBudgets';
 
 export interface EndpointSnapshot {
   name: string;
@@ -23,6 +25,46 @@ export interface EndpointSnapshot {
   recent: Array<[number, number | null]>;
   /** Why this endpoint is not checked (a configuration problem or a safety rule), in words to act on. */
   problem?: string;
+  /** The SLA from the endpoint's Route 53 health check, beside the local one (`sla`). */
+  route53?: {
+    checkId: string;
+    foundBy: 'tag' | 'config';
+    sla: SlaReport;
+    observations: CheckerObservation[];
+    observedAt?: number;
+    asOf: number;
+  };
+  /** Why there are no Route 53 figures (a configured check id that does not exist). */
+  route53Problem?: string;
+  /** Which SLA counts (status bar, record): Route 53's when the endpoint has a check and sla.source allows. */
+  slaOfRecord?: 'local' | 'route53';
+}
+
+/** What one Route 53 checker region saw last. */
+export interface CheckerObservation {
+  region: string;
+  ip?: string;
+  status: string;
+  at?: number;
+}
+
+export interface Route53EndpointState {
+  checkId: string;
+  foundBy: 'tag' | 'config';
+  observations: CheckerObservation[];
+  observedAt?: number;
+  runs: StatusRun[];
+}
+
+/** Route 53 results of one poll, serializable for the share file other windows read. */
+export interface Route53State {
+  asOf: number;
+  /** Up to when history has been read. */
+  historyTo: number;
+  endpoints: Record<string, Route53EndpointState>;
+  /** Per endpoint: why it has no Route 53 figures (a configured id that does not exist). */
+  problems: Record<string, string>;
+  calls: { discovery: number; status: number; metricData: number };
 }
 
 export interface AlarmSnapshot {
@@ -70,6 +112,9 @@ export interface CostSnapshot {
   byStack?: Array<{ stack: string; amount: number }>;
   stackTag?: string;
   fromCache: boolean;
+  /** The account's AWS Budgets (filtered by cost.budgets prefixes); undefined when not read. */
+  teamBudgets?: TeamBudgetView[];
+  budgetsProblem?: string;
 }
 
 export interface AwsProblem {
@@ -91,7 +136,11 @@ export interface HealthSnapshot {
   metrics: MetricSeriesSnapshot[];
   cost?: CostSnapshot;
   costProblem?: string;
+  /** health.yaml has a `cost:` section (so cost can be refreshed even before the first figures). */
+  costEnabled?: boolean;
   awsProblem?: AwsProblem;
+  /** Why Route 53 figures could not be read (the local checks go on). */
+  route53Problem?: string;
   overall: Overall;
   /** Exactly what the status bar item shows. */
   statusText: string;

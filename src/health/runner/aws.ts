@@ -8,10 +8,19 @@ import { AwsConfig, CostConfig, MetricConfig } from '../model/healthConfig';
 import { AlarmSnapshot, AwsProblem } from '../model/snapshot';
 import { DAY } from '../model/slaMath';
 import { DailyCost } from '../model/forecast';
+import type { TeamBudget } from '../model/teamBudgets';
+import { BudgetsReader, budgetsReader } from './budgets';
+import { Route53Api, route53Api } from './route53';
 
 export interface AwsClients {
   cloudWatch: CloudWatchClient;
   costExplorer: CostExplorerClient;
+  /** The team's AWS Budgets (its SDK client loads on first use). */
+  budgets: BudgetsReader;
+  /** Route 53 health checks (its SDK client loads on first use). */
+  route53: Route53Api;
+  /** CloudWatch in us-east-1, where Route 53 publishes HealthCheckStatus (created on first use). */
+  route53Metrics(): CloudWatchClient;
   dispose(): void;
 }
 
@@ -26,7 +35,13 @@ export interface AwsTimeouts {
 
 export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, pollDeadlineMs: 90_000 };
 
-export function createClients(aws: AwsConfig, fallbackRegion = 'us-east-1', timeouts: Partial<AwsTimeouts> = {}): AwsClients {
+/** `workspace`: the folder name Route 53 checks are tagged with (`opsdeck:workspace`). */
+export function createClients(
+  aws: AwsConfig,
+  fallbackRegion = 'us-east-1',
+  timeouts: Partial<AwsTimeouts> = {},
+  workspace?: string,
+): AwsClients {
   const region = aws.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? fallbackRegion;
   const t = { ...DEFAULT_AWS_TIMEOUTS, ...timeouts };
   // Without these the SDK waits forever for an endpoint that accepted the connection and went silent.
@@ -40,12 +55,23 @@ export function createClients(aws: AwsConfig, fallbackRegion = 'us-east-1', time
   const cloudWatch = new CloudWatchClient(common);
   // Cost Explorer is served from us-east-1 whatever the workload's region.
   const costExplorer = new CostExplorerClient({ ...common, region: aws.endpoint ? region : 'us-east-1' });
+  const budgets = budgetsReader(aws, common);
+  const route53 = route53Api(common, workspace);
+  let usEast1: CloudWatchClient | undefined;
+  const route53Metrics = () =>
+    aws.endpoint || region === 'us-east-1' ? cloudWatch : (usEast1 ??= new CloudWatchClient({ ...common, region: 'us-east-1' }));
   return {
     cloudWatch,
     costExplorer,
+    budgets,
+    route53,
+    route53Metrics,
     dispose: () => {
       cloudWatch.destroy();
       costExplorer.destroy();
+      budgets.dispose();
+      route53.dispose();
+      usEast1?.destroy();
     },
   };
 }
@@ -96,7 +122,12 @@ export async function withDeadline<T>(ms: number, what: string, work: (signal: A
 }
 
 /** Turns an SDK error into a problem a person can act on. */
-export function classifyAwsError(e: unknown, profile?: string): AwsProblem {
+export function classifyAwsError(
+  e: unknown,
+  profile?: string,
+  /** The permissions the failed call needs, named when AWS denies it. */
+  permissions = 'cloudwatch:DescribeAlarms, cloudwatch:GetMetricData, ce:GetCostAndUsage',
+): AwsProblem {
   const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = err?.name ?? err?.code ?? '';
   const msg = err?.message ?? String(e);
@@ -120,7 +151,7 @@ export function classifyAwsError(e: unknown, profile?: string): AwsProblem {
   if (CREDENTIAL_REJECTED.includes(name))
     return {
       kind: 'credentials',
-      message: `AWS rejected the credentials from ${who} (${name}). Check the profile and its permissions (cloudwatch:DescribeAlarms, cloudwatch:GetMetricData, ce:GetCostAndUsage).`,
+      message: `AWS rejected the credentials from ${who} (${name}). Check the profile and its permissions (${permissions}).`,
     };
   if (THROTTLED.includes(name) || err?.$metadata?.httpStatusCode === 429)
     return { kind: 'throttled', message: `AWS is throttling requests (${name || 'HTTP 429'}); OpsDeck is backing off.` };
@@ -247,6 +278,10 @@ export interface CostData {
   /** Per group (service), summed over this month's days. */
   byGroup: Array<{ name: string; amount: number }>;
   byStack?: Array<{ stack: string; amount: number }>;
+  /** The account's cost budgets (AWS Budgets), read with the cost; undefined when they could not be. */
+  budgets?: TeamBudget[];
+  /** Why the budgets could not be read (the cost report still shows, with the local budget). */
+  budgetsProblem?: string;
 }
 
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -17,6 +17,8 @@ import {
   withDeadline,
 } from './aws';
 import { CloudWatchShare, cloudWatchShareKey, shareMaxAgeMs } from './cloudWatchShare';
+import type { Route53State } from '../model/snapshot';
+import { Route53Source, wantsRoute53 } from './route53Source';
 import type { Role } from './probeCoordinator';
 
 export interface AwsPollerHost {
@@ -31,6 +33,8 @@ export interface AwsPollerHost {
   showProblem(message: string): void;
   /** Client timeouts and the deadline of one poll (defaults: DEFAULT_AWS_TIMEOUTS). */
   timeouts?: Partial<AwsTimeouts>;
+  /** The workspace folder's name (Route 53 checks are tagged with it). */
+  workspace?: string;
 }
 
 export class AwsPoller {
@@ -38,6 +42,10 @@ export class AwsPoller {
   alarmsAsOf: number | undefined;
   metricPoints = new Map<string, Array<[number, number]>>();
   problem: AwsProblem | undefined;
+  /** Route 53 results (history kept between polls), and why the last Route 53 poll failed. */
+  route53: Route53State | undefined;
+  route53Problem: string | undefined;
+  private route53Source: Route53Source | undefined;
   private lastProblemShown: string | undefined;
   private clientsKey = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -55,7 +63,8 @@ export class AwsPoller {
   /** Applies a configuration: (re)creates the clients when their settings changed and polls now. */
   apply(cfg: HealthConfig | undefined, force = false): void {
     this.config = cfg;
-    const wantsAws = !!cfg && (cfg.alarms.names.length + cfg.alarms.prefixes.length + cfg.metrics.length > 0 || cfg.cost.enabled);
+    const wantsAws =
+      !!cfg && (cfg.alarms.names.length + cfg.alarms.prefixes.length + cfg.metrics.length > 0 || cfg.cost.enabled || wantsRoute53(cfg));
     if (!cfg || !wantsAws) {
       this.clients?.dispose();
       this.clients = undefined;
@@ -64,13 +73,18 @@ export class AwsPoller {
       this.alarms = [];
       this.metricPoints.clear();
       this.problem = undefined;
+      this.route53 = undefined;
+      this.route53Source = undefined;
       return;
     }
     const aws = this.host.resolveAws(cfg);
     const key = JSON.stringify(aws);
     if (force || key !== this.clientsKey || !this.clients) {
       this.clients?.dispose();
-      this.clients = createClients(aws, undefined, this.host.timeouts);
+      this.clients = createClients(aws, undefined, this.host.timeouts, this.host.workspace);
+      const c = this.clients;
+      this.route53Source = new Route53Source(c.route53, () => c.route53Metrics());
+      this.route53 = undefined;
       this.clientsKey = key;
       this.lastProblemShown = undefined;
     }
@@ -105,6 +119,9 @@ export class AwsPoller {
         this.alarms = shared.alarms;
         this.alarmsAsOf = shared.alarmsAsOf;
         this.metricPoints = new Map(shared.metrics);
+        this.route53 = shared.route53;
+        this.route53Problem = shared.route53Problem;
+        this.route53Source?.adopt(shared.route53);
         this.setProblem(shared.problem);
         this.host.changed();
         this.schedule(gen, Math.min(cfg.alarmPollMs, 10_000));
@@ -137,6 +154,8 @@ export class AwsPoller {
       this.setProblem(p);
       this.host.log('warn', `Health: CloudWatch poll failed: ${p.message}`);
     }
+    await this.pollRoute53(cfg, gen, deadlineMs);
+    if (gen !== this.generation || this.disposed) return;
     if (this.host.role() === 'prober') {
       const entry = {
         key: shareKey,
@@ -145,6 +164,8 @@ export class AwsPoller {
         alarmsAsOf: this.alarmsAsOf,
         metrics: [...this.metricPoints],
         problem: this.problem,
+        route53: this.route53,
+        route53Problem: this.route53Problem,
       };
       await this.share
         .write(entry)
@@ -155,6 +176,39 @@ export class AwsPoller {
     // Expired or missing credentials will not fix themselves quickly: poll slowly until "Refresh".
     const delay = this.problem?.kind === 'credentials' ? Math.max(cfg.alarmPollMs, 5 * 60_000) : this.backoff.next(throttled);
     this.schedule(gen, delay);
+  }
+
+  /**
+   * Route 53 after CloudWatch, with its own deadline and its own problem line: a check id that does
+   * not exist, or no Route 53 access, leaves alarms, metrics and the local checks as they are.
+   */
+  private async pollRoute53(cfg: HealthConfig, gen: number, deadlineMs: number): Promise<void> {
+    const source = this.route53Source;
+    if (!source || !wantsRoute53(cfg)) {
+      this.route53 = undefined;
+      return;
+    }
+    try {
+      const r = await withDeadline(deadlineMs, 'Route 53', (signal) => source.poll(cfg, Date.now(), signal));
+      if (gen !== this.generation || this.disposed) return;
+      this.route53 = r;
+      this.route53Problem = undefined;
+      const n = Object.keys(r.endpoints).length;
+      this.host.log(
+        'info',
+        `Health: Route 53: ${n} health check(s); AWS calls this poll: ${r.calls.discovery} ListHealthChecks/ListTagsForResources, ${r.calls.status} GetHealthCheckStatus, ${r.calls.metricData} GetMetricData.`,
+      );
+      for (const p of Object.values(r.problems)) this.host.log('warn', `Health: ${p}`);
+    } catch (e) {
+      if (gen !== this.generation || this.disposed) return;
+      const p = classifyAwsError(
+        e,
+        this.host.resolveAws(cfg).profile,
+        'route53:ListHealthChecks, route53:ListTagsForResources, route53:GetHealthCheckStatus, cloudwatch:GetMetricData',
+      );
+      this.route53Problem = `Route 53: ${p.message} The local checks go on${this.route53 ? '; showing the last Route 53 figures' : ''}.`;
+      this.host.log('warn', `Health: ${this.route53Problem}`);
+    }
   }
 
   /** Records the current AWS problem; a new one is shown once (not once per poll), throttling never. */

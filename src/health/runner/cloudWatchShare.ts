@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import { promises as fsp } from 'fs';
 import { replaceFileAtomically } from '../../shared/atomicFile';
 import type { AwsConfig, HealthConfig } from '../model/healthConfig';
-import type { AlarmSnapshot, AwsProblem } from '../model/snapshot';
+import type { AlarmSnapshot, AwsProblem, Route53State } from '../model/snapshot';
 
 export interface CloudWatchShareEntry {
   key: string;
@@ -19,12 +19,21 @@ export interface CloudWatchShareEntry {
   alarmsAsOf?: number;
   metrics: Array<[string, Array<[number, number]>]>;
   problem?: AwsProblem;
+  /** Route 53 checks and their HealthCheckStatus history (as runs), shared like the CloudWatch results. */
+  route53?: Route53State;
+  route53Problem?: string;
 }
 
 /** What a poll depends on: the resolved AWS target, the alarms and metrics asked for, and the look-back. */
-export function cloudWatchShareKey(aws: AwsConfig, cfg: Pick<HealthConfig, 'alarms' | 'metrics'>, lookbackDays: number): string {
+export function cloudWatchShareKey(
+  aws: AwsConfig,
+  cfg: Pick<HealthConfig, 'alarms' | 'metrics'> & Partial<Pick<HealthConfig, 'endpoints' | 'sla'>>,
+  lookbackDays: number,
+): string {
+  // Route 53 results hang on the endpoint names, their check ids and the SLA source.
+  const r53 = cfg.endpoints ? [cfg.sla?.source, cfg.endpoints.map((e) => [e.name, e.route53 ?? ''])] : [];
   return createHash('sha256')
-    .update(JSON.stringify([aws.profile ?? '', aws.region ?? '', aws.endpoint ?? '', cfg.alarms, cfg.metrics, lookbackDays]))
+    .update(JSON.stringify([aws.profile ?? '', aws.region ?? '', aws.endpoint ?? '', cfg.alarms, cfg.metrics, lookbackDays, ...r53]))
     .digest('hex')
     .slice(0, 16);
 }

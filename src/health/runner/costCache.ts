@@ -9,6 +9,7 @@ import type { CostData } from './aws';
 import type { AwsConfig, CostConfig } from '../model/healthConfig';
 import { budgetAtRisk, forecastMonth } from '../model/forecast';
 import type { CostSnapshot } from '../model/snapshot';
+import { filterBudgets, viewBudget } from '../model/teamBudgets';
 
 type CacheFile = Record<string, CostData>;
 
@@ -76,7 +77,10 @@ export function costSnapshot(data: CostData, cost: CostConfig, now: number, from
     byStack: data.byStack,
     stackTag: cost.stackTag,
     fromCache,
+    teamBudgets: data.budgets ? filterBudgets(data.budgets, cost.budgetPrefixes).map(viewBudget) : undefined,
+    budgetsProblem: data.budgetsProblem,
   };
-  snap.budgetAtRisk = budgetAtRisk(snap);
+  // The team's budgets decide when there are any; the local cost.budget is the fallback.
+  snap.budgetAtRisk = snap.teamBudgets?.length ? snap.teamBudgets.some((b) => b.atRisk) : budgetAtRisk(snap);
   return snap;
 }

@@ -4,7 +4,7 @@
 import type { AwsConfig, HealthConfig } from '../model/healthConfig';
 import type { AwsProblem, CostSnapshot } from '../model/snapshot';
 import { HOUR } from '../model/slaMath';
-import { formatMoney } from '../model/statusText';
+import { budgetLine, formatMoney } from '../model/statusText';
 import { AwsClients, DEFAULT_AWS_TIMEOUTS, classifyAwsError, fetchCost, withDeadline } from './aws';
 import { CostCache, costCacheKey, costSnapshot, isStale } from './costCache';
 import type { Role } from './probeCoordinator';
@@ -64,6 +64,17 @@ export class CostRefresher {
       const data = await withDeadline(DEFAULT_AWS_TIMEOUTS.pollDeadlineMs, 'Cost Explorer', (signal) =>
         fetchCost(clients.costExplorer, cfg.cost, now, signal),
       );
+      // The team's budgets, read with the cost (and cached with it): a failure here (no Budgets access)
+      // is one message, and the cost report still shows with the local budget as the fallback.
+      try {
+        const b = await withDeadline(DEFAULT_AWS_TIMEOUTS.pollDeadlineMs, 'AWS Budgets', (signal) => clients.budgets.read(signal));
+        data.budgets = b.budgets;
+        this.host.log('info', `Health: ${b.budgets.length} cost budget(s) read from AWS Budgets (${b.calls} call(s)).`);
+      } catch (e) {
+        const p = classifyAwsError(e, aws.profile, 'budgets:ViewBudget, sts:GetCallerIdentity');
+        data.budgetsProblem = `AWS Budgets could not be read: ${p.message}${cfg.cost.monthlyBudget !== undefined ? ' The local cost.budget is used instead.' : ''}`;
+        this.host.log('warn', `Health: ${data.budgetsProblem}`);
+      }
       await this.cache.write(key, data);
       this.cost = costSnapshot(data, cfg.cost, now, false);
       this.problem = undefined;
@@ -85,7 +96,15 @@ export class CostRefresher {
 
   private warnBudget(c: CostSnapshot): void {
     const month = c.monthStart.slice(0, 7);
-    if (!c.budgetAtRisk || c.budget === undefined || this.budgetWarned === month) return;
+    if (!c.budgetAtRisk || this.budgetWarned === month) return;
+    const team = c.teamBudgets?.filter((b) => b.atRisk) ?? [];
+    if (c.teamBudgets?.length) {
+      if (!team.length) return;
+      this.budgetWarned = month;
+      this.host.overBudget(`AWS Budgets: ${team.map(budgetLine).join('; ')}.`);
+      return;
+    }
+    if (c.budget === undefined) return;
     this.budgetWarned = month;
     this.host.overBudget(
       `AWS cost is forecast at ${formatMoney(c.forecastMonthEnd, c.currency)} this month, over the ${formatMoney(c.budget, c.currency)} budget (${formatMoney(c.monthToDate, c.currency)} so far).`,

@@ -23,6 +23,12 @@ export interface NotifierHost {
   openDashboard(): void;
   showLog(): void;
   mute(endpoint: string): void;
+  /**
+   * Shows an endpoint's down notice as a notification the caller can close: it stays while the
+   * incident lasts and goes away when the endpoint recovers, so no stale DOWN notice outlives it.
+   * Without it (tests of the text alone), down notices go through `show`.
+   */
+  openIncident?(message: string, endpoint: string): { close(): void };
   now?: () => number;
 }
 
@@ -31,6 +37,8 @@ const KEEP = 200;
 export class Notifier {
   readonly records: NotificationRecord[] = [];
   private readonly now: () => number;
+  /** The down notice on screen per endpoint: one notification per incident. */
+  private readonly open = new Map<string, { close(): void }>();
 
   constructor(private readonly host: NotifierHost) {
     this.now = host.now ?? Date.now;
@@ -54,13 +62,25 @@ export class Notifier {
     const shown = opts.prober && this.host.notificationsEnabled() && !opts.muted;
     this.record({ at: e.at, kind: e.kind, endpoint: e.endpoint, message, shown });
     this.host.log(e.kind === 'down' || e.kind === 'flapping' ? 'warn' : 'info', `Health: ${message}`);
+    // Whatever follows a down event ends that incident's notice, shown or not.
+    this.closeIncident(e.endpoint);
     if (!shown) return;
+    if (e.kind === 'down' && this.host.openIncident) {
+      this.open.set(e.endpoint, this.host.openIncident(`OpsDeck: ${message}`, e.endpoint));
+      return;
+    }
     const actions = e.kind === 'recovered' || e.kind === 'stable' ? ['Open Dashboard'] : ['Open Dashboard', 'Mute'];
     const level: NotificationLevel = e.kind === 'down' ? 'error' : e.kind === 'flapping' ? 'warning' : 'info';
     void this.host.show(level, `OpsDeck: ${message}`, actions).then((choice) => {
       if (choice === 'Open Dashboard') this.host.openDashboard();
       if (choice === 'Mute') this.host.mute(e.endpoint);
     });
+  }
+
+  /** Closes the endpoint's down notice, if one is open (recovery, flapping, mute, removal). */
+  closeIncident(endpoint: string): void {
+    this.open.get(endpoint)?.close();
+    this.open.delete(endpoint);
   }
 
   /** An AWS problem (the caller makes sure the same one is not repeated every poll). */

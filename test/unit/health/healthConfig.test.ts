@@ -131,6 +131,25 @@ describe('health config', () => {
     assert.ok(r.diagnostics.some((d) => d.severity === 'warning' && d.line === 5 && /in clear/.test(d.message)));
   });
 
+  it('issue 10 #10: a near-miss key is an error on the key itself that names the value applied meanwhile; the rest applies', () => {
+    const r = parseHealthConfig(
+      'defaults:\n  interval: 30s\ngroups:\n  core:\n    timout: 2s\nendpoints:\n  - name: a\n    url: http://x/\n    intervall: 5s\n  - name: b\n    group: core\n    url: http://y/\n    colour: red\n',
+    );
+    assert.ok(r.config, 'a near-miss does not stop the file from applying');
+    assert.strictEqual(r.config.endpoints[0].intervalMs, 30_000);
+    const near = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepStrictEqual(
+      near.map((d) => [d.line, d.column, d.endColumn, d.message]),
+      [
+        [4, 4, 10, 'Unknown key "timout" — did you mean "timeout"? Until it is fixed, "timeout" is 3 s (from defaults).'],
+        [8, 4, 13, 'Unknown key "intervall" — did you mean "interval"? Until it is fixed, "interval" is 30 s (from defaults).'],
+      ],
+    );
+    // A key that is not close to any known one stays a warning, also on the key.
+    const colour = r.diagnostics.find((d) => /colour/.test(d.message))!;
+    assert.deepStrictEqual([colour.severity, colour.line, colour.column, colour.endColumn], ['warning', 12, 4, 10]);
+  });
+
   it('explains an empty file', () => {
     const r = parseHealthConfig('');
     assert.strictEqual(r.config, undefined);

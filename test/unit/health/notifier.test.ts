@@ -51,6 +51,30 @@ describe('health: notifier', () => {
     );
   });
 
+  it('issue 10 #9: closes the DOWN notice when the endpoint recovers (one notification per incident)', () => {
+    const onScreen = new Set<string>();
+    const { h, shown } = host({
+      openIncident: (message) => {
+        onScreen.add(message);
+        return { close: () => onScreen.delete(message) };
+      },
+    });
+    const n = new Notifier(h);
+    n.endpointEvent({ kind: 'down', endpoint: 'api', at: 1, error: 'HTTP 503' }, { prober: true, muted: false });
+    n.endpointEvent({ kind: 'down', endpoint: 'web', at: 1 }, { prober: true, muted: false });
+    assert.deepStrictEqual([...onScreen], ['OpsDeck: api is DOWN: HTTP 503', 'OpsDeck: web is DOWN']);
+    n.endpointEvent({ kind: 'recovered', endpoint: 'api', at: 2, downForMs: 60_000 }, { prober: true, muted: false });
+    // api's notice is gone before its recovery shows; web's incident goes on.
+    assert.deepStrictEqual([...onScreen], ['OpsDeck: web is DOWN']);
+    assert.deepStrictEqual(
+      shown.map((x) => x.message),
+      ['OpsDeck: api recovered after 1 min down'],
+    );
+    // Muting an endpoint takes its notice away too.
+    n.closeIncident('web');
+    assert.deepStrictEqual([...onScreen], []);
+  });
+
   it('keeps the last 200 records', () => {
     const n = new Notifier(host().h);
     for (let i = 0; i < 250; i++) n.awsProblem(`problem ${i}`);

@@ -6,6 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { BudgetsClient, CreateBudgetCommand } from '@aws-sdk/client-budgets';
+import { ChangeTagsForResourceCommand, CreateHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { click, domText, hasRig, screenshot, waitFor, webviewText } from '../../rig';
 import { LoopbackHttp, LoopbackTcp, closedPort, selfSignedCertificate } from '../../../unit/health/loopbackServers';
 import { startMoto, MOTO_CREDENTIALS, type MotoServer } from '../../../support/motoServer';
@@ -612,14 +614,158 @@ aws:
     }
   });
 
+  it('issue 13: Route 53 SLA of record beside the local one, per-region checkers, and AWS Budgets deciding the warning (moto)', async () => {
+    const common = { endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS };
+    // A check tagged for the endpoint "web", and its HealthCheckStatus history: the last 60 minutes,
+    // minute 20 failed, minutes 40..44 missing (not observed).
+    const r53 = new Route53Client(common);
+    const c = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: `web-${Date.now()}`,
+        HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: 'web.example.com', Port: 443, ResourcePath: '/' },
+      }),
+    );
+    const id = c.HealthCheck!.Id!;
+    await r53.send(
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'healthcheck',
+        ResourceId: id,
+        AddTags: [{ Key: 'opsdeck:endpoint', Value: 'web' }],
+      }),
+    );
+    r53.destroy();
+    const cw = new CloudWatchClient(common);
+    const now = Math.floor(Date.now() / 60_000) * 60_000;
+    const minutes = [];
+    for (let m = 60; m >= 1; m--)
+      if (!(60 - m >= 40 && 60 - m < 45))
+        minutes.push({
+          MetricName: 'HealthCheckStatus',
+          Dimensions: [{ Name: 'HealthCheckId', Value: id }],
+          Timestamp: new Date(now - m * 60_000),
+          Value: 60 - m === 20 ? 0 : 1,
+        });
+    await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/Route53', MetricData: minutes }));
+    cw.destroy();
+    // Budgets whose CalculatedSpend holds actual and forecasted spend (moto answers with what it was given).
+    const budgets = new BudgetsClient(common);
+    for (const [name, limit, actual, forecast] of [
+      ['team-prod', '500', '420', '610'],
+      ['team-dev', '200', '50', '120'],
+      ['other', '1', '5', '9'],
+    ])
+      await budgets.send(
+        new CreateBudgetCommand({
+          AccountId: '123456789012',
+          Budget: {
+            BudgetName: name,
+            BudgetType: 'COST',
+            TimeUnit: 'MONTHLY',
+            BudgetLimit: { Amount: limit, Unit: 'USD' },
+            CalculatedSpend: { ActualSpend: { Amount: actual, Unit: 'USD' }, ForecastedSpend: { Amount: forecast, Unit: 'USD' } },
+          },
+        }),
+      );
+    budgets.destroy();
+    await writeConfig(`
+defaults: { interval: 500ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
+endpoints:
+  - { name: web, url: "${web.url}" }
+alarms: { poll: 1s }
+aws:
+  region: us-east-1
+  profile: opsdeck-test
+  endpoint: ${moto.endpoint}
+cost:
+  budget: 100000
+  budgets: [team-]
+`);
+    await vscode.commands.executeCommand('opsdeck.refreshCost');
+    const r = await waitFor('Route 53 figures for web', () => ep('web')?.route53, 30_000);
+    assert.strictEqual(r.checkId, id);
+    assert.strictEqual(ep('web')!.slaOfRecord, 'route53');
+    // By hand: 55 observed minutes, 1 failed; the gap counts neither way.
+    const d24 = r.sla.windows.find((w) => w.window === '24h')!;
+    assert.deepStrictEqual([d24.ok, d24.failed], [54, 1]);
+    // moto's GetHealthCheckStatus answers one fixed observation (us-east-1, HTTP 200) whatever the
+    // history says: the per-region display is checked against that one.
+    assert.deepStrictEqual(
+      r.observations.map((o) => [o.region, o.status]),
+      [['us-east-1', 'Success: HTTP Status Code: 200. Resolved IP: 127.0.13.37. OK']],
+    );
+    const cost = await waitFor('team budgets', () => api.snapshot().cost?.teamBudgets, 30_000);
+    assert.deepStrictEqual(
+      cost.map((b) => [b.name, b.atRisk]),
+      [
+        ['team-dev', false],
+        ['team-prod', true],
+      ],
+    );
+    // The team budget decides, though the local budget (100,000) is far away.
+    assert.strictEqual(api.snapshot().cost!.budgetAtRisk, true);
+    // The status bar shows the SLA of record (Route 53: 54/55) and is yellow (the budget, and the
+    // Route 53 burn-rate ticket alert: 1 failed minute in 55 is 18× the 99.9% SLO's rate).
+    await waitFor(
+      'status bar with the Route 53 figure and the budget warning',
+      () => {
+        const b = api.statusBar();
+        return /98\.18%/.test(b.text) && b.background === 'statusBarItem.warningBackground';
+      },
+      30_000,
+    ).catch(() => assert.fail(`status bar: ${JSON.stringify(api.statusBar())}`));
+  });
+
+  it('issue 10 #10: a save logs "configuration loaded" once; a near-miss key is an error on the key that says which value applies', async () => {
+    const loadedLines = () =>
+      hostLogFiles()
+        .filter((f) => /OpsDeck/.test(path.basename(f)))
+        .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+        .filter((l) => /Health: configuration loaded/.test(l)).length;
+    await writeConfig(`endpoints:\n  - name: web\n    url: "${web.url}"\n    interval: 200ms\n`);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath()));
+    const editor = await vscode.window.showTextDocument(doc);
+    const before = loadedLines();
+    await editor.edit((e) => e.replace(new vscode.Range(3, 4, 3, 12), 'intervall'));
+    assert.ok(await doc.save(), 'saved');
+    // Both the file watcher and the save event see this save; wait until web has been checked twice
+    // under the new file, long after either could have fired.
+    await waitFor('configuration applied', () => loadedLines() > before, 10_000);
+    const t = ep('web')!.lastCheck!.t;
+    await waitFor('two more checks', () => (ep('web')?.lastCheck?.t ?? 0) > t, 20_000);
+    const t2 = ep('web')!.lastCheck!.t;
+    await waitFor('two more checks', () => (ep('web')?.lastCheck?.t ?? 0) > t2, 20_000);
+    assert.strictEqual(loadedLines() - before, 1, 'one "configuration loaded" per save');
+    const diags = vscode.languages.getDiagnostics(doc.uri);
+    assert.strictEqual(diags.length, 1, diags.map((d) => d.message).join('\n'));
+    assert.strictEqual(diags[0].severity, vscode.DiagnosticSeverity.Error);
+    // On the key, not on its value.
+    assert.deepStrictEqual([diags[0].range.start.line, diags[0].range.start.character, diags[0].range.end.character], [3, 4, 13]);
+    assert.match(
+      diags[0].message,
+      /Unknown key "intervall" — did you mean "interval"\? Until it is fixed, "interval" is 10 s \(from defaults\)\./,
+    );
+    // The rest of the file applies: web is checked, with no configuration problem reported.
+    assert.strictEqual(api.snapshot().configProblem, undefined);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('reads resource-scoped settings with the workspace folder as scope (no warning in the host log)', async () => {
-    // opsdeck.health.configFile is resource-scoped: read without its folder, VS Code logs a warning
-    // for every read (and a multi-root window could get the wrong folder's value).
+    // opsdeck.health.configFile and opsdeck.documents.* are resource-scoped: read without their
+    // folder, VS Code logs a warning for every read (and a multi-root window could get the wrong
+    // folder's value). Opening a Markdown file makes the documents capability read its folders.
     await vscode.commands.executeCommand('opsdeck.refreshHealth');
+    const md = path.join(folder(), 'docs', 'sessions', 'scope-check.md');
+    fs.mkdirSync(path.dirname(md), { recursive: true });
+    fs.writeFileSync(md, '# Scope\n\n- [ ] one\n');
+    await vscode.window.showTextDocument(vscode.Uri.file(md));
+    // The checklist view reads opsdeck.documents.folders to decide this is an OpsDeck document.
+    await waitFor('the Markdown file is the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === md);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(md, { force: true });
     const warnings = hostLogFiles()
       .filter((f) => /exthost/.test(f))
       .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
-      .filter((l) => /resource scoped configuration without providing a resource/.test(l) && /'opsdeck\.health\./.test(l));
+      .filter((l) => /resource scoped configuration without providing a resource/.test(l) && /'opsdeck\./.test(l));
     assert.deepStrictEqual(warnings, []);
   });
 });
