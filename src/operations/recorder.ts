@@ -82,6 +82,9 @@ export class OperationRecorder implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with the stack key whose operations changed (the Stacks view's Operations section listens). */
   readonly onDidChange = this.changed.event;
+  private readonly opened = new vscode.EventEmitter<{ uri: vscode.Uri; stackRef: string; operation: RecordedOperation }>();
+  /** Fires when an operation's record is created or continued (the session log links it). */
+  readonly onRecordOpened = this.opened.event;
   private readonly statusItem: vscode.StatusBarItem;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   /** For tests and the API: regression notifications shown, newest last. */
@@ -100,6 +103,7 @@ export class OperationRecorder implements vscode.Disposable {
     this.disposables.push(
       this.statusItem,
       this.changed,
+      this.opened,
       stacks.onOperation((e) => void this.on(e)),
     );
   }
@@ -289,6 +293,7 @@ export class OperationRecorder implements vscode.Disposable {
       const backlog = r.backlog.splice(0);
       for (const ev of backlog) await this.write(r, ev);
       this.log(`operation record: ${vscode.workspace.asRelativePath(uri)} for ${stackRef}`);
+      this.opened.fire({ uri, stackRef, operation: r.entry.operation });
     } catch (e) {
       this.log(`operation record: could not create it (${(e as Error).message}); the ${r.entry.operation} goes on`);
     }
