@@ -438,7 +438,7 @@ export class OperationRecorder implements vscode.Disposable {
       void vscode.window.showWarningMessage(
         `OpsDeck: ${message}. Rolling back to update #${target.version} (opsdeck.operations.autoRollback).`,
       );
-      void this.rollBack(r);
+      void this.rollBack(r, true);
       return;
     }
     const actions = target?.commit ? ['Roll back now', 'Keep'] : ['Keep'];
@@ -465,7 +465,12 @@ export class OperationRecorder implements vscode.Disposable {
       });
   }
 
-  private async rollBack(r: Running): Promise<void> {
+  /**
+   * The rollback to the update before the operation, through `opsdeck.rollback` (its preview and
+   * guard). An automatic one (the stack matches opsdeck.operations.autoRollback) answers the guard
+   * as that setting says: the user chose, per stack, to roll back without being asked.
+   */
+  private async rollBack(r: Running, auto = false): Promise<void> {
     const target = r.entry.rollbackTo;
     if (!target) return;
     r.rollbackStartedAt = Date.now();
@@ -481,6 +486,7 @@ export class OperationRecorder implements vscode.Disposable {
       stack: r.entry.stack,
       version: target.version,
       record: false,
+      ...(auto ? { confirm: { yes: true, typedName: r.entry.stack.split('/').pop() } } : {}),
     })) as { status: string } | undefined;
     const done = Date.now();
     const ok = result?.status === 'succeeded';
