@@ -76,7 +76,8 @@ interface Running {
 const MAX_ENTRIES = 20;
 
 export class OperationRecorder implements vscode.Disposable {
-  private readonly befores = new Map<string, Before>();
+  /** The "before" of each stack's last preview: a promise, as the stack's facts take a moment to read. */
+  private readonly befores = new Map<string, Promise<Before>>();
   private readonly running = new Map<string, Running>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<string>();
@@ -149,15 +150,18 @@ export class OperationRecorder implements vscode.Disposable {
   // ---------------------------------------------------------------- before: the preview
 
   private async onPreview(e: Extract<StackOperationEvent, { kind: 'preview-ready' }>): Promise<void> {
-    const facts = await this.stacks.facts(e.projectDir, e.stack).catch(() => ({}) as StackFacts);
+    // Health as it is now, when the preview is ready; the stack's facts (CLI reads) follow. The deploy
+    // that applies this preview waits for them before it writes the record.
     const snapshot = this.health?.snapshot();
-    const stackRef = `${e.project}/${e.stack}`;
-    const pre = this.preState(stackRef, e.stack, snapshot, facts, e.at);
-    const risk = riskOf(changeCounts(e.model), this.stacks.isProduction(e.stack));
-    this.befores.set(e.key, { at: e.at, model: e.model, pre, facts, snapshot: snapshot ?? emptySnapshot(), risk });
-    const r = this.running.get(e.key);
-    if (r)
-      this.add(r, { kind: 'progress', time: this.clock(e.at).time, phase: 'Preview ready', body: [countsLine(changeCounts(e.model))] });
+    const before = (async (): Promise<Before> => {
+      const facts = await this.stacks.facts(e.projectDir, e.stack).catch(() => ({}) as StackFacts);
+      const stackRef = `${e.project}/${e.stack}`;
+      const pre = this.preState(stackRef, e.stack, snapshot, facts, e.at);
+      const risk = riskOf(changeCounts(e.model), this.stacks.isProduction(e.stack));
+      return { at: e.at, model: e.model, pre, facts, snapshot: snapshot ?? emptySnapshot(), risk };
+    })();
+    this.befores.set(e.key, before);
+    await before;
   }
 
   private preState(stackRef: string, stack: string, s: HealthSnapshot | undefined, facts: StackFacts, at: number): PreState {
@@ -173,7 +177,8 @@ export class OperationRecorder implements vscode.Disposable {
         return {
           name: ep.name,
           status: ep.status,
-          slo: ep.slo,
+          // health keeps the SLO as a fraction (0.999); the record and the rules speak percent
+          slo: ep.slo * 100,
           availability24h: percentOf(day?.availability),
           availability30d: percentOf(month?.availability),
           p95Ms: day?.p95,
@@ -203,43 +208,46 @@ export class OperationRecorder implements vscode.Disposable {
 
   private async onStarted(e: Extract<StackOperationEvent, { kind: 'started' }>): Promise<void> {
     this.running.get(e.key)?.window?.stop('another operation started on the stack');
-    const before = e.model ? this.beforeFor(e.key, e.model) : this.befores.get(e.key);
     const entry: OperationEntry = {
       id: `${e.at.toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
       key: e.key,
       stack: e.stack,
       operation: e.operation,
       startedAt: e.at,
-      rollbackTo: before?.facts.lastUpdate
-        ? { version: before.facts.lastUpdate.version, commit: before.facts.lastUpdate.commit }
-        : undefined,
     };
+    // Registered at once, so what the operation reports while the "before" is read is not lost.
     const r: Running = {
       entry,
       projectDir: e.projectDir,
       project: e.project,
-      before,
       backlog: [],
       recording: 'undecided',
       regressions: [],
     };
     this.running.set(e.key, r);
+    const before = await this.beforeFor(e.key, e.model);
+    r.before = before;
+    entry.rollbackTo = before?.facts.lastUpdate
+      ? { version: before.facts.lastUpdate.version, commit: before.facts.lastUpdate.commit }
+      : undefined;
     await this.save(entry);
     const stackRef = `${e.project}/${e.stack}`;
+    const first: RecordEvent[] = [];
     if (before) {
-      r.backlog.push({
+      first.push({
         kind: 'progress',
         time: this.clock(before.at).time,
         phase: 'Preview ready',
         body: [countsLine(changeCounts(before.model))],
       });
     }
-    r.backlog.push({
+    first.push({
       kind: 'progress',
       time: this.clock(e.at).time,
       phase: `${verb(e.operation)} started`,
       body: [`${e.operation} on \`${stackRef}\`${before ? `: ${countsLine(changeCounts(before.model))}` : ''}`],
     });
+    r.backlog.unshift(...first);
     const choice = recordChoice(e.stack, this.settings.record(), this.settings.recordByStack());
     if (choice === 'never') {
       r.recording = 'no';
@@ -259,10 +267,10 @@ export class OperationRecorder implements vscode.Disposable {
       });
   }
 
-  private beforeFor(key: string, model: ChangeModel): Before | undefined {
-    const b = this.befores.get(key);
-    // The remembered "before" belongs to this operation only when it describes the same change.
-    return b && b.model === model ? b : b ? { ...b, model } : undefined;
+  private async beforeFor(key: string, model: ChangeModel | undefined): Promise<Before | undefined> {
+    const b = await this.befores.get(key)?.catch(() => undefined);
+    // The operation's own change list wins over the remembered preview's.
+    return b && model && b.model !== model ? { ...b, model } : b;
   }
 
   /** Opens (continues or creates) the record and writes everything known so far. */
@@ -399,7 +407,7 @@ export class OperationRecorder implements vscode.Disposable {
           health
             .snapshot()
             .endpoints.filter((e) => endpoints.includes(e.name))
-            .map((e) => ({ name: e.name, status: e.status, since: e.since, error: e.lastCheck?.error, slo: e.slo })),
+            .map((e) => ({ name: e.name, status: e.status, since: e.since, error: e.lastCheck?.error, slo: e.slo * 100 })),
         alarms: () => health.snapshot().alarms.filter((a) => alarmNames(a.name)),
       },
       onRegression: (rs, at) => this.onRegression(r, rs, at),
@@ -438,7 +446,7 @@ export class OperationRecorder implements vscode.Disposable {
       void vscode.window.showWarningMessage(
         `OpsDeck: ${message}. Rolling back to update #${target.version} (opsdeck.operations.autoRollback).`,
       );
-      void this.rollBack(r, true);
+      void this.rollBack(r, { yes: true, typedName: r.entry.stack.split('/').pop() });
       return;
     }
     const actions = target?.commit ? ['Roll back now', 'Keep'] : ['Keep'];
@@ -454,7 +462,7 @@ export class OperationRecorder implements vscode.Disposable {
       )
       .then((answer) => {
         notice.answer = answer ?? 'dismissed';
-        if (answer === 'Roll back now') void this.rollBack(r);
+        if (answer === 'Roll back now') void this.rollBackAsked(r);
         else if (answer === 'Keep')
           this.add(r, {
             kind: 'progress',
@@ -466,11 +474,39 @@ export class OperationRecorder implements vscode.Disposable {
   }
 
   /**
+   * "Roll back now" is the person's answer to a question that named the stack and the update to return
+   * to, so it answers the deploy guard's "Deploy?"; a production stack still needs its name typed
+   * (asked here in an input box). The rollback's preview, trust, lock and changed-program checks apply.
+   */
+  private async rollBackAsked(r: Running): Promise<void> {
+    let typedName: string | undefined;
+    if (this.stacks.isProduction(r.entry.stack)) {
+      const name = r.entry.stack.split('/').pop()!;
+      typedName = await vscode.window.showInputBox({
+        title: `Type "${name}" to roll this production stack back to update #${r.entry.rollbackTo?.version}`,
+        placeHolder: name,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() === '' || v.trim() === name ? undefined : `Type the stack name exactly: ${name}`),
+      });
+      if (typedName === undefined) {
+        this.add(r, {
+          kind: 'progress',
+          time: this.clock(Date.now()).time,
+          phase: 'Rollback not started',
+          body: ['The stack name was not typed.'],
+        });
+        return;
+      }
+    }
+    return this.rollBack(r, { yes: true, typedName });
+  }
+
+  /**
    * The rollback to the update before the operation, through `opsdeck.rollback` (its preview and
    * guard). An automatic one (the stack matches opsdeck.operations.autoRollback) answers the guard
    * as that setting says: the user chose, per stack, to roll back without being asked.
    */
-  private async rollBack(r: Running, auto = false): Promise<void> {
+  private async rollBack(r: Running, confirm?: { yes: boolean; typedName?: string }): Promise<void> {
     const target = r.entry.rollbackTo;
     if (!target) return;
     r.rollbackStartedAt = Date.now();
@@ -486,7 +522,7 @@ export class OperationRecorder implements vscode.Disposable {
       stack: r.entry.stack,
       version: target.version,
       record: false,
-      ...(auto ? { confirm: { yes: true, typedName: r.entry.stack.split('/').pop() } } : {}),
+      confirm,
     })) as { status: string } | undefined;
     const done = Date.now();
     const ok = result?.status === 'succeeded';
