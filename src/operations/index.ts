@@ -70,6 +70,8 @@ export function register(
       onDidChange: recorder.onDidChange,
     }),
   );
+  // The change view of the operation links its record.
+  ctx.own(recorder.onRecordOpened((e) => ports.stacks.linkRecord(e.key, e.uri)));
   ctx.own(
     recorder.onRecordOpened(
       (e) => void linkFromSession(e.uri, e.stackRef, e.operation).catch((err) => log(`session log: ${(err as Error).message}`)),

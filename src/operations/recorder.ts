@@ -8,6 +8,7 @@
 // phase as it happens. After an up or a rollback succeeds it opens the verification window; the first
 // regression gives one notification with "Roll back now" / "Keep" (or rolls back by itself where
 // `opsdeck.operations.autoRollback` says so). Recording never blocks or fails an operation.
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { clockFacts, localTimeZone } from '../documents/clock';
 import { CHANGE_OPS, ChangeModel, changeCounts, countsLine, isUserResource } from '../stacks/model/changeModel';
@@ -83,7 +84,7 @@ export class OperationRecorder implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with the stack key whose operations changed (the Stacks view's Operations section listens). */
   readonly onDidChange = this.changed.event;
-  private readonly opened = new vscode.EventEmitter<{ uri: vscode.Uri; stackRef: string; operation: RecordedOperation }>();
+  private readonly opened = new vscode.EventEmitter<{ uri: vscode.Uri; key: string; stackRef: string; operation: RecordedOperation }>();
   /** Fires when an operation's record is created or continued (the session log links it). */
   readonly onRecordOpened = this.opened.event;
   private readonly statusItem: vscode.StatusBarItem;
@@ -301,7 +302,7 @@ export class OperationRecorder implements vscode.Disposable {
       const backlog = r.backlog.splice(0);
       for (const ev of backlog) await this.write(r, ev);
       this.log(`operation record: ${vscode.workspace.asRelativePath(uri)} for ${stackRef}`);
-      this.opened.fire({ uri, stackRef, operation: r.entry.operation });
+      this.opened.fire({ uri, key: r.entry.key, stackRef, operation: r.entry.operation });
     } catch (e) {
       this.log(`operation record: could not create it (${(e as Error).message}); the ${r.entry.operation} goes on`);
     }
@@ -311,6 +312,8 @@ export class OperationRecorder implements vscode.Disposable {
   private openRecordFor(stackRef: string): vscode.Uri | undefined {
     for (const d of vscode.workspace.textDocuments) {
       if (d.languageId !== 'markdown' || d.isClosed) continue;
+      // An editor left open on a record deleted from disk is not continued (a new record is made).
+      if (d.uri.scheme === 'file' && !d.isDirty && !fs.existsSync(d.uri.fsPath)) continue;
       const m = readMarker(d.getText());
       if (m && m.stack === stackRef && !m.closed) return d.uri;
     }

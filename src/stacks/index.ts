@@ -22,6 +22,8 @@ import type { StackFacts, StacksPort } from '../operations/ports';
 /** The operations capability's view of stacks, plus the hook for the Stacks view's Operations section. */
 export interface StacksRegistration extends StacksPort {
   setOperationsSource(source: OperationsSource): vscode.Disposable;
+  /** Links the stack's change view to the record of the operation it shows. */
+  linkRecord(key: string, record: vscode.Uri | undefined): void;
 }
 
 const LOG_LINES = 5000;
@@ -168,6 +170,7 @@ export function register(ctx: OpsDeckContext): StacksRegistration {
     isProduction: (stack) => isProductionStack(stack, settings.productionStackPatterns),
     mask: (text) => service.mask(text),
     setOperationsSource: (source) => tree.setOperationsSource(source),
+    linkRecord: (key, record) => views.linkRecord(key, record),
   };
 }
 
