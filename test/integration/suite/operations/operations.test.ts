@@ -274,7 +274,10 @@ aws: { region: us-east-1, endpoint: "${moto.endpoint}" }
       /^Rollback started/,
       /^Rollback finished/,
     ]);
-    await vscode.window.showTextDocument(vscode.Uri.file(record));
+    // The part a reader looks at first after a rollback: the before/after table, timings and status.
+    const shown = await vscode.window.showTextDocument(vscode.Uri.file(record));
+    const at = shown.document.positionAt(text.indexOf('opsdeck:begin verification'));
+    shown.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.AtTop);
     await screenshot('operations-record-rolled-back');
     await cw.send(new SetAlarmStateCommand({ AlarmName: 'svc-5xx', StateValue: 'OK', StateReason: 'fixture: healthy' }));
     await setConfig('healthy', 'true');
