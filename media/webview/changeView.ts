@@ -44,6 +44,17 @@ function render(s: ChangeViewState): void {
     b.addEventListener('click', () => vscode.postMessage({ type: 'deploy' }));
     head.append(b);
   }
+  if (s.record) {
+    const a = el('a', 'record', `Operation record: ${s.record}`);
+    a.href = '#';
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      vscode.postMessage({ type: 'openRecord' });
+    });
+    const p = el('p', 'note');
+    p.append(a);
+    head.append(p);
+  }
   root.append(head);
 
   if (s.failure) {

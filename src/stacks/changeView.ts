@@ -64,6 +64,8 @@ export class ChangeViews implements vscode.Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   private readonly states = new Map<string, ChangeViewState>();
   private readonly pendingPost = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Each stack's operation record (set by the operations capability while it records). */
+  private readonly records = new Map<string, vscode.Uri>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -76,7 +78,9 @@ export class ChangeViews implements vscode.Disposable {
   }
 
   /** Shows (or updates) the change view of a stack. Updates are coalesced to one post per 100 ms. */
-  show(stackKey: string, state: ChangeViewState, reveal = false): void {
+  show(stackKey: string, shown: ChangeViewState, reveal = false): void {
+    const record = this.records.get(stackKey);
+    const state = record ? { ...shown, record: vscode.workspace.asRelativePath(record) } : shown;
     this.states.set(stackKey, state);
     let panel = this.panels.get(stackKey);
     if (!panel) {
@@ -100,6 +104,10 @@ export class ChangeViews implements vscode.Disposable {
         if (m.type === 'ready') this.post(stackKey);
         else if (m.type === 'openSource') this.handlers.openSource(stackKey, m.urn);
         else if (m.type === 'deploy') this.handlers.deploy(stackKey);
+        else if (m.type === 'openRecord') {
+          const uri = this.records.get(stackKey);
+          if (uri) void vscode.commands.executeCommand('vscode.open', uri);
+        }
       });
       p.webview.html = this.html(p.webview, state);
     } else if (reveal) panel.reveal(undefined, true);
@@ -113,6 +121,14 @@ export class ChangeViews implements vscode.Disposable {
         }, 100),
       );
     }
+  }
+
+  /** Links the change view of a stack to the record of the operation it shows (undefined: none). */
+  linkRecord(stackKey: string, uri: vscode.Uri | undefined): void {
+    if (uri) this.records.set(stackKey, uri);
+    else this.records.delete(stackKey);
+    const state = this.states.get(stackKey);
+    if (state) this.show(stackKey, state);
   }
 
   private post(stackKey: string): void {

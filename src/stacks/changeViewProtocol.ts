@@ -32,15 +32,17 @@ export interface ChangeViewState {
   /** Present when this preview can be deployed exactly as shown. */
   canDeploy: boolean;
   failure?: { message: string; remedy: string };
+  /** The operation record of the operation shown (workspace-relative path), when one is written. */
+  record?: string;
 }
 
 export type ToWebview = { type: 'state'; state: ChangeViewState };
 
-export type FromWebview = { type: 'ready' } | { type: 'openSource'; urn: string } | { type: 'deploy' };
+export type FromWebview = { type: 'ready' } | { type: 'openSource'; urn: string } | { type: 'deploy' } | { type: 'openRecord' };
 
 export function isFromWebview(m: unknown): m is FromWebview {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
-  if (t === 'ready' || t === 'deploy') return true;
+  if (t === 'ready' || t === 'deploy' || t === 'openRecord') return true;
   return t === 'openSource' && typeof (m as { urn?: unknown }).urn === 'string';
 }

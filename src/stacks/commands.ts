@@ -391,7 +391,7 @@ export class StackCommands {
         await this.openDoc(`${node.stack}/update-${node.row.version}.json`, JSON.stringify(redacted, null, 2));
       },
       rollback: async (arg: unknown) => {
-        let node = arg as (StackNode & { confirm?: ConfirmAnswers }) | undefined;
+        let node = arg as (StackNode & { confirm?: ConfirmAnswers; record?: boolean }) | undefined;
         if (!node || !('kind' in node)) {
           // { project, stack, version, confirm }: the history entry by its number in the History list.
           const r = await this.resolve(arg);
@@ -409,6 +409,8 @@ export class StackCommands {
             row: rows[i]!,
             raw: h.value[rows[i]!.index!]!,
             confirm: r.opts.confirm,
+            // false when the operations recorder rolls back an operation it is recording already
+            record: (arg as { record?: boolean }).record,
           };
         } else if (node.kind === 'history' && !node.confirm) {
           const ok = await vscode.window.showInformationMessage(

@@ -15,7 +15,26 @@ import { PulumiSettings } from './config';
 import { Failure } from './model/failures';
 import { COUNTING_RULE, resourcesLabel } from './model/resourceCount';
 
-export type SectionKind = 'resources' | 'outputs' | 'config' | 'history';
+export type SectionKind = 'resources' | 'outputs' | 'config' | 'history' | 'operations';
+
+/** One recorded operation as the Operations section lists it (the operations capability supplies them). */
+export interface OperationListItem {
+  id: string;
+  operation: string;
+  startedAt: number;
+  result?: string;
+  durationMs?: number;
+  verdict?: string;
+  /** The operation record's file, when one was written. */
+  record?: string;
+  rollbackTo?: { version: number; commit?: string };
+}
+
+/** Where the Operations section's rows come from; set by the operations capability when it registers. */
+export interface OperationsSource {
+  entries(key: string): OperationListItem[];
+  onDidChange: vscode.Event<string>;
+}
 
 export type StackNode =
   | { kind: 'project'; project: DiscoveredProject }
@@ -25,6 +44,7 @@ export type StackNode =
   | { kind: 'output'; project: DiscoveredProject; stack: string; key: string; value: unknown; secret: boolean }
   | { kind: 'config'; project: DiscoveredProject; stack: string; key: string; value: string; secret: boolean }
   | { kind: 'history'; project: DiscoveredProject; stack: string; row: HistoryRow; raw: UpdateSummaryLike }
+  | { kind: 'operation'; project: DiscoveredProject; stack: string; entry: OperationListItem }
   | { kind: 'message'; id: string; label: string; icon: string; tooltip?: string; contextValue?: string; command?: vscode.Command };
 
 /** What an integration test (or another extension) sees of a node: the tree item, as plain data. */
@@ -77,6 +97,21 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     this.emitter.fire(undefined);
   }
 
+  private operations: OperationsSource | undefined;
+
+  /** Adds the Operations section under each stack, fed by the operations capability. */
+  setOperationsSource(source: OperationsSource): vscode.Disposable {
+    this.operations = source;
+    this.emitter.fire(undefined);
+    const sub = source.onDidChange(() => this.emitter.fire(undefined));
+    return {
+      dispose: () => {
+        sub.dispose();
+        if (this.operations === source) this.operations = undefined;
+      },
+    };
+  }
+
   reveal(node: StackNode & { kind: 'output' }): void {
     this.revealed.add(`${stackKey(node.project, node.stack)}:${node.key}`);
     this.emitter.fire(undefined);
@@ -95,7 +130,8 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       case 'project':
         return this.stacksOf(node.project);
       case 'stack': {
-        const sections = (['resources', 'outputs', 'config', 'history'] as const).map((section): StackNode => ({
+        const kinds: SectionKind[] = ['resources', 'outputs', 'config', 'history', ...(this.operations ? (['operations'] as const) : [])];
+        const sections = kinds.map((section): StackNode => ({
           kind: 'section',
           project: node.project,
           stack: node.stack.name,
@@ -323,6 +359,12 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         const rows = historyRows(r.value, new Date());
         return rows.map((row) => ({ kind: 'history', project: node.project, stack: node.stack, row, raw: r.value[row.index!]! }));
       }
+      case 'operations': {
+        const entries = this.operations?.entries(key) ?? [];
+        if (!entries.length)
+          return [{ kind: 'message', id: `noops:${key}`, label: 'No operations recorded yet (deploy from this view)', icon: 'info' }];
+        return entries.map((entry) => ({ kind: 'operation', project: node.project, stack: node.stack, entry }));
+      }
     }
   }
 
@@ -377,6 +419,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
           outputs: ['Outputs', 'output'],
           config: ['Config', 'settings'],
           history: ['History', 'history'],
+          operations: ['Operations', 'checklist'],
         };
         const [label, icon] = labels[node.section];
         const item = new vscode.TreeItem(label, C.Collapsed);
@@ -435,6 +478,42 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         item.contextValue =
           node.row.commit && node.row.kind === 'update' && node.row.result === 'succeeded' ? 'historyEntryWithCommit' : 'historyEntry';
         item.command = { title: 'Open Update Record', command: 'opsdeck.showUpdateRecord', arguments: [node] };
+        return item;
+      }
+      case 'operation': {
+        const e = node.entry;
+        const item = new vscode.TreeItem(`${e.operation} ${new Date(e.startedAt).toLocaleTimeString()}`, C.None);
+        item.id = `op:${stackKey(node.project, node.stack)}:${e.id}`;
+        item.description = [
+          e.result ?? 'running',
+          e.durationMs !== undefined ? `${(e.durationMs / 1000).toFixed(1)} s` : undefined,
+          e.verdict,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+        item.tooltip = [
+          `${e.operation} started ${new Date(e.startedAt).toISOString()}`,
+          e.result ? `result: ${e.result}` : undefined,
+          e.verdict ? `verification: ${e.verdict}` : undefined,
+          e.record ? `record: ${vscode.workspace.asRelativePath(e.record)}` : 'not recorded',
+          e.rollbackTo ? `rolls back to update #${e.rollbackTo.version}` : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n');
+        const failed = e.result === 'failed' || e.verdict === 'regressed';
+        item.iconPath = new vscode.ThemeIcon(
+          !e.result
+            ? 'sync~spin'
+            : e.result === 'rolled back'
+              ? 'discard'
+              : failed
+                ? 'error'
+                : e.verdict === 'verifying'
+                  ? 'pulse'
+                  : 'pass',
+        );
+        item.contextValue = e.rollbackTo?.commit ? 'operationWithRollback' : 'operation';
+        if (e.record) item.command = { title: 'Open Operation Record', command: 'vscode.open', arguments: [vscode.Uri.file(e.record)] };
         return item;
       }
       case 'message': {
