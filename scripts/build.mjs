@@ -3,11 +3,83 @@
 //   node scripts/build.mjs --production  minified, with source maps
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+// Heavy libraries load on first use, not at activation: each goes into a chunk of its own,
+// dist/lazy/<chunk>.js, and the main bundles get a small stand-in whose exports are getters that
+// require() the chunk the first time one of them is read. esbuild compiles `import { x } from 'lib'`
+// to property reads on the module object at the point of use, so the source keeps ordinary imports
+// and nothing runs the library's module code until a capability calls into it. The export names are
+// read from the library here, at build time, so esbuild's interop can copy them without loading it.
+// Every AWS SDK client shares one chunk (they share @smithy and the credential chain).
+const LAZY = [
+  { chunk: 'yaml', match: (p) => p === 'yaml' },
+  { chunk: 'd3-dag', match: (p) => p === 'd3-dag' },
+  { chunk: 'aws-sdk', match: (p) => p.startsWith('@aws-sdk/client-') },
+];
+const lazyOf = (p) => LAZY.find((l) => l.match(p));
+/**
+ * The names src/ imports from a package (`import { a, b as c } from 'pkg'`), so a stand-in lists
+ * those and not the AWS SDK's thousands; undefined (list them all) when a file imports it whole.
+ */
+function importedNames(pkg) {
+  const names = new Set();
+  const files = readdirSync('src', { recursive: true }).filter((f) => /\.tsx?$/.test(f));
+  for (const f of files) {
+    const text = readFileSync(join('src', f), 'utf8');
+    for (const m of text.matchAll(/import\s+(type\s+)?([^;]*?)\s+from\s+['"]([^'"]+)['"]/g)) {
+      if (m[3] !== pkg || m[1]) continue;
+      const named = /^\{([^}]*)\}$/s.exec(m[2].trim());
+      if (!named) return undefined;
+      for (const part of named[1].split(',')) {
+        const name = part
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0];
+        if (name && !part.trim().startsWith('type ')) names.add(name);
+      }
+    }
+  }
+  return [...names].sort();
+}
+/** Packages the main bundles imported through a stand-in, by chunk (filled while they build). */
+const lazyUsed = new Map();
+const lazyPlugin = {
+  name: 'opsdeck-lazy',
+  setup(build) {
+    build.onResolve({ filter: /^[@a-z]/ }, (args) => {
+      if (args.namespace === 'opsdeck-lazy') return { path: args.path, external: true }; // ./lazy/<chunk>.js
+      const lazy = lazyOf(args.path);
+      if (!lazy) return undefined;
+      if (!lazyUsed.has(lazy.chunk)) lazyUsed.set(lazy.chunk, new Set());
+      lazyUsed.get(lazy.chunk).add(args.path);
+      return { path: args.path, namespace: 'opsdeck-lazy' };
+    });
+    build.onResolve({ filter: /^\.\/lazy\// }, (args) =>
+      args.namespace === 'opsdeck-lazy' ? { path: args.path, external: true } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'opsdeck-lazy' }, async (args) => {
+      const lazy = lazyOf(args.path);
+      const names = importedNames(args.path) ?? Object.keys(await import(args.path)).filter((k) => k !== 'default');
+      // dist/<entry>.js requires ./lazy/<chunk>.js, so every entry using a stand-in must sit in dist/
+      return {
+        contents: [
+          `let m;`,
+          `const load = () => (m ??= require(${JSON.stringify(`./lazy/${lazy.chunk}.js`)})[${JSON.stringify(args.path)}]);`,
+          `Object.defineProperty(exports, '__esModule', { value: true });`,
+          `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: process.cwd(),
+      };
+    });
+  },
+};
 
 /** @type {import('esbuild').BuildOptions} */
 const extension = {
@@ -34,7 +106,52 @@ const extension = {
   // Built-in document templates (src/documents/templates/*.md) are bundled as strings.
   loader: { '.md': 'text' },
   logLevel: 'info',
+  plugins: [lazyPlugin],
 };
+
+/** The chunks behind the stand-ins: dist/lazy/<chunk>.js exports { '<package>': <its exports>, … }. */
+function lazyChunks() {
+  const chunks = [...lazyUsed.keys()].sort();
+  return {
+    entryPoints: chunks.map((c) => ({ in: `opsdeck-chunk:${c}`, out: c })),
+    bundle: true,
+    outdir: 'dist/lazy',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    minify: production,
+    metafile: true,
+    logLevel: 'info',
+    plugins: [
+      {
+        name: 'opsdeck-chunks',
+        setup(build) {
+          build.onResolve({ filter: /^opsdeck-chunk:/ }, (args) => ({
+            path: args.path.slice('opsdeck-chunk:'.length),
+            namespace: 'opsdeck-chunk',
+          }));
+          // Named imports (of the names src/ uses that the package really exports, types left out) let
+          // esbuild take the package's ESM build and drop what OpsDeck never calls.
+          build.onLoad({ filter: /.*/, namespace: 'opsdeck-chunk' }, async (args) => {
+            const lines = [];
+            for (const [i, pkg] of [...lazyUsed.get(args.path)].sort().entries()) {
+              const real = new Set(Object.keys(await import(pkg)));
+              const names = importedNames(pkg)?.filter((n) => real.has(n));
+              if (!names) {
+                lines.push(`exports[${JSON.stringify(pkg)}] = require(${JSON.stringify(pkg)});`);
+                continue;
+              }
+              lines.push(`import { ${names.map((n, j) => `${n} as p${i}_${j}`).join(', ')} } from ${JSON.stringify(pkg)};`);
+              lines.push(`exports[${JSON.stringify(pkg)}] = { ${names.map((n, j) => `${n}: p${i}_${j}`).join(', ')} };`);
+            }
+            return { contents: lines.join('\n'), loader: 'js', resolveDir: process.cwd() };
+          });
+        },
+      },
+    ],
+  };
+}
 
 // Webview front-ends: every media/webview/<name>.ts becomes dist/webview/<name>.js (browser IIFE).
 const webviewDir = 'media/webview';
@@ -61,9 +178,14 @@ const configs = webviewEntries.length ? [extension, webviews] : [extension];
 if (watch) {
   for (const c of configs) {
     const ctx = await esbuild.context(c);
+    await ctx.rebuild();
     await ctx.watch();
   }
+  await esbuild.build(lazyChunks()); // a library upgrade needs a restart of the watch
   console.log('[watch] watching for changes');
 } else {
-  await Promise.all(configs.map((c) => esbuild.build(c)));
+  const [main, ...rest] = await Promise.all(configs.map((c) => esbuild.build(c)));
+  const chunks = await esbuild.build(lazyChunks());
+  // Sizes per capability and chunk come from these (`npm run bench` reports them).
+  writeFileSync('dist/meta.json', JSON.stringify({ main: main.metafile, chunks: chunks.metafile, webviews: rest[0]?.metafile }));
 }
