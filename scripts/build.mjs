@@ -96,9 +96,8 @@ const extension = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // `vscode` is provided by the host. `@pulumi/pulumi` cannot be bundled: it loads a vendored
-  // TypeScript by relative path at run time (see shared notes), so it ships in node_modules and is
-  // only required when a Pulumi action first runs.
+  // `vscode` is provided by the host. `@pulumi/pulumi` is the project's own, loaded from the
+  // project's node_modules on the first Pulumi action, or else the bundled Automation API below.
   external: ['vscode', '@pulumi/pulumi', '@pulumi/pulumi/*'],
   sourcemap: true,
   minify: production,
@@ -107,6 +106,44 @@ const extension = {
   loader: { '.md': 'text' },
   logLevel: 'info',
   plugins: [lazyPlugin],
+};
+
+// The Automation API for projects without their own @pulumi/pulumi (YAML, other languages, a Node.js
+// project before `npm install`): there it only runs the CLI, so it ships bundled, as
+// dist/lazy/pulumi-automation.js, and the VSIX carries no node_modules. A project's own @pulumi/pulumi
+// is always preferred (src/stacks/runner/automationLoader.ts): inline programs must register through
+// the instance their files import. @pulumi/pulumi loads TypeScript at import time for closure
+// serialization (typescript-shim.js, falling back to a vendored copy by a run-time path), which only
+// inline programs and dynamic providers use, so the bundle gets a stand-in that fails with a clear
+// message if anything ever asks it for TypeScript.
+const TYPESCRIPT_STAND_IN = `module.exports = new Proxy({}, {
+  get(_, k) {
+    if (typeof k !== 'string' || k === '__esModule' || k === 'default' || k === 'then') return undefined;
+    throw new Error("OpsDeck's bundled Automation API has no TypeScript (asked for ts." + k + "): install @pulumi/pulumi in the project");
+  },
+});`;
+/** @type {import('esbuild').BuildOptions} */
+const automation = {
+  stdin: { contents: "module.exports = require('@pulumi/pulumi/automation');", resolveDir: process.cwd(), loader: 'js' },
+  bundle: true,
+  outfile: 'dist/lazy/pulumi-automation.js',
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  metafile: true,
+  // make-spawn-args asks require.resolve for node-gyp, for npm scripts the Automation API never runs
+  logLevel: 'error',
+  plugins: [
+    {
+      name: 'opsdeck-no-typescript',
+      setup(build) {
+        build.onResolve({ filter: /^typescript$|typescript-shim$/ }, () => ({ path: 'typescript', namespace: 'opsdeck-no-typescript' }));
+        build.onLoad({ filter: /.*/, namespace: 'opsdeck-no-typescript' }, () => ({ contents: TYPESCRIPT_STAND_IN, loader: 'js' }));
+      },
+    },
+  ],
 };
 
 /** The chunks behind the stand-ins: dist/lazy/<chunk>.js exports { '<package>': <its exports>, … }. */
@@ -181,11 +218,15 @@ if (watch) {
     await ctx.rebuild();
     await ctx.watch();
   }
-  await esbuild.build(lazyChunks()); // a library upgrade needs a restart of the watch
+  await Promise.all([esbuild.build(lazyChunks()), esbuild.build(automation)]); // a library upgrade needs a restart of the watch
   console.log('[watch] watching for changes');
 } else {
   const [main, ...rest] = await Promise.all(configs.map((c) => esbuild.build(c)));
-  const chunks = await esbuild.build(lazyChunks());
+  const [chunks, auto] = await Promise.all([esbuild.build(lazyChunks()), esbuild.build(automation)]);
   // Sizes per capability and chunk come from these (`npm run bench` reports them).
-  writeFileSync('dist/meta.json', JSON.stringify({ main: main.metafile, chunks: chunks.metafile, webviews: rest[0]?.metafile }));
+  const lazy = {
+    inputs: { ...chunks.metafile.inputs, ...auto.metafile.inputs },
+    outputs: { ...chunks.metafile.outputs, ...auto.metafile.outputs },
+  };
+  writeFileSync('dist/meta.json', JSON.stringify({ main: main.metafile, chunks: lazy, webviews: rest[0]?.metafile }));
 }

@@ -122,7 +122,8 @@ const atLeast = (a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
  * OpsDeck (like the VS Code and code-server it runs in) supports Node 20. Returns the SDK's folder and version.
  */
 function checkNpmPackage(root) {
-  const wanted = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies?.['@pulumi/pulumi'];
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const wanted = pkg.devDependencies?.['@pulumi/pulumi'] ?? pkg.dependencies?.['@pulumi/pulumi'];
   const sdk = parseVersion(wanted);
   if (!sdk) {
     throw new ToolError(`package.json must pin @pulumi/pulumi to an exact version (like "3.248.0"), not ${JSON.stringify(wanted)}`);
