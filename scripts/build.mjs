@@ -3,9 +3,8 @@
 //   node scripts/build.mjs --production  minified, with source maps
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -53,7 +52,6 @@ const lazyPlugin = {
   name: 'opsdeck-lazy',
   setup(build) {
     build.onResolve({ filter: /^[@a-z]/ }, (args) => {
-      if (args.namespace === 'opsdeck-lazy') return { path: args.path, external: true }; // ./lazy/<chunk>.js
       const lazy = lazyOf(args.path);
       if (!lazy) return undefined;
       if (!lazyUsed.has(lazy.chunk)) lazyUsed.set(lazy.chunk, new Set());
