@@ -12,7 +12,7 @@ import * as path from 'path';
 import { CostCache, costCacheKey, costSnapshot } from '../src/health/runner/costCache';
 import type { CostData } from '../src/health/runner/aws';
 import { capacityForecast } from '../src/health/model/forecast';
-import { HttpEndpoint, parseHealthConfig } from '../src/health/model/healthConfig';
+import { HttpEndpoint, parseHealthConfig, worstCaseDetectionMs } from '../src/health/model/healthConfig';
 import { HistoryStore } from '../src/health/runner/historyStore';
 import { HealthMonitor } from '../src/health/runner/monitor';
 import { probeHttp } from '../src/health/runner/probe';
@@ -323,8 +323,74 @@ async function historyLoadBench(): Promise<R[]> {
   }
 }
 
+/**
+ * Outage detection with the default settings, worst case: a loopback service answers one check and
+ * stops answering right after it (it accepts connections and never replies, so every attempt runs into
+ * the timeout). Measured from that last answer to the monitor's "down" event, beside the arithmetic.
+ */
+async function detectionBench(): Promise<R[]> {
+  const runs = Number(process.env.OPSDECK_BENCH_DETECTION_RUNS) || 3;
+  const times: number[] = [];
+  let expected = 0;
+  for (let i = 0; i < runs; i++) {
+    let stopAfterNext = false;
+    let hanging = false;
+    let lastAnswer = 0;
+    const server = http.createServer((_req, res) => {
+      if (hanging) return; // never answers
+      res.end('{"status":"ok"}');
+      if (stopAfterNext) {
+        hanging = true;
+        lastAnswer = performance.now();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'opsdeck-bench-detect-'));
+    const m = new HealthMonitor({ store: new HistoryStore(path.join(dir, 'h.jsonl')) });
+    try {
+      const cfg = parseHealthConfig(`endpoints:\n  - { name: api, url: "http://127.0.0.1:${port}/health" }\n`).config!;
+      expected = worstCaseDetectionMs(cfg.endpoints[0]);
+      const down = new Promise<number>((resolve) => m.onEvent((e) => e.kind === 'down' && resolve(performance.now())));
+      m.setConfig(cfg);
+      m.startProbing();
+      while (m.snapshot()[0]?.status !== 'up') await new Promise((r) => setTimeout(r, 20));
+      stopAfterNext = true; // the next check is answered, then the service stops answering
+      const t = await down;
+      times.push(t - lastAnswer);
+      console.log(`[bench] health: detection sample ${i + 1}/${runs}: ${((t - lastAnswer) / 1000).toFixed(2)} s`);
+    } finally {
+      m.dispose();
+      server.closeAllConnections();
+      server.close();
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  }
+  return [
+    {
+      name: 'detection.worst.measured',
+      value: Number((Math.max(...times) / 1000).toFixed(2)),
+      unit: 's',
+      note: `max of ${runs} (${times.map((x) => (x / 1000).toFixed(2)).join(', ')}): defaults, service stops answering just after a check`,
+    },
+    {
+      name: 'detection.worst.arithmetic',
+      value: expected / 1000,
+      unit: 's',
+      note: 'worstCaseDetectionMs with the defaults (target ≤ 20 s)',
+    },
+  ];
+}
+
 export async function run(): Promise<R[]> {
-  return [...slaBench(), ...(await costAndCapacityBench()), ...(await overheadBench()), ...(await historyLoadBench())];
+  if (process.env.OPSDECK_BENCH_HEALTH_ONLY === 'detection') return detectionBench();
+  return [
+    ...slaBench(),
+    ...(await costAndCapacityBench()),
+    ...(await overheadBench()),
+    ...(await detectionBench()),
+    ...(await historyLoadBench()),
+  ];
 }
 
 if (require.main === module) void run().then((r) => console.table(r));

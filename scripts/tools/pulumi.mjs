@@ -108,25 +108,42 @@ async function cliVersion(bin) {
   return out?.trim().split(/\s+/)[0];
 }
 
-/** package.json and node_modules must carry @pulumi/pulumi at PULUMI_VERSION; returns its folder. */
+/** a.b.c → [a, b, c] (numbers), or undefined for anything but an exact version. */
+function parseVersion(v) {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(String(v ?? '').trim());
+  return m ? m.slice(1).map(Number) : undefined;
+}
+const atLeast = (a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/**
+ * package.json must pin @pulumi/pulumi to an exact version no newer than the CLI (a CLI is compatible
+ * with the SDKs released before it, not the other way round), and node_modules must carry that version.
+ * The SDK is pinned separately from the CLI because its releases after 3.248.0 declare node >=22, and
+ * OpsDeck (like the VS Code and code-server it runs in) supports Node 20. Returns the SDK's folder and version.
+ */
 function checkNpmPackage(root) {
-  const wanted = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies?.['@pulumi/pulumi'];
-  if (wanted && wanted !== PULUMI_VERSION) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const wanted = pkg.devDependencies?.['@pulumi/pulumi'] ?? pkg.dependencies?.['@pulumi/pulumi'];
+  const sdk = parseVersion(wanted);
+  if (!sdk) {
+    throw new ToolError(`package.json must pin @pulumi/pulumi to an exact version (like "3.248.0"), not ${JSON.stringify(wanted)}`);
+  }
+  if (atLeast(parseVersion(PULUMI_VERSION), sdk) < 0) {
     throw new ToolError(
-      `package.json pins @pulumi/pulumi ${wanted} but scripts/tools/pulumi.mjs builds the CLI at ${PULUMI_VERSION}: ` +
-        `keep them matched (PULUMI_VERSION here, and the pkg/v3 + sdk/v3 versions in scripts/tools/pulumi-cli/go.mod)`,
+      `package.json pins @pulumi/pulumi ${wanted}, newer than the Pulumi CLI ${PULUMI_VERSION} scripts/tools/pulumi.mjs builds: ` +
+        `raise PULUMI_VERSION (and the pkg/v3 + sdk/v3 versions in scripts/tools/pulumi-cli/go.mod) to at least ${wanted}`,
     );
   }
   const pkgDir = join(root, 'node_modules', '@pulumi', 'pulumi');
   const pkgJson = join(pkgDir, 'package.json');
   if (!existsSync(pkgJson)) throw new ToolError(`@pulumi/pulumi is not installed in ${root}/node_modules: run \`npm install\` first`);
   const installed = JSON.parse(readFileSync(pkgJson, 'utf8')).version;
-  if (installed !== PULUMI_VERSION) {
-    throw new ToolError(`node_modules has @pulumi/pulumi ${installed}, expected ${PULUMI_VERSION}: run \`npm install\``);
+  if (installed !== wanted) {
+    throw new ToolError(`node_modules has @pulumi/pulumi ${installed}, but package.json pins ${wanted}: run \`npm ci\``);
   }
   if (!existsSync(join(pkgDir, DYNAMIC_PROVIDER)))
     throw new ToolError(`@pulumi/pulumi ${installed} lacks its dynamic-provider plugin ${DYNAMIC_PROVIDER}`);
-  return pkgDir;
+  return { pkgDir, sdkVersion: installed };
 }
 
 async function goBuild(moduleDir, pkg, target, what, { versionVar = VERSION_VAR, version = `v${PULUMI_VERSION}` } = {}) {
@@ -182,10 +199,11 @@ async function ensureCli(moduleDir, binDir) {
 }
 
 /** What OpsDeck's minimal language host is built from: its source, the pinned modules, the CLI version. */
-function minimalHostStamp(moduleDir) {
+function minimalHostStamp(moduleDir, extra = '') {
   const hash = createHash('sha256');
   for (const f of ['language-nodejs/main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(moduleDir, f)));
   hash.update(PULUMI_VERSION);
+  hash.update(extra);
   return hash.digest('hex');
 }
 
@@ -310,7 +328,7 @@ function ensureDynamicProvider(pkgDir, dir) {
 }
 
 export async function ensurePulumi({ cache, root }) {
-  const pkgDir = checkNpmPackage(root);
+  const { pkgDir, sdkVersion } = checkNpmPackage(root);
   const moduleDir = join(root, 'scripts', 'tools', 'pulumi-cli');
   const cacheDir = join(cache, `pulumi-v${PULUMI_VERSION}`);
   const cacheBin = join(cacheDir, 'bin');
@@ -341,7 +359,8 @@ export async function ensurePulumi({ cache, root }) {
     if (!existsSync(join(binDir, DYNAMIC_PROVIDER))) ensureDynamicProvider(pkgDir, extras);
     if (existsSync(extras)) pluginDirs.push(extras);
   } else {
-    const rig = ensureRigDir(cacheDir, pulumi, minimalHostStamp(moduleDir));
+    // keyed by the SDK too: the dynamic-provider launcher beside the CLI comes from the SDK's package
+    const rig = ensureRigDir(cacheDir, pulumi, minimalHostStamp(moduleDir, sdkVersion));
     pulumi = rig.pulumi;
     binDir = hostDir = rig.dir;
     languageHost = await ensureMinimalHost(moduleDir, binDir);
@@ -364,6 +383,7 @@ export async function ensurePulumi({ cache, root }) {
 
   return {
     version: PULUMI_VERSION,
+    sdkVersion,
     source,
     binDir,
     pulumi,

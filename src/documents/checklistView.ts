@@ -11,6 +11,8 @@ export class ChecklistView implements vscode.CodeLensProvider, vscode.Disposable
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Registered when the first OpsDeck document is shown, so other markdown files never call into OpsDeck. */
+  private lenses: vscode.Disposable | undefined;
   private cache = new WeakMap<vscode.TextDocument, { version: number; progress: ChecklistProgress }>();
   /** Last total shown in the status bar (read by the public API and tests). */
   current: { file: string; done: number; total: number } | undefined;
@@ -25,8 +27,8 @@ export class ChecklistView implements vscode.CodeLensProvider, vscode.Disposable
     this.disposables.push(
       this.item,
       this.changed,
-      vscode.languages.registerCodeLensProvider({ language: 'markdown', scheme: 'file' }, this),
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.update()),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document === vscode.window.activeTextEditor?.document) this.update();
       }),
@@ -73,6 +75,8 @@ export class ChecklistView implements vscode.CodeLensProvider, vscode.Disposable
   }
 
   private update(): void {
+    if (!this.lenses && this.config.checklistProgress && vscode.window.visibleTextEditors.some((e) => this.isOpsDeckDocument(e.document)))
+      this.lenses = vscode.languages.registerCodeLensProvider({ language: 'markdown', scheme: 'file' }, this);
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc || !this.config.checklistProgress || !this.isOpsDeckDocument(doc)) {
       this.current = undefined;
@@ -97,6 +101,7 @@ export class ChecklistView implements vscode.CodeLensProvider, vscode.Disposable
   }
 
   dispose(): void {
+    this.lenses?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -15,7 +15,7 @@ const STARTER = `# OpsDeck health checks: endpoints, SLOs, CloudWatch and cost.
 version: 1
 defaults:
   interval: 10s
-  timeout: 3s
+  timeout: 2s
   failureThreshold: 2   # consecutive failed checks before an endpoint is "down"
   retries: 1            # retried within one check; not counted as separate failures
   slo: 99.9

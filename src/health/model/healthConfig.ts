@@ -120,8 +120,9 @@ export interface ParseResult {
 
 export const DEFAULTS = {
   intervalMs: 10_000,
-  // 3 s keeps worst-case detection (two failed checks that both time out, with one retry each) under 30 s.
-  timeoutMs: 3_000,
+  // 2 s keeps worst-case detection (two failed checks that both time out, with one retry each, the second
+  // a confirming check right after the first) under 20 s: see worstCaseDetectionMs.
+  timeoutMs: 2_000,
   failureThreshold: 2,
   retries: 1,
   slo: 0.999,
@@ -135,12 +136,22 @@ export function retryDelayMs(intervalMs: number): number {
 }
 
 /**
+ * Pause before the check that confirms a failure: after a failed check (and until the endpoint is down
+ * or passes), the next check runs this soon instead of a whole interval later. Down still takes
+ * `failureThreshold` failed checks of `retries + 1` attempts each, so a blip alarms no more often.
+ */
+export function confirmDelayMs(intervalMs: number): number {
+  return retryDelayMs(intervalMs);
+}
+
+/**
  * Longest time from an endpoint failing to it being declared down, when every attempt times out: the
- * failure starts just after a check, then `failureThreshold` checks, each `retries + 1` attempts long.
+ * failure starts just after a check, so the first failed check starts an interval later; then
+ * `failureThreshold` checks, each `retries + 1` attempts long, the later ones confirming right away.
  */
 export function worstCaseDetectionMs(ep: Pick<EndpointBase, 'intervalMs' | 'timeoutMs' | 'failureThreshold' | 'retries'>): number {
   const attempt = (ep.retries + 1) * ep.timeoutMs + ep.retries * retryDelayMs(ep.intervalMs);
-  return ep.intervalMs + (ep.failureThreshold - 1) * Math.max(ep.intervalMs, attempt) + attempt;
+  return ep.intervalMs + ep.failureThreshold * attempt + (ep.failureThreshold - 1) * confirmDelayMs(ep.intervalMs);
 }
 
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/;

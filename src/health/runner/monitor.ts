@@ -1,7 +1,7 @@
 // Runs the checks (when this window holds the lease) or replays another window's results (when it
 // does not); either way every sample goes through `ingest`, so states, SLA and events are derived the
 // same in every window. No `vscode` import: headers are resolved and events delivered by callbacks.
-import { EndpointConfig, HealthConfig, MaintenanceWindow, retryDelayMs } from '../model/healthConfig';
+import { EndpointConfig, HealthConfig, MaintenanceWindow, confirmDelayMs, retryDelayMs } from '../model/healthConfig';
 import { EndpointTracker, TrackerEvent, flapOptionsFor } from '../model/endpointState';
 import { HistoryRecord, HistoryStore, SampleRecord } from './historyStore';
 import { EndpointSnapshot } from '../model/snapshot';
@@ -295,7 +295,11 @@ export class HealthMonitor {
       this.opts.log?.('error', `Health: check of ${ep.name} failed unexpectedly: ${(e as Error).message}`);
     } finally {
       rt.running = false;
-      if (this.probing && this.runtimes.get(ep.name) === rt && !rt.problem) this.schedule(rt, started + this.intervalOf(rt) - this.now());
+      if (this.probing && this.runtimes.get(ep.name) === rt && !rt.problem) {
+        // A failure not yet confirmed into "down" is checked again at once (detection ≤ 20 s by default).
+        const confirming = rt.tracker.consecutiveFailures > 0 && rt.tracker.status !== 'down';
+        this.schedule(rt, confirming ? confirmDelayMs(this.intervalOf(rt)) : started + this.intervalOf(rt) - this.now());
+      }
     }
   }
 

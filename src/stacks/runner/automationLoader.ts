@@ -1,7 +1,8 @@
 // Loads `@pulumi/pulumi/automation` lazily, on the first Pulumi action, never at activation. The
 // project's own copy is preferred: an inline program registers resources through the
 // `@pulumi/pulumi` its files import, and that must be the same module instance as the Automation
-// API that runs it. The bundle keeps `@pulumi/pulumi` external (it cannot be bundled).
+// API that runs it. Without one, the Automation API bundled into dist/lazy/pulumi-automation.js runs.
+import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 
@@ -26,13 +27,21 @@ export function loadAutomation(workDir: string): Automation {
   const key = dir ?? '<extension>';
   let auto = cache.get(key);
   if (!auto) {
-    auto = (
-      dir
-        ? createRequire(path.join(dir, 'package.json'))(path.join(dir, 'automation'))
-        : // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, kept external by esbuild
-          require('@pulumi/pulumi/automation')
-    ) as Automation;
+    auto = (dir ? createRequire(path.join(dir, 'package.json'))(path.join(dir, 'automation')) : bundledAutomation()) as Automation;
     cache.set(key, auto);
   }
   return auto;
+}
+
+/**
+ * The Automation API OpsDeck ships, for projects without their own @pulumi/pulumi (YAML and other
+ * languages: there it only runs the CLI). In the installed extension that is the chunk the build
+ * writes beside the bundle (scripts/build.mjs, `automation`); from sources (unit tests) the package.
+ */
+function bundledAutomation(): Automation {
+  const chunk = path.join(__dirname, 'lazy', 'pulumi-automation.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, by a path known at run time
+  if (fs.existsSync(chunk)) return require(chunk) as Automation;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- kept external by esbuild
+  return require('@pulumi/pulumi/automation') as Automation;
 }

@@ -156,15 +156,15 @@ describe('health config', () => {
     assert.match(r.diagnostics[0].message, /empty/);
   });
 
-  it('detects an outage within 30 s with the default settings, even when every attempt times out', () => {
+  it('detects an outage within 20 s with the default settings, even when every attempt times out', () => {
     const ep = parseHealthConfig('endpoints:\n  - { name: a, url: "http://x/" }\n').config!.endpoints[0];
     assert.deepStrictEqual(
       [ep.intervalMs, ep.timeoutMs, ep.failureThreshold, ep.retries],
       [DEFAULTS.intervalMs, DEFAULTS.timeoutMs, DEFAULTS.failureThreshold, DEFAULTS.retries],
     );
-    // 10 s until the next check, two checks of (3 s + 0.5 s + 3 s), the second starting 10 s after the first.
-    assert.strictEqual(worstCaseDetectionMs(ep), 10_000 + 10_000 + 6_500);
-    assert.ok(worstCaseDetectionMs(ep) <= 30_000);
+    // 10 s until the next check, then two checks of (2 s + 0.5 s + 2 s), the second confirming 0.5 s after the first.
+    assert.strictEqual(worstCaseDetectionMs(ep), 10_000 + 4_500 + 500 + 4_500);
+    assert.ok(worstCaseDetectionMs(ep) <= 20_000);
   });
 
   it('reads durations with units', () => {

@@ -90,6 +90,32 @@ endpoints:
     assert.ok(kinds.filter((k) => k === 'flapping').length <= 1, kinds.join(','));
   });
 
+  it('confirms a first failure with a check right away instead of an interval later, then goes back to the interval', async () => {
+    const times: number[] = [];
+    let failing = false;
+    const m = new HealthMonitor({
+      store: new HistoryStore(path.join(dir, 'h.jsonl')),
+      probeFn: async () => {
+        times.push(Date.now());
+        return failing ? { ok: false, latencyMs: 1, error: 'HTTP 503' } : { ok: true, latencyMs: 1 };
+      },
+    });
+    monitors.push(m);
+    m.setConfig(
+      config('endpoints:\n  - { name: a, url: "http://127.0.0.1:1/", interval: 3s, timeout: 1s, retries: 0, failureThreshold: 2 }\n'),
+    );
+    m.startProbing();
+    await waitFor(() => ep(m, 'a').status === 'up', 'up');
+    failing = true;
+    await waitFor(() => ep(m, 'a').status === 'down', 'down', 10_000);
+    const [first, second] = times.slice(-2);
+    // the failed check and its confirmation: 0.5 s apart (confirmDelayMs), not the 3 s interval
+    assert.ok(second - first < 2_000, `the confirming check came ${second - first} ms after the failed one`);
+    const down = times.length;
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.strictEqual(times.length, down, 'once down, checks are back on the interval');
+  });
+
   it('counts retries inside one check, not as separate failures', async () => {
     let calls = 0;
     const m = new HealthMonitor({

@@ -54,14 +54,22 @@ describe('stacks: the runner and its processes (real CLI)', function () {
       cacheDir: path.join(base, 'cli-root'),
     };
   });
-  after(() => fs.rmSync(base, { recursive: true, force: true }));
+  // Sessions keep a spare inline worker for the next operation: end them, or they keep mocha (and
+  // their processes) running after the last test.
+  const sessions: PulumiProjectSession[] = [];
+  after(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.dispose()));
+    fs.rmSync(base, { recursive: true, force: true });
+  });
 
   function program(name: string, index: string): PulumiProjectSession {
     project = path.join(base, name);
     fs.mkdirSync(project, { recursive: true });
     fs.writeFileSync(path.join(project, 'Pulumi.yaml'), `name: ${name}\nruntime: nodejs\n`);
     fs.writeFileSync(path.join(project, 'index.ts'), index);
-    return new PulumiProjectSession({ dir: project, name, runtime: 'nodejs', main: 'index.ts' }, settings, () => true);
+    const session = new PulumiProjectSession({ dir: project, name, runtime: 'nodejs', main: 'index.ts' }, settings, () => true);
+    sessions.push(session);
+    return session;
   }
 
   const handlers = () => [process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')];
