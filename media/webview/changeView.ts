@@ -1,7 +1,7 @@
 // Change view front-end: renders the state the extension posts (all data through textContent,
 // never innerHTML), and sends back typed messages (open source, deploy this preview).
 import './changeView.css';
-import type { ChangeViewState, FromWebview, ToWebview } from '../../src/stacks/changeViewProtocol';
+import type { ChangeViewPolicy, ChangeViewState, FromWebview, ToWebview } from '../../src/stacks/changeViewProtocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; setState(s: unknown): void; getState(): unknown };
 
@@ -12,6 +12,28 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
+}
+
+/** A policy violation as one line: level, pack/policy, the resource (a link to its source when known), the message. */
+function policyItem(v: ChangeViewPolicy, withResource: boolean): HTMLLIElement {
+  const li = el('li', `policy policy-${v.level}`);
+  li.append(el('span', 'level', v.level), el('span', 'policy-name', ` ${v.pack ? `${v.pack}/` : ''}${v.policy}`));
+  if (withResource && v.resource) {
+    li.append(document.createTextNode(' on '));
+    if (v.hasSource && v.urn) {
+      const a = el('a', 'res', v.resource);
+      a.href = '#';
+      a.title = 'Open in the program';
+      const urn = v.urn;
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        vscode.postMessage({ type: 'openSource', urn });
+      });
+      li.append(a);
+    } else li.append(el('span', 'res', v.resource));
+  }
+  li.append(el('span', 'msg', `: ${v.message.split('\n').join(' ')}`));
+  return li;
 }
 
 const OP_SIGN: Record<string, string> = { create: '+', update: '~', replace: '±', delete: '−', read: '>', same: '=' };
@@ -39,6 +61,16 @@ function render(s: ChangeViewState): void {
     f.setAttribute('role', 'alert');
     f.append(el('strong', undefined, s.failure.message), el('p', undefined, s.failure.remedy));
     root.append(f);
+  }
+  if (s.policies?.length || s.policyPacks?.length) {
+    const p = el('section', 'policies');
+    p.append(el('h2', undefined, `Policies (${s.policies?.length ?? 0})`));
+    if (s.policyPacks?.length) p.append(el('p', 'note', `Policy packs: ${s.policyPacks.join(', ')}`));
+    const ul = el('ul');
+    for (const v of s.policies ?? []) ul.append(policyItem(v, true));
+    if (!s.policies?.length) ul.append(el('li', 'policy policy-none', 'No violations.'));
+    p.append(ul);
+    root.append(p);
   }
   const errors = s.diagnostics.filter((d) => d.severity === 'error');
   const others = s.diagnostics.filter((d) => d.severity !== 'error');
@@ -90,6 +122,11 @@ function render(s: ChangeViewState): void {
         card.append(t);
       }
       for (const e of r.errors) card.append(el('p', 'error', e));
+      if (r.policies?.length) {
+        const ul = el('ul', 'resource-policies');
+        for (const v of r.policies) ul.append(policyItem(v, false));
+        card.append(ul);
+      }
       sec.append(card);
     }
     root.append(sec);

@@ -6,6 +6,7 @@ import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
 import { ChangeViewState, ToWebview, isFromWebview } from './changeViewProtocol';
 import { ChangeModel, changeCounts, countsLine, groupedChanges, orderedDiagnostics } from './model/changeModel';
 import { parseUrn } from './model/urn';
+import { orderedViolations } from './model/policy';
 
 export interface ChangeViewHandlers {
   openSource(stackKey: string, urn: string): void;
@@ -22,8 +23,10 @@ export function toViewState(
     canDeploy: boolean;
     failure?: { message: string; remedy: string };
     hasSource: (urn: string) => boolean;
+    policyPacks?: string[];
   },
 ): ChangeViewState {
+  const policies = orderedViolations(model.policies).map((v) => ({ ...v, hasSource: !!v.urn && extra.hasSource(v.urn) }));
   // Future tense ("2 to create") until an operation that changes things has really finished.
   const done = model.finished && model.operation !== 'preview' && ['succeeded', 'failed', 'cancelled'].includes(extra.status);
   return {
@@ -44,6 +47,7 @@ export function toViewState(
         replaceReasons: r.replaceReasons,
         errors: r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
         hasSource: extra.hasSource(r.urn),
+        policies: policies.filter((v) => v.urn === r.urn),
       })),
     })),
     diagnostics: orderedDiagnostics(model).map((d) => ({
@@ -51,6 +55,8 @@ export function toViewState(
       resource: d.urn ? parseUrn(d.urn).name : undefined,
       message: d.message,
     })),
+    policies,
+    policyPacks: extra.policyPacks ?? [],
     route: extra.route,
     planNote: extra.planNote,
     canDeploy: extra.canDeploy,

@@ -1,5 +1,17 @@
 // Messages between the change view webview and the extension, declared once for both sides.
 import { ChangeOp, PropertyChange, ResourceStatus } from './model/changeModel';
+import { PolicyLevel } from './model/policy';
+
+/** A policy-pack violation or remediation as the view shows it. */
+export interface ChangeViewPolicy {
+  level: PolicyLevel;
+  policy: string;
+  pack: string;
+  message: string;
+  urn?: string;
+  resource?: string;
+  hasSource: boolean;
+}
 
 export interface ChangeViewResource {
   urn: string;
@@ -11,6 +23,8 @@ export interface ChangeViewResource {
   replaceReasons: string[];
   errors: string[];
   hasSource: boolean;
+  /** The policy violations on this resource, beside it. */
+  policies?: ChangeViewPolicy[];
 }
 
 export interface ChangeViewState {
@@ -22,6 +36,10 @@ export interface ChangeViewState {
   countsLine: string;
   groups: Array<{ op: ChangeOp; resources: ChangeViewResource[] }>;
   diagnostics: Array<{ severity: string; resource?: string; message: string }>;
+  /** Every policy violation and remediation of the run, mandatory first (also those on unchanged resources). */
+  policies?: ChangeViewPolicy[];
+  /** The policy packs the run used (absolute folders). */
+  policyPacks?: string[];
   /** How the program runs (on-disk via language host, or inline), said plainly. */
   route?: string;
   /** What the deploy will apply: "the update plan saved by this preview" etc. */

@@ -9,6 +9,7 @@ import { PulumiSettings } from './config';
 import { ProjectDiscovery } from './discovery';
 import { OperationGate } from './model/operationGate';
 import { OperationRunner } from './operations';
+import { PolicyProblems } from './policyProblems';
 import { Rollback } from './rollback';
 import { sweepPlans } from './runner/plans';
 import { registerResourceGraph } from './resourceGraph';
@@ -31,6 +32,8 @@ export interface StacksApi {
   running(): Array<{ stack: string; operation: string }>;
   /** The resource graph last sent to a stack's graph panel (what the webview draws). */
   resourceGraph(projectDir: string, stack: string): GraphViewState | undefined;
+  /** The policy violations OpsDeck put in the Problems panel (file, 1-based line, severity, message, pack/policy). */
+  policyProblems(): Array<{ file: string; line: number; severity: string; message: string; code: string }>;
 }
 
 export function register(ctx: OpsDeckContext): void {
@@ -61,7 +64,8 @@ export function register(ctx: OpsDeckContext): void {
       },
     }),
   );
-  const runner = new OperationRunner(service, gate, tree, views, settings, log, storageDir);
+  const policyProblems = ctx.own(new PolicyProblems());
+  const runner = new OperationRunner(service, gate, tree, views, settings, log, storageDir, policyProblems);
   const rollback = new Rollback(
     service,
     gate,
@@ -134,6 +138,7 @@ export function register(ctx: OpsDeckContext): void {
     logText: () => lines.join('\n'),
     running: () => gate.all().map((o) => ({ stack: o.stackKey, operation: o.operation })),
     resourceGraph: (projectDir, stack) => graphs.state(stackKey({ dir: projectDir }, stack)),
+    policyProblems: () => policyProblems.all(),
   };
   ctx.api.stacks = Object.freeze(api);
 }

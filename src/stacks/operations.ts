@@ -23,6 +23,19 @@ import { StacksTree } from './tree';
 import { PulumiSettings } from './config';
 import { RunOutcome } from './runner/session';
 import { Result } from '../shared/result';
+import { PolicyViolation, blockedMessage, packsForStack } from './model/policy';
+import { SourcePosition } from './model/stateTree';
+
+/** Where a run's policy violations go besides the change view and the log (the Problems panel). */
+export interface PolicySink {
+  set(
+    key: string,
+    project: DiscoveredProject,
+    stack: string,
+    violations: readonly PolicyViolation[],
+    sourceOf: (urn: string) => SourcePosition | undefined,
+  ): void;
+}
 
 export interface ConfirmAnswers {
   /** Answers the modal ("Deploy"/"Destroy"). */
@@ -74,7 +87,35 @@ export class OperationRunner {
     private readonly settings: PulumiSettings,
     private readonly log: StackLog,
     private readonly storageDir: string,
+    private readonly policySink?: PolicySink,
   ) {}
+
+  /**
+   * The policy packs a preview or up of this stack runs with (absolute folders), from
+   * opsdeck.pulumi.policyPacks of the project's workspace folder; a bad entry or a folder that is
+   * not a policy pack stops the operation with what and where.
+   */
+  policyPacksFor(project: DiscoveredProject, stack: string): { ok: true; packs: string[] } | { ok: false; reason: string } {
+    const uri = vscode.Uri.file(project.dir);
+    const { entries, problems } = new PulumiSettings(uri).policyPacks;
+    if (problems.length)
+      return {
+        ok: false,
+        reason: `Setting ${problems[0]!.where} ${problems[0]!.message}. Fix it in the workspace settings, then run the operation again.`,
+      };
+    const base = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? project.dir;
+    const packs: string[] = [];
+    for (const p of packsForStack(entries, stack)) {
+      const abs = path.resolve(base, p.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'));
+      if (!fs.existsSync(path.join(abs, 'PulumiPolicy.yaml')))
+        return {
+          ok: false,
+          reason: `Setting opsdeck.pulumi.policyPacks names "${p}", but ${abs} is not a policy pack (it has no PulumiPolicy.yaml). Fix the folder in the setting, or remove the entry.`,
+        };
+      packs.push(abs);
+    }
+    return { ok: true, packs };
+  }
 
   hasPreview(key: string): boolean {
     return this.previews.has(key);
@@ -169,11 +210,19 @@ export class OperationRunner {
     const projectLabel = req.project.parsed.ok ? req.project.parsed.value.name : req.project.dir;
     const route = this.routeNote(req);
     if (route) this.log.line(`[${key}] ${route}`);
+    let policyPacks: string[] = [];
+    if (req.operation === 'preview' || req.operation === 'up') {
+      const packs = this.policyPacksFor(req.project, req.stack);
+      if (!packs.ok) return this.refuse(packs.reason, req);
+      policyPacks = packs.packs;
+      this.runPacks.set(key, policyPacks);
+      if (policyPacks.length) this.log.line(`[${key}] policy packs: ${policyPacks.join(', ')}`);
+    }
 
     if (req.operation === 'preview') {
       const planFile = this.planFile(key);
       const fingerprint = await programFingerprint(req.project.dir, {});
-      const r = await this.engine(req, key, 'preview', { planFile }, signal, report, route);
+      const r = await this.engine(req, key, 'preview', { planFile, policyPacks }, signal, report, route);
       if (r.kind !== 'ok') {
         removePlan(planFile); // a failed or cancelled preview's plan is never deployed
         return r.result;
@@ -216,7 +265,7 @@ export class OperationRunner {
     // for this deploy alone is deleted whatever happens; a remembered preview's when it is used.
     let ownPlan: string | undefined;
     try {
-      return await this.applyChanges(req, key, signal, report, route, projectLabel, (f) => (ownPlan = f));
+      return await this.applyChanges(req, key, signal, report, route, projectLabel, (f) => (ownPlan = f), policyPacks);
     } finally {
       if (ownPlan) removePlan(ownPlan);
     }
@@ -230,6 +279,7 @@ export class OperationRunner {
     route: string | undefined,
     projectLabel: string,
     ownPlan: (file: string) => void,
+    policyPacks: string[],
   ): Promise<OperationResult> {
     let preview: RememberedPreview;
     if (req.operation === 'up' && req.fromPreview) {
@@ -244,7 +294,11 @@ export class OperationRunner {
         req,
         key,
         req.operation === 'up' ? 'preview' : 'destroy',
-        { planFile: planFile || undefined, previewOnly: req.operation === 'destroy' },
+        {
+          planFile: planFile || undefined,
+          previewOnly: req.operation === 'destroy',
+          policyPacks: req.operation === 'up' ? policyPacks : undefined,
+        },
         signal,
         report,
         route,
@@ -296,7 +350,7 @@ export class OperationRunner {
       req,
       key,
       req.operation,
-      { planFile: req.operation === 'up' ? preview.planFile : undefined },
+      { planFile: req.operation === 'up' ? preview.planFile : undefined, policyPacks: req.operation === 'up' ? policyPacks : undefined },
       signal,
       report,
       route,
@@ -345,6 +399,9 @@ export class OperationRunner {
     return clear;
   }
 
+  /** The policy packs of the stack's latest preview or up, for the change view's header. */
+  private readonly runPacks = new Map<string, string[]>();
+
   private readonly resourceTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   /**
@@ -392,6 +449,7 @@ export class OperationRunner {
           canDeploy,
           failure: failure ? { message: failure.message, remedy: failure.remedy } : undefined,
           hasSource: (urn) => !!state?.sourceOf(urn),
+          policyPacks: this.runPacks.get(key),
         }),
         this.service.masker,
       ),
@@ -402,7 +460,7 @@ export class OperationRunner {
     req: OperationRequest,
     key: string,
     operation: OperationKind,
-    o: { planFile?: string; previewOnly?: boolean; clearPendingCreates?: boolean },
+    o: { planFile?: string; previewOnly?: boolean; clearPendingCreates?: boolean; policyPacks?: string[] },
     signal: AbortSignal,
     report: (m: string) => void,
     route: string | undefined,
@@ -444,9 +502,11 @@ export class OperationRunner {
       planFile: o.planFile,
       previewOnly: o.previewOnly,
       clearPendingCreates: o.clearPendingCreates,
+      policyPacks: o.policyPacks?.length ? o.policyPacks : undefined,
       onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`),
     });
     if (skipped > 1) this.log.line(`[${key}] ${skipped} malformed engine events were skipped in all`);
+    if (o.policyPacks?.length) await this.publishPolicies(req, key, b.model, operation);
     if (r.ok) {
       b.finish('succeeded');
       this.log.line(`[${key}] ${label} succeeded: ${countsLine(changeCounts(b.model), isPreview)}`);
@@ -469,13 +529,37 @@ export class OperationRunner {
       return { kind: 'stop', result: { status: 'cancelled', operation: req.operation, stack: req.stack } };
     }
     b.finish('failed');
-    const f = r.error;
+    const blocked = o.policyPacks?.length
+      ? blockedMessage(operation === 'preview' && req.operation === 'preview' ? 'preview' : 'up', req.stack, b.model.policies)
+      : undefined;
+    const f: Failure = blocked
+      ? {
+          ...r.error,
+          kind: 'resource',
+          message: blocked,
+          remedy:
+            'Nothing was deployed. Change the resources so they meet the policies (the Problems panel and the change view show where), or change opsdeck.pulumi.policyPacks, then preview again.',
+        }
+      : r.error;
     this.log.line(`[${key}] ${label} failed: ${this.service.masker.mask(f.message)}`);
     this.log.line(`[${key}] what to do: ${f.remedy}`);
     for (const l of f.detail.split('\n').slice(0, 60)) this.log.line(`[${key}]   ${this.service.masker.mask(l)}`);
     this.show(key, b.model, projectLabel, 'failed', route, undefined, false, f);
     if (!req.confirm) void this.notifyFailure(req, key, f);
     return { kind: 'stop', result: { status: 'failed', failure: f } };
+  }
+
+  /** The run's violations in the Problems panel, at the source lines the state records (read afresh after an up). */
+  private async publishPolicies(req: OperationRequest, key: string, model: ChangeModel, operation: OperationKind): Promise<void> {
+    if (!this.policySink) return;
+    if (operation === 'up') this.service.invalidateState(req.project, req.stack);
+    const st = await this.service.state({ project: req.project, stack: req.stack });
+    const sources = st.ok ? st.value.sources : new Map<string, SourcePosition>();
+    this.policySink.set(key, req.project, req.stack, model.policies, (urn) => sources.get(urn));
+    const n = model.policies.length;
+    this.log.line(
+      `[${key}] policy packs: ${n ? `${n} violation${n === 1 ? '' : 's'} or remediation${n === 1 ? '' : 's'} (in the change view and the Problems panel)` : 'no violations'}`,
+    );
   }
 
   private async notifyFailure(req: OperationRequest, key: string, f: Failure): Promise<void> {

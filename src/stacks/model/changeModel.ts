@@ -5,6 +5,7 @@
 import { EngineEventLike, OpType, OperationKind, StepMetadata } from './engineEvents';
 import { getPath, renderValue, splitPath, stripColour } from './values';
 import { parseUrn } from './urn';
+import { PolicyViolation, violationOf } from './policy';
 
 /** The operation a user reads: the engine's step ops folded into six words. */
 export type ChangeOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read';
@@ -47,6 +48,8 @@ export interface ChangeModel {
   /** Resources in first-seen order. */
   resources: ResourceChange[];
   diagnostics: ChangeDiagnostic[];
+  /** Policy-pack violations and remediations, in the order the engine reported them. */
+  policies: PolicyViolation[];
   counts: Record<ChangeOp, number>;
   finished: boolean;
   result?: 'succeeded' | 'failed' | 'cancelled';
@@ -60,6 +63,7 @@ export function emptyModel(operation: OperationKind, stack: string): ChangeModel
     stack,
     resources: [],
     diagnostics: [],
+    policies: [],
     counts: { create: 0, update: 0, replace: 0, delete: 0, same: 0, read: 0 },
     finished: false,
     cancelled: false,
@@ -131,6 +135,12 @@ export class ChangeModelBuilder {
           if (severity === 'error') r.status = 'failed';
         }
       }
+      return true;
+    }
+    if (e.policyEvent || (e as { policyRemediationEvent?: unknown }).policyRemediationEvent) {
+      const v = violationOf(e);
+      if (!v) return false;
+      this.model.policies.push(v);
       return true;
     }
     if (e.cancelEvent) {

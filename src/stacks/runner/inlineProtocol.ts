@@ -19,6 +19,8 @@ export interface InlineStart {
   operation: OperationKind;
   planFile?: string;
   previewOnly?: boolean;
+  /** preview / up: local policy-pack folders (absolute) to run. */
+  policyPacks?: string[];
   clearPendingCreates?: boolean;
 }
 

@@ -60,6 +60,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** preview: where to save the update plan; up: the plan to apply. */
   planFile?: string;
+  /** preview / up: local policy-pack folders (absolute paths) run with the operation (`--policy-pack`). */
+  policyPacks?: string[];
   /** refresh / destroy: only preview them (previewRefresh / previewDestroy). */
   previewOnly?: boolean;
   /** refresh: drop pending creates left by an interrupted update (`--clear-pending-creates`). */
@@ -558,6 +560,7 @@ export class PulumiProjectSession {
       planFile: o.planFile,
       previewOnly: o.previewOnly,
       clearPendingCreates: o.clearPendingCreates,
+      policyPacks: o.policyPacks,
     };
     const outcome = (changeSummary?: Record<string, number>): RunOutcome => ({ operation, route: route.route, changeSummary });
     return new Promise<Result<RunOutcome, Failure>>((resolve) => {
@@ -643,7 +646,8 @@ export class PulumiProjectSession {
         route: route.route,
         changeSummary: changeSummary as Record<string, number> | undefined,
       });
-      if (operation === 'preview') return outcome((await s.preview({ ...common, plan: o.planFile })).changeSummary);
+      if (operation === 'preview')
+        return outcome((await s.preview({ ...common, plan: o.planFile, policyPacks: o.policyPacks })).changeSummary);
       if (o.previewOnly && operation === 'refresh')
         return outcome((await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates })).changeSummary);
       if (o.previewOnly && operation === 'destroy') return outcome((await s.previewDestroy({ ...common })).changeSummary);
@@ -661,7 +665,7 @@ export class PulumiProjectSession {
       const full: Promise<RunOutcome> = (async () => {
         const r =
           operation === 'up'
-            ? await s.up({ ...watched, plan: o.planFile })
+            ? await s.up({ ...watched, plan: o.planFile, policyPacks: o.policyPacks })
             : operation === 'refresh'
               ? await s.refresh({ ...watched, clearPendingCreates: o.clearPendingCreates })
               : await s.destroy({ ...watched });
