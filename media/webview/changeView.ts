@@ -36,6 +36,47 @@ function policyItem(v: ChangeViewPolicy, withResource: boolean): HTMLLIElement {
   return li;
 }
 
+/** Drift mode: per drifted resource, the properties whose cloud value differs (state → cloud). */
+function renderDrift(root: HTMLElement, drift: NonNullable<ChangeViewState['drift']>): void {
+  const sec = el('section', 'group drift');
+  sec.append(el('h2', undefined, `≠ Drifted (${drift.resources.length})`));
+  for (const r of drift.resources) {
+    const card = el('article', 'resource drifted');
+    const title = el('div', 'title');
+    const name = r.hasSource ? el('a', 'name', r.name) : el('span', 'name', r.name);
+    if (r.hasSource) {
+      (name as HTMLAnchorElement).href = '#';
+      name.title = 'Open in the program';
+      name.addEventListener('click', (e) => {
+        e.preventDefault();
+        vscode.postMessage({ type: 'openSource', urn: r.urn });
+      });
+    }
+    title.append(
+      el('span', 'sign', '≠'),
+      name,
+      el('span', 'type', r.type),
+      el('span', 'state', r.kind === 'deleted' ? 'deleted outside Pulumi' : 'changed'),
+    );
+    card.append(title);
+    if (r.properties.length) {
+      const t = el('table', 'diffs');
+      const h = el('tr', 'diff-head');
+      h.append(el('th', 'path', 'property'), el('th', 'old', 'state'), el('th', 'arrow', ''), el('th', 'new', 'cloud'));
+      t.append(h);
+      for (const d of r.properties) {
+        const tr = el('tr', `diff diff-${d.kind}`);
+        tr.append(el('td', 'path', d.path), el('td', 'old', d.old), el('td', 'arrow', '→'), el('td', 'new', d.new));
+        t.append(tr);
+      }
+      card.append(t);
+    }
+    sec.append(card);
+  }
+  if (!drift.resources.length) sec.append(el('p', 'empty', 'No drift: the cloud matches the state.'));
+  root.append(sec);
+}
+
 const OP_SIGN: Record<string, string> = { create: '+', update: '~', replace: '±', delete: '−', read: '>', same: '=' };
 
 function render(s: ChangeViewState): void {
@@ -43,7 +84,7 @@ function render(s: ChangeViewState): void {
   root.replaceChildren();
   const head = el('header');
   const title: Record<string, string> = { preview: 'Preview', up: 'Deploy', refresh: 'Refresh', destroy: 'Destroy' };
-  head.append(el('h1', undefined, `${title[s.operation] ?? s.operation} · ${s.stack}`));
+  head.append(el('h1', undefined, `${s.drift ? 'Drift' : (title[s.operation] ?? s.operation)} · ${s.stack}`));
   const status = el('p', `status status-${s.status.replace(/\s+/g, '-')}`, `${s.status} — ${s.countsLine}`);
   status.setAttribute('role', 'status');
   head.append(status);
@@ -54,7 +95,23 @@ function render(s: ChangeViewState): void {
     b.addEventListener('click', () => vscode.postMessage({ type: 'deploy' }));
     head.append(b);
   }
+  if (s.drift?.resources.length) {
+    head.append(
+      el('p', 'note', `Checked ${new Date(s.drift.checkedAt).toLocaleString()} by a refresh in preview mode: nothing was changed.`),
+    );
+    const accept = el('button', 'deploy accept-drift', 'Accept: refresh the state from the cloud');
+    accept.title = "Runs a refresh: the state takes the cloud's values (the program is not changed).";
+    accept.addEventListener('click', () => vscode.postMessage({ type: 'acceptDrift' }));
+    const revert = el('button', 'deploy revert-drift', "Revert: deploy the program's values");
+    revert.title = "Runs a deploy that refreshes first: previews the changes that put the program's values back, then asks.";
+    revert.addEventListener('click', () => vscode.postMessage({ type: 'revertDrift' }));
+    head.append(accept, document.createTextNode(' '), revert);
+  }
   root.append(head);
+  if (s.drift) {
+    renderDrift(root, s.drift);
+    return;
+  }
 
   if (s.failure) {
     const f = el('section', 'failure');

@@ -7,10 +7,13 @@ import { ChangeViewState, ToWebview, isFromWebview } from './changeViewProtocol'
 import { ChangeModel, changeCounts, countsLine, groupedChanges, orderedDiagnostics } from './model/changeModel';
 import { parseUrn } from './model/urn';
 import { orderedViolations } from './model/policy';
+import { DriftReport } from './model/drift';
 
 export interface ChangeViewHandlers {
   openSource(stackKey: string, urn: string): void;
   deploy(stackKey: string): void;
+  acceptDrift(stackKey: string): void;
+  revertDrift(stackKey: string): void;
 }
 
 export function toViewState(
@@ -24,6 +27,7 @@ export function toViewState(
     failure?: { message: string; remedy: string };
     hasSource: (urn: string) => boolean;
     policyPacks?: string[];
+    drift?: DriftReport;
   },
 ): ChangeViewState {
   const policies = orderedViolations(model.policies).map((v) => ({ ...v, hasSource: !!v.urn && extra.hasSource(v.urn) }));
@@ -57,6 +61,9 @@ export function toViewState(
     })),
     policies,
     policyPacks: extra.policyPacks ?? [],
+    drift: extra.drift
+      ? { checkedAt: extra.drift.checkedAt, resources: extra.drift.resources.map((r) => ({ ...r, hasSource: extra.hasSource(r.urn) })) }
+      : undefined,
     route: extra.route,
     planNote: extra.planNote,
     canDeploy: extra.canDeploy,
@@ -104,6 +111,8 @@ export class ChangeViews implements vscode.Disposable {
         if (m.type === 'ready') this.post(stackKey);
         else if (m.type === 'openSource') this.handlers.openSource(stackKey, m.urn);
         else if (m.type === 'deploy') this.handlers.deploy(stackKey);
+        else if (m.type === 'acceptDrift') this.handlers.acceptDrift(stackKey);
+        else if (m.type === 'revertDrift') this.handlers.revertDrift(stackKey);
       });
       p.webview.html = this.html(p.webview, state);
     } else if (reveal) panel.reveal(undefined, true);

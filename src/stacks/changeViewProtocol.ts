@@ -47,15 +47,28 @@ export interface ChangeViewState {
   /** Present when this preview can be deployed exactly as shown. */
   canDeploy: boolean;
   failure?: { message: string; remedy: string };
+  /** Drift mode: a drift check's findings (state value → cloud value per property), with Accept / Revert. */
+  drift?: {
+    checkedAt: number;
+    resources: Array<{
+      urn: string;
+      name: string;
+      type: string;
+      kind: 'changed' | 'deleted';
+      properties: PropertyChange[];
+      hasSource: boolean;
+    }>;
+  };
 }
 
 export type ToWebview = { type: 'state'; state: ChangeViewState };
 
-export type FromWebview = { type: 'ready' } | { type: 'openSource'; urn: string } | { type: 'deploy' };
+export type FromWebview =
+  { type: 'ready' } | { type: 'openSource'; urn: string } | { type: 'deploy' } | { type: 'acceptDrift' } | { type: 'revertDrift' };
 
 export function isFromWebview(m: unknown): m is FromWebview {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
-  if (t === 'ready' || t === 'deploy') return true;
+  if (t === 'ready' || t === 'deploy' || t === 'acceptDrift' || t === 'revertDrift') return true;
   return t === 'openSource' && typeof (m as { urn?: unknown }).urn === 'string';
 }

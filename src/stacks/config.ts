@@ -45,4 +45,10 @@ export class PulumiSettings extends ConfigSection {
   get policyPacks(): { entries: PolicyPackEntry[]; problems: PolicySettingProblem[] } {
     return parsePolicyPackSetting(this.get<unknown>('policyPacks', []));
   }
+
+  /** Minutes between scheduled drift checks of each deployed stack; 0 = off. */
+  get driftCheckMinutes(): number {
+    const v = Number(this.get<unknown>('driftCheckMinutes', 0));
+    return Number.isFinite(v) && v > 0 ? Math.max(5, v) : 0;
+  }
 }

@@ -23,6 +23,7 @@ import { StacksTree } from './tree';
 import { PulumiSettings } from './config';
 import { RunOutcome } from './runner/session';
 import { Result } from '../shared/result';
+import { DriftReport, driftFromModel, driftLine } from './model/drift';
 import { PolicyViolation, blockedMessage, packsForStack } from './model/policy';
 import { SourcePosition } from './model/stateTree';
 
@@ -56,10 +57,24 @@ export interface OperationRequest {
   wait?: boolean;
   /** up: deploy the plan of the last preview instead of previewing again. */
   fromPreview?: boolean;
+  /** refresh: only check for drift (a preview-only refresh that changes nothing); the result carries the drift. */
+  driftCheck?: boolean;
+  /** Who asked for a drift check: the schedule's checks stay quiet (no notification). */
+  scheduled?: boolean;
+  /** up: refresh first, so the preview shows (and the deploy puts back) what drifted in the cloud. */
+  refreshFirst?: boolean;
 }
 
 export type OperationResult =
-  | { status: 'succeeded'; operation: OperationKind; stack: string; counts: string; changeSummary?: Record<string, number> }
+  | {
+      status: 'succeeded';
+      operation: OperationKind;
+      stack: string;
+      counts: string;
+      changeSummary?: Record<string, number>;
+      /** A drift check's findings. */
+      drift?: DriftReport;
+    }
   | { status: 'no-changes'; operation: OperationKind; stack: string }
   | { status: 'refused'; reason: string }
   | { status: 'failed'; failure: Failure }
@@ -87,7 +102,7 @@ export class OperationRunner {
     private readonly settings: PulumiSettings,
     private readonly log: StackLog,
     private readonly storageDir: string,
-    private readonly policySink?: PolicySink,
+    private readonly hooks: { policy?: PolicySink; drift?: (key: string, report: DriftReport | undefined) => void } = {},
   ) {}
 
   /**
@@ -169,7 +184,11 @@ export class OperationRunner {
       // What this run could print in clear, learned before it starts (a fresh window knows nothing yet).
       await this.service.learnSecrets({ project: req.project, stack: req.stack });
       return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `OpsDeck: ${req.operation} ${req.stack}`, cancellable: true },
+        {
+          location: req.scheduled ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+          title: `OpsDeck: ${req.operation} ${req.stack}`,
+          cancellable: true,
+        },
         async (progress, token) => {
           token.onCancellationRequested(() => op.abort.abort());
           const report = (message: string) => progress.report({ message });
@@ -247,11 +266,22 @@ export class OperationRunner {
       };
     }
 
+    if (req.operation === 'refresh' && req.driftCheck) {
+      const r = await this.engine(req, key, 'refresh', { previewOnly: true }, signal, report, route, 'drift check');
+      if (r.kind !== 'ok') return r.result;
+      const drift = driftFromModel(r.model, Date.now());
+      this.hooks.drift?.(key, drift);
+      this.log.line(`[${key}] drift check: ${driftLine(drift)}`);
+      this.show(key, r.model, projectLabel, drift.resources.length ? 'drifted' : 'no drift', route, undefined, false, undefined, drift);
+      return { status: 'succeeded', operation: 'refresh', stack: req.stack, counts: driftLine(drift), drift };
+    }
+
     if (req.operation === 'refresh') {
       const clearPendingCreates = await this.pendingCreatesAnswer(req, key);
       if (clearPendingCreates === undefined) return this.refuse('Refresh not started: choose whether to clear the pending creates.', req);
       const r = await this.engine(req, key, 'refresh', { clearPendingCreates }, signal, report, route);
       if (r.kind !== 'ok') return r.result;
+      this.hooks.drift?.(key, undefined); // the state now holds the cloud's values
       return {
         status: 'succeeded',
         operation: 'refresh',
@@ -298,6 +328,7 @@ export class OperationRunner {
           planFile: planFile || undefined,
           previewOnly: req.operation === 'destroy',
           policyPacks: req.operation === 'up' ? policyPacks : undefined,
+          refresh: req.operation === 'up' && req.refreshFirst,
         },
         signal,
         report,
@@ -350,13 +381,18 @@ export class OperationRunner {
       req,
       key,
       req.operation,
-      { planFile: req.operation === 'up' ? preview.planFile : undefined, policyPacks: req.operation === 'up' ? policyPacks : undefined },
+      {
+        planFile: req.operation === 'up' ? preview.planFile : undefined,
+        policyPacks: req.operation === 'up' ? policyPacks : undefined,
+        refresh: req.operation === 'up' && req.refreshFirst,
+      },
       signal,
       report,
       route,
     );
     if (req.operation === 'up') this.forgetPreview(key);
     if (r.kind !== 'ok') return r.result;
+    if (req.operation === 'up' && req.refreshFirst) this.hooks.drift?.(key, undefined); // the program's values are back
     return {
       status: 'succeeded',
       operation: req.operation,
@@ -436,6 +472,7 @@ export class OperationRunner {
     planNote: string | undefined,
     canDeploy: boolean,
     failure?: Failure,
+    drift?: DriftReport,
   ): void {
     const state = this.service.peekState(key);
     this.views.show(
@@ -450,6 +487,7 @@ export class OperationRunner {
           failure: failure ? { message: failure.message, remedy: failure.remedy } : undefined,
           hasSource: (urn) => !!state?.sourceOf(urn),
           policyPacks: this.runPacks.get(key),
+          drift,
         }),
         this.service.masker,
       ),
@@ -460,15 +498,16 @@ export class OperationRunner {
     req: OperationRequest,
     key: string,
     operation: OperationKind,
-    o: { planFile?: string; previewOnly?: boolean; clearPendingCreates?: boolean; policyPacks?: string[] },
+    o: { planFile?: string; previewOnly?: boolean; clearPendingCreates?: boolean; policyPacks?: string[]; refresh?: boolean },
     signal: AbortSignal,
     report: (m: string) => void,
     route: string | undefined,
+    labelOverride?: string,
   ): Promise<{ kind: 'ok'; model: ChangeModel; outcome: RunOutcome } | { kind: 'stop'; result: OperationResult }> {
     const projectLabel = req.project.parsed.ok ? req.project.parsed.value.name : req.project.dir;
     const isPreview = operation === 'preview' || !!o.previewOnly;
     const b = new ChangeModelBuilder(operation, req.stack);
-    const label = isPreview && operation !== 'preview' ? `${operation} preview` : operation;
+    const label = labelOverride ?? (isPreview && operation !== 'preview' ? `${operation} preview` : operation);
     this.log.line(`[${key}] ${label} started`);
     const status = isPreview ? 'previewing' : 'running';
     this.show(key, b.model, projectLabel, status, route, undefined, false);
@@ -503,6 +542,7 @@ export class OperationRunner {
       previewOnly: o.previewOnly,
       clearPendingCreates: o.clearPendingCreates,
       policyPacks: o.policyPacks?.length ? o.policyPacks : undefined,
+      refresh: o.refresh,
       onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`),
     });
     if (skipped > 1) this.log.line(`[${key}] ${skipped} malformed engine events were skipped in all`);
@@ -551,11 +591,11 @@ export class OperationRunner {
 
   /** The run's violations in the Problems panel, at the source lines the state records (read afresh after an up). */
   private async publishPolicies(req: OperationRequest, key: string, model: ChangeModel, operation: OperationKind): Promise<void> {
-    if (!this.policySink) return;
+    if (!this.hooks.policy) return;
     if (operation === 'up') this.service.invalidateState(req.project, req.stack);
     const st = await this.service.state({ project: req.project, stack: req.stack });
     const sources = st.ok ? st.value.sources : new Map<string, SourcePosition>();
-    this.policySink.set(key, req.project, req.stack, model.policies, (urn) => sources.get(urn));
+    this.hooks.policy.set(key, req.project, req.stack, model.policies, (urn) => sources.get(urn));
     const n = model.policies.length;
     this.log.line(
       `[${key}] policy packs: ${n ? `${n} violation${n === 1 ? '' : 's'} or remediation${n === 1 ? '' : 's'} (in the change view and the Problems panel)` : 'no violations'}`,

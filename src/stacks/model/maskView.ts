@@ -8,6 +8,13 @@ export function maskViewState(s: ChangeViewState, m: SecretMasker): ChangeViewSt
   return {
     ...s,
     diagnostics: s.diagnostics.map((d) => ({ ...d, message: m.mask(d.message) })),
+    drift: s.drift && {
+      ...s.drift,
+      resources: s.drift.resources.map((r) => ({
+        ...r,
+        properties: r.properties.map((d) => ({ ...d, old: m.maskField(d.path, d.old), new: m.maskField(d.path, d.new) })),
+      })),
+    },
     policies: s.policies?.map((v) => ({ ...v, message: m.mask(v.message) })),
     failure: s.failure ? { message: m.mask(s.failure.message), remedy: m.mask(s.failure.remedy) } : undefined,
     groups: s.groups.map((g) => ({

@@ -21,6 +21,8 @@ export interface InlineStart {
   previewOnly?: boolean;
   /** preview / up: local policy-pack folders (absolute) to run. */
   policyPacks?: string[];
+  /** preview / up: refresh first (`--refresh`). */
+  refresh?: boolean;
   clearPendingCreates?: boolean;
 }
 

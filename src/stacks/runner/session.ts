@@ -62,6 +62,8 @@ export interface RunOptions {
   planFile?: string;
   /** preview / up: local policy-pack folders (absolute paths) run with the operation (`--policy-pack`). */
   policyPacks?: string[];
+  /** preview / up: refresh the state from the cloud first (`--refresh`), so drift shows as changes. */
+  refresh?: boolean;
   /** refresh / destroy: only preview them (previewRefresh / previewDestroy). */
   previewOnly?: boolean;
   /** refresh: drop pending creates left by an interrupted update (`--clear-pending-creates`). */
@@ -561,6 +563,7 @@ export class PulumiProjectSession {
       previewOnly: o.previewOnly,
       clearPendingCreates: o.clearPendingCreates,
       policyPacks: o.policyPacks,
+      refresh: o.refresh,
     };
     const outcome = (changeSummary?: Record<string, number>): RunOutcome => ({ operation, route: route.route, changeSummary });
     return new Promise<Result<RunOutcome, Failure>>((resolve) => {
@@ -647,7 +650,7 @@ export class PulumiProjectSession {
         changeSummary: changeSummary as Record<string, number> | undefined,
       });
       if (operation === 'preview')
-        return outcome((await s.preview({ ...common, plan: o.planFile, policyPacks: o.policyPacks })).changeSummary);
+        return outcome((await s.preview({ ...common, plan: o.planFile, policyPacks: o.policyPacks, refresh: o.refresh })).changeSummary);
       if (o.previewOnly && operation === 'refresh')
         return outcome((await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates })).changeSummary);
       if (o.previewOnly && operation === 'destroy') return outcome((await s.previewDestroy({ ...common })).changeSummary);
@@ -665,7 +668,7 @@ export class PulumiProjectSession {
       const full: Promise<RunOutcome> = (async () => {
         const r =
           operation === 'up'
-            ? await s.up({ ...watched, plan: o.planFile, policyPacks: o.policyPacks })
+            ? await s.up({ ...watched, plan: o.planFile, policyPacks: o.policyPacks, refresh: o.refresh })
             : operation === 'refresh'
               ? await s.refresh({ ...watched, clearPendingCreates: o.clearPendingCreates })
               : await s.destroy({ ...watched });
