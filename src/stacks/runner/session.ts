@@ -87,6 +87,13 @@ export interface RouteInfo {
 
 /** Chooses on-disk (language host present) or inline (Node projects only). Pure but for the fs check. */
 export function chooseRoute(setting: RouteSetting, runtime: string, languageHost: string | undefined): Result<RouteInfo, Failure> {
+  // The inline route runs Node.js programs only: another runtime with its host goes on disk, saying why.
+  if (setting === 'inline' && runtime !== 'nodejs' && languageHost) {
+    return ok({
+      route: 'on-disk',
+      reason: `the CLI runs the program through ${path.basename(languageHost)}: "opsdeck.pulumi.programRoute": "inline" applies to Node.js programs only, and this is a ${runtime} project`,
+    });
+  }
   if (setting === 'onDisk' || (setting === 'auto' && languageHost)) {
     if (!languageHost && setting === 'onDisk') {
       return err(
