@@ -25,8 +25,12 @@ export function driftFromModel(model: ChangeModel, checkedAt: number): DriftRepo
   for (const r of model.resources) {
     if (!isUserResource(r)) continue;
     if (r.op === 'delete') resources.push({ urn: r.urn, name: r.name, type: r.type, kind: 'deleted', properties: [] });
-    else if (r.op === 'update' || r.op === 'replace')
-      resources.push({ urn: r.urn, name: r.name, type: r.type, kind: 'changed', properties: r.diffs });
+    else if (r.op === 'update' || r.op === 'replace') {
+      // Since Pulumi 3.1xx a refresh also reports a resource whose state outputs differ from its
+      // program inputs (as after an accepted drift); only a difference between the state and the cloud is drift.
+      const properties = r.diffs.filter((p) => p.old !== p.new);
+      if (properties.length) resources.push({ urn: r.urn, name: r.name, type: r.type, kind: 'changed', properties });
+    }
   }
   return { stack: model.stack, checkedAt, resources };
 }
