@@ -16,6 +16,7 @@ import { removePlan } from './runner/plans';
 import { maskViewState } from './model/maskView';
 import { GuardAnswer, GuardQuestion, guardQuestion, judge } from './model/guard';
 import { OperationGate } from './model/operationGate';
+import { shortStackName } from './model/production';
 import { ChangeViews, toViewState } from './changeView';
 import { DiscoveredProject } from './discovery';
 import { StackService, stackKey } from './stackService';
@@ -347,7 +348,14 @@ export class OperationRunner {
     }
     const op = req.operation as 'up' | 'destroy';
     const q = guardQuestion(op, req.stack, changeCounts(preview.model), this.settings.productionStackPatterns);
-    if (q.nothingToDo && req.operation === 'up') {
+    // A program whose only change is its stack outputs (a YAML program of config and outputs) still
+    // has something to deploy: the stack resource itself changes.
+    const outputsChange = !!preview.model.outputsChanged;
+    if (q.nothingToDo && outputsChange) {
+      q.detail = `The preview shows: the stack's outputs change (no resources change).${q.production ? ` "${shortStackName(req.stack)}" matches a production pattern: you will be asked to type its name.` : ''}`;
+      q.confirmLabel = 'Deploy (stack outputs change)';
+    }
+    if (q.nothingToDo && !outputsChange && req.operation === 'up') {
       this.log.line(`[${key}] the preview shows no changes: nothing to deploy`);
       this.show(key, preview.model, projectLabel, 'no changes', route, undefined, false);
       if (!req.confirm) void vscode.window.showInformationMessage(`"${req.stack}" is up to date: the preview shows no changes.`);

@@ -48,6 +48,8 @@ export interface ChangeModel {
   /** Resources in first-seen order. */
   resources: ResourceChange[];
   diagnostics: ChangeDiagnostic[];
+  /** The stack's own outputs differ between the state and this run (a change even when no resource changes). */
+  outputsChanged?: boolean;
   /** Policy-pack violations and remediations, in the order the engine reported them. */
   policies: PolicyViolation[];
   counts: Record<ChangeOp, number>;
@@ -191,6 +193,7 @@ export class ChangeModelBuilder {
 
   private onStep(m: StepMetadata, phase: 'running' | 'done'): boolean {
     const r = this.resource(m);
+    if (m.type === 'pulumi:pulumi:Stack' && (foldOp(m.op) !== 'same' || stackOutputsDiffer(m))) this.model.outputsChanged = true;
     if (!r.steps.includes(m.op)) r.steps.push(m.op);
     let op = foldOp(m.op);
     // A refresh reports op "refresh" for every resource; what changed is in the diff between states.
@@ -210,6 +213,10 @@ export class ChangeModelBuilder {
     if (reasons.length) r.replaceReasons = reasons;
     return true;
   }
+}
+
+function stackOutputsDiffer(m: StepMetadata): boolean {
+  return !!m.old && !!m.new && JSON.stringify(m.old.outputs ?? {}) !== JSON.stringify(m.new.outputs ?? {});
 }
 
 function refreshOp(m: StepMetadata): ChangeOp {

@@ -1,6 +1,7 @@
-// Source positions for Pulumi YAML programs. Pulumi's YAML language host records no source position in
-// the state, but a YAML program declares each resource under `resources:` by its logical name: that
-// key's line in Pulumi.yaml is where the resource was declared. Pure over the file's text.
+// Source positions for Pulumi YAML programs. Pulumi's YAML language host records a position in its own
+// Go source (github.com/pulumi/pulumi-yaml@v1.25.0/pkg/pulumiyaml/run.go#…), not in the program; but a
+// YAML program declares each resource under `resources:` by its logical name: that key's line in
+// Pulumi.yaml is where the resource was declared. Pure over the file's text.
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { ResourceNode, SourcePosition, StateIndex } from './stateTree';
 import { parseUrn } from './urn';
@@ -30,20 +31,23 @@ export function yamlResourcePositions(text: string): Map<string, { line: number;
   return out;
 }
 
+const inYaml = (s: SourcePosition | undefined) => (s && /\.ya?ml$/i.test(s.file) ? s : undefined);
+
 /**
- * The state index with the YAML program's positions filled in where the state records none: the
- * tree's Go to Resource Source, the change view's links and the Problems panel then all find the line.
+ * The state index with the YAML program's positions in place of the host's own: the tree's Go to
+ * Resource Source, the change view's links and the Problems panel then all find the line in Pulumi.yaml.
+ * A recorded position outside a YAML file (the host's Go source) is dropped.
  */
 export function withYamlSources(idx: StateIndex, yamlText: string, projectFileName: string): StateIndex {
   const positions = yamlResourcePositions(yamlText);
-  if (!positions.size) return idx;
   const sourceOf = (urn: string): SourcePosition | undefined => {
-    const recorded = idx.sources.get(urn);
-    if (recorded) return recorded;
     const p = positions.get(parseUrn(urn).name);
-    return p ? { file: `project:///${projectFileName}`, line: p.line, column: p.column } : undefined;
+    return p ? { file: `project:///${projectFileName}`, line: p.line, column: p.column } : inYaml(idx.sources.get(urn));
   };
-  const fill = (n: ResourceNode): ResourceNode => (n.source ? n : { ...n, source: sourceOf(n.urn) });
+  const fill = (n: ResourceNode): ResourceNode => {
+    const source = sourceOf(n.urn);
+    return source === n.source ? n : { ...n, source };
+  };
   return {
     ...idx,
     roots: idx.roots.map(fill),

@@ -18,12 +18,17 @@ describe('stacks: YAML programs', () => {
     assert.strictEqual(yamlResourcePositions(': : not yaml [').size, 0);
   });
 
-  it('fills the state index where the state records no position, keeping recorded ones', () => {
+  it("puts the line in Pulumi.yaml in place of the YAML host's own Go source position", () => {
     const urn = 'urn:pulumi:dev::opsdeck-yaml-stackref::pulumi:pulumi:StackReference::upstreamStack';
     const idx = buildStateIndex({
       resources: [
         { urn: 'urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev', type: 'pulumi:pulumi:Stack' },
-        { urn, type: 'pulumi:pulumi:StackReference', parent: 'urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev' },
+        {
+          urn,
+          type: 'pulumi:pulumi:StackReference',
+          parent: 'urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev',
+          sourcePosition: 'project:///github.com/pulumi/pulumi-yaml@v1.25.0/pkg/pulumiyaml/run.go#1212,4',
+        },
       ],
     });
     const y = withYamlSources(idx, fs.readFileSync(FIXTURE, 'utf8'), 'Pulumi.yaml');
