@@ -21,6 +21,7 @@ import { UpdateSummaryLike } from '../model/history';
 import { Automation, loadAutomation, resolvePulumiPackageDir } from './automationLoader';
 import { CliLocation, languageHostFor, locateCli } from './cliLocator';
 import { BackendLock, readFileBackendHistory, readFileBackendIndex, readFileBackendLocks } from './fileBackend';
+import { readS3BackendIndex, readS3BackendLocks } from './s3Backend';
 import { FromWorker, InlineStart, WorkerError, isFromWorker } from './inlineProtocol';
 import { CommandListener, CommandLike, OperationEnd, observeCommand } from './operationEnd';
 
@@ -360,7 +361,9 @@ export class PulumiProjectSession {
   async stateIndex(stack: string): Promise<Result<StateIndex, Failure>> {
     const no = this.untrusted();
     if (no) return err(no);
-    const fast = await readFileBackendIndex(this.backendUrl(), this.project.name, stack);
+    const fast =
+      (await readFileBackendIndex(this.backendUrl(), this.project.name, stack)) ??
+      (await readS3BackendIndex(this.backendUrl(), this.project.name, stack, { ...process.env, ...this.env() }));
     if (fast) {
       if (fast.ok) return fast;
       const m = `The state of "${stack}" cannot be shown: ${fast.error.message}`;
@@ -379,7 +382,10 @@ export class PulumiProjectSession {
   /** Locks a file backend holds on the stack (undefined: not a file backend, nothing known). */
   locks(stack: string): Promise<BackendLock[] | undefined> {
     if (this.untrusted()) return Promise.resolve(undefined);
-    return readFileBackendLocks(this.backendUrl(), this.project.name, stack);
+    const url = this.backendUrl();
+    return url?.startsWith('s3://')
+      ? readS3BackendLocks(url, this.project.name, stack, { ...process.env, ...this.env() })
+      : readFileBackendLocks(url, this.project.name, stack);
   }
 
   outputs(stack: string): Promise<Result<Record<string, { value: unknown; secret: boolean }>, Failure>> {
