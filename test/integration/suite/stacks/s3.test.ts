@@ -25,6 +25,28 @@ import {
 
 const PROJECT = 'opsdeck-s3';
 
+/** The pids of `pulumi up` processes for a stack (Linux /proc). */
+function pulumiUpPids(stack: string): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let argv: string[];
+    try {
+      argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } catch {
+      continue;
+    }
+    if (
+      argv.length &&
+      path.basename(argv[0]!) === 'pulumi' &&
+      argv.includes('up') &&
+      argv.some((a) => a === stack || a.endsWith(`/${stack}`))
+    )
+      out.push(Number(d));
+  }
+  return out;
+}
+
 describe('Stacks: an S3 backend on moto', function () {
   let stacks: StacksApi;
   let project: string;
@@ -116,6 +138,45 @@ describe('Stacks: an S3 backend on moto', function () {
     const left = (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: '.pulumi/locks/' }))).Contents ?? [];
     assert.deepStrictEqual(left, []);
     assert.doesNotMatch(labels(await stacks.children([PROJECT, 'dev', 'Resources'])).join(','), /Locked/);
+  });
+
+  it('a CLI killed half way through an up reads as on file://: killed, then pending creates and the lock from the bucket, and refresh + up recover', async () => {
+    const halfway = dataDir('s3-halfway');
+    await newStack(project, 'halfway', { dir: halfway, delayMs: '8000' });
+    const up = cmd<OpResult>('deploy', { project, stack: 'halfway', confirm: { yes: true } });
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const items = await stacks.children([PROJECT, 'halfway', 'Resources']);
+      if (items.some((i) => i.label === 'site')) break;
+      if (Date.now() > deadline) throw new Error('site never appeared in the bucket');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const pids = pulumiUpPids('halfway');
+    assert.strictEqual(pids.length, 1, `one pulumi up process for the stack (found ${pids.join(', ') || 'none'})`);
+    process.kill(pids[0]!, 'SIGKILL');
+    const r = expectStatus(await up, 'failed');
+    assert.strictEqual(r.failure.kind, 'killed', JSON.stringify(r.failure));
+    await cmd('refreshStacks');
+    const texts = labels(await stacks.children([PROJECT, 'halfway', 'Resources']));
+    assert.ok(texts.includes('site'), texts.join(' | '));
+    for (const name of ['a', 'b', 'c'])
+      assert.ok(texts.includes(`Pending creating: ${name} — run Refresh`), `pending create of ${name} (${texts.join(' | ')})`);
+    // The killed CLI's lock stays in the bucket: shown, and cleared before the refresh.
+    assert.ok(
+      texts.some((t) => t.startsWith('Locked by ')),
+      `the lock is shown (${texts.join(' | ')})`,
+    );
+    assert.strictEqual(await cmd<boolean>('clearStackLock', { project, stack: 'halfway', confirm: { yes: true } }), true);
+    expectStatus(
+      await cmd<OpResult>('refreshStack', { project, stack: 'halfway', confirm: { yes: true, clearPendingCreates: true } }),
+      'succeeded',
+    );
+    const after = labels(await stacks.children([PROJECT, 'halfway', 'Resources']));
+    assert.ok(!after.some((t) => t.startsWith('Pending') || t.startsWith('Locked')), after.join(' | '));
+    await cmd('setConfig', { project, stack: 'halfway', key: 'delayMs', value: '0', secret: false });
+    expectStatus(await cmd<OpResult>('deploy', { project, stack: 'halfway', confirm: { yes: true } }), 'succeeded');
+    assert.strictEqual(read(path.join(halfway, 'a.txt')), 'hello, world\n');
+    expectStatus(await cmd<OpResult>('destroy', { project, stack: 'halfway', confirm: { yes: true } }), 'succeeded');
   });
 
   it('destroys: files gone, no resources, the history records it', async () => {
