@@ -1,7 +1,7 @@
 // Change view front-end: renders the state the extension posts (all data through textContent,
 // never innerHTML), and sends back typed messages (open source, deploy this preview).
 import './changeView.css';
-import type { ChangeViewState, FromWebview, ToWebview } from '../../src/stacks/changeViewProtocol';
+import type { ChangeViewPolicy, ChangeViewState, FromWebview, ToWebview } from '../../src/stacks/changeViewProtocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; setState(s: unknown): void; getState(): unknown };
 
@@ -12,6 +12,69 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
+}
+
+/** A policy violation as one line: level, pack/policy, the resource (a link to its source when known), the message. */
+function policyItem(v: ChangeViewPolicy, withResource: boolean): HTMLLIElement {
+  const li = el('li', `policy policy-${v.level}`);
+  li.append(el('span', 'level', v.level), el('span', 'policy-name', ` ${v.pack ? `${v.pack}/` : ''}${v.policy}`));
+  if (withResource && v.resource) {
+    li.append(document.createTextNode(' on '));
+    if (v.hasSource && v.urn) {
+      const a = el('a', 'res', v.resource);
+      a.href = '#';
+      a.title = 'Open in the program';
+      const urn = v.urn;
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        vscode.postMessage({ type: 'openSource', urn });
+      });
+      li.append(a);
+    } else li.append(el('span', 'res', v.resource));
+  }
+  li.append(el('span', 'msg', `: ${v.message.split('\n').join(' ')}`));
+  return li;
+}
+
+/** Drift mode: per drifted resource, the properties whose cloud value differs (state → cloud). */
+function renderDrift(root: HTMLElement, drift: NonNullable<ChangeViewState['drift']>): void {
+  const sec = el('section', 'group drift');
+  sec.append(el('h2', undefined, `≠ Drifted (${drift.resources.length})`));
+  for (const r of drift.resources) {
+    const card = el('article', 'resource drifted');
+    const title = el('div', 'title');
+    const name = r.hasSource ? el('a', 'name', r.name) : el('span', 'name', r.name);
+    if (r.hasSource) {
+      (name as HTMLAnchorElement).href = '#';
+      name.title = 'Open in the program';
+      name.addEventListener('click', (e) => {
+        e.preventDefault();
+        vscode.postMessage({ type: 'openSource', urn: r.urn });
+      });
+    }
+    title.append(
+      el('span', 'sign', '≠'),
+      name,
+      el('span', 'type', r.type),
+      el('span', 'state', r.kind === 'deleted' ? 'deleted outside Pulumi' : 'changed'),
+    );
+    card.append(title);
+    if (r.properties.length) {
+      const t = el('table', 'diffs');
+      const h = el('tr', 'diff-head');
+      h.append(el('th', 'path', 'property'), el('th', 'old', 'state'), el('th', 'arrow', ''), el('th', 'new', 'cloud'));
+      t.append(h);
+      for (const d of r.properties) {
+        const tr = el('tr', `diff diff-${d.kind}`);
+        tr.append(el('td', 'path', d.path), el('td', 'old', d.old), el('td', 'arrow', '→'), el('td', 'new', d.new));
+        t.append(tr);
+      }
+      card.append(t);
+    }
+    sec.append(card);
+  }
+  if (!drift.resources.length) sec.append(el('p', 'empty', 'No drift: the cloud matches the state.'));
+  root.append(sec);
 }
 
 const OP_SIGN: Record<string, string> = { create: '+', update: '~', replace: '±', delete: '−', read: '>', same: '=' };
@@ -33,7 +96,7 @@ function render(s: ChangeViewState): void {
   root.replaceChildren();
   const head = el('header');
   const title: Record<string, string> = { preview: 'Preview', up: 'Deploy', refresh: 'Refresh', destroy: 'Destroy' };
-  head.append(el('h1', undefined, `${title[s.operation] ?? s.operation} · ${s.stack}`));
+  head.append(el('h1', undefined, `${s.drift ? 'Drift' : (title[s.operation] ?? s.operation)} · ${s.stack}`));
   const status = el('p', `status status-${s.status.replace(/\s+/g, '-')}`, s.countsLine ? `${s.status} — ${s.countsLine}` : s.status);
   status.setAttribute('role', 'status');
   head.append(status);
@@ -55,13 +118,39 @@ function render(s: ChangeViewState): void {
     p.append(a);
     head.append(p);
   }
+  if (s.drift?.resources.length) {
+    head.append(
+      el('p', 'note', `Checked ${new Date(s.drift.checkedAt).toLocaleString()} by a refresh in preview mode: nothing was changed.`),
+    );
+    const accept = el('button', 'deploy accept-drift', 'Accept: refresh the state from the cloud');
+    accept.title = "Runs a refresh: the state takes the cloud's values (the program is not changed).";
+    accept.addEventListener('click', () => vscode.postMessage({ type: 'acceptDrift' }));
+    const revert = el('button', 'deploy revert-drift', "Revert: deploy the program's values");
+    revert.title = "Runs a deploy that refreshes first: previews the changes that put the program's values back, then asks.";
+    revert.addEventListener('click', () => vscode.postMessage({ type: 'revertDrift' }));
+    head.append(accept, document.createTextNode(' '), revert);
+  }
   root.append(head);
+  if (s.drift) {
+    renderDrift(root, s.drift);
+    return;
+  }
 
   if (s.failure) {
     const f = el('section', 'failure');
     f.setAttribute('role', 'alert');
     f.append(el('strong', undefined, s.failure.message), el('p', undefined, s.failure.remedy));
     root.append(f);
+  }
+  if (s.policies?.length || s.policyPacks?.length) {
+    const p = el('section', 'policies');
+    p.append(el('h2', undefined, `Policies (${s.policies?.length ?? 0})`));
+    if (s.policyPacks?.length) p.append(el('p', 'note', `Policy packs: ${s.policyPacks.join(', ')}`));
+    const ul = el('ul');
+    for (const v of s.policies ?? []) ul.append(policyItem(v, true));
+    if (!s.policies?.length) ul.append(el('li', 'policy policy-none', 'No violations.'));
+    p.append(ul);
+    root.append(p);
   }
   const errors = s.diagnostics.filter((d) => d.severity === 'error');
   const others = s.diagnostics.filter((d) => d.severity !== 'error');
@@ -119,6 +208,11 @@ function render(s: ChangeViewState): void {
         card.append(t);
       }
       for (const e of r.errors) card.append(el('p', 'error', e));
+      if (r.policies?.length) {
+        const ul = el('ul', 'resource-policies');
+        for (const v of r.policies) ul.append(policyItem(v, false));
+        card.append(ul);
+      }
       sec.append(card);
     }
     root.append(sec);

@@ -6,10 +6,14 @@ import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
 import { ChangeViewState, ToWebview, isFromWebview } from './changeViewProtocol';
 import { ChangeModel, deployablePreview, groupedChanges, orderedDiagnostics, viewSummary } from './model/changeModel';
 import { parseUrn } from './model/urn';
+import { orderedViolations } from './model/policy';
+import { DriftReport } from './model/drift';
 
 export interface ChangeViewHandlers {
   openSource(stackKey: string, urn: string): void;
   deploy(stackKey: string): void;
+  acceptDrift(stackKey: string): void;
+  revertDrift(stackKey: string): void;
 }
 
 export function toViewState(
@@ -22,8 +26,11 @@ export function toViewState(
     canDeploy: boolean;
     failure?: { message: string; remedy: string };
     hasSource: (urn: string) => boolean;
+    policyPacks?: string[];
+    drift?: DriftReport;
   },
 ): ChangeViewState {
+  const policies = orderedViolations(model.policies).map((v) => ({ ...v, hasSource: !!v.urn && extra.hasSource(v.urn) }));
   // Future tense ("2 to create") until an operation that changes things has really finished.
   const summary = viewSummary(model, extra.status);
   return {
@@ -45,6 +52,7 @@ export function toViewState(
         replaceReasons: r.replaceReasons,
         errors: r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
         hasSource: extra.hasSource(r.urn),
+        policies: policies.filter((v) => v.urn === r.urn),
       })),
     })),
     diagnostics: orderedDiagnostics(model).map((d) => ({
@@ -52,6 +60,11 @@ export function toViewState(
       resource: d.urn ? parseUrn(d.urn).name : undefined,
       message: d.message,
     })),
+    policies,
+    policyPacks: extra.policyPacks ?? [],
+    drift: extra.drift
+      ? { checkedAt: extra.drift.checkedAt, resources: extra.drift.resources.map((r) => ({ ...r, hasSource: extra.hasSource(r.urn) })) }
+      : undefined,
     route: extra.route,
     planNote: extra.planNote,
     // Never offered for a preview that found nothing to change (or failed).
@@ -108,6 +121,8 @@ export class ChangeViews implements vscode.Disposable {
           const uri = this.records.get(stackKey);
           if (uri) void vscode.commands.executeCommand('vscode.open', uri);
         }
+        else if (m.type === 'acceptDrift') this.handlers.acceptDrift(stackKey);
+        else if (m.type === 'revertDrift') this.handlers.revertDrift(stackKey);
       });
       p.webview.html = this.html(p.webview, state);
     } else if (reveal) panel.reveal(undefined, true);

@@ -234,6 +234,11 @@ export class StackCommands {
       deploy: (arg: unknown) => this.operation('up', arg),
       deployPreview: (arg: unknown) => this.operation('up', arg, { fromPreview: true }),
       refreshStack: (arg: unknown) => this.operation('refresh', arg),
+      // Drift: a preview-only refresh (changes nothing); Accept is a refresh, Revert an up that
+      // refreshes first, both with the usual guard rails.
+      checkDrift: (arg: unknown) => this.operation('refresh', arg, { driftCheck: true }),
+      acceptDrift: (arg: unknown) => this.operation('refresh', arg),
+      revertDrift: (arg: unknown) => this.operation('up', arg, { refreshFirst: true }),
       destroy: (arg: unknown) => this.operation('destroy', arg),
       cancel: async (arg: unknown) => {
         const r = await this.resolve(arg);

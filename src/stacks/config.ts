@@ -1,13 +1,16 @@
 // `opsdeck.pulumi.*` settings, read through one class of getters.
+import * as vscode from 'vscode';
 import { ConfigSection } from '../config';
 import { DEFAULT_PRODUCTION_PATTERNS } from './model/production';
+import { PolicyPackEntry, PolicySettingProblem, parsePolicyPackSetting } from './model/policy';
 import { RouteSetting } from './runner/session';
 
 export type PassphraseSource = 'secretStorage' | 'environment';
 
 export class PulumiSettings extends ConfigSection {
-  constructor() {
-    super('opsdeck.pulumi');
+  /** `scope`: a project's folder, for the resource-scoped settings (policyPacks) of its workspace folder. */
+  constructor(scope?: vscode.Uri) {
+    super('opsdeck.pulumi', scope);
   }
 
   /** Path to the pulumi executable (or its folder); empty means PATH, then ~/.pulumi/bin. */
@@ -36,5 +39,16 @@ export class PulumiSettings extends ConfigSection {
   get programRoute(): RouteSetting {
     const v = this.get<string>('programRoute', 'auto');
     return v === 'inline' || v === 'onDisk' ? v : 'auto';
+  }
+
+  /** Local policy packs per stack pattern (restricted: VS Code ignores a workspace's value until it is trusted). */
+  get policyPacks(): { entries: PolicyPackEntry[]; problems: PolicySettingProblem[] } {
+    return parsePolicyPackSetting(this.get<unknown>('policyPacks', []));
+  }
+
+  /** Minutes between scheduled drift checks of each deployed stack; 0 = off. */
+  get driftCheckMinutes(): number {
+    const v = Number(this.get<unknown>('driftCheckMinutes', 0));
+    return Number.isFinite(v) && v > 0 ? Math.max(5, v) : 0;
   }
 }

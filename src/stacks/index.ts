@@ -9,10 +9,13 @@ import { PulumiSettings } from './config';
 import { ProjectDiscovery } from './discovery';
 import { OperationGate } from './model/operationGate';
 import { OperationRunner } from './operations';
+import { PolicyProblems } from './policyProblems';
+import { DriftSchedule, StackDrift } from './drift';
 import { Rollback } from './rollback';
 import { sweepPlans } from './runner/plans';
 import { registerResourceGraph } from './resourceGraph';
 import { GraphViewState } from './resourceGraphProtocol';
+import { DriftReport } from './model/drift';
 import { StackService, stackKey } from './stackService';
 import { PlainItem, StackNode, StacksTree, OperationsSource } from './tree';
 import { historyRows, whoOf } from './model/history';
@@ -41,6 +44,10 @@ export interface StacksApi {
   running(): Array<{ stack: string; operation: string }>;
   /** The resource graph last sent to a stack's graph panel (what the webview draws). */
   resourceGraph(projectDir: string, stack: string): GraphViewState | undefined;
+  /** The policy violations OpsDeck put in the Problems panel (file, 1-based line, severity, message, pack/policy). */
+  policyProblems(): Array<{ file: string; line: number; severity: string; message: string; code: string }>;
+  /** The latest drift check of a stack (undefined: none, or accepted / reverted since). */
+  drift(projectDir: string, stack: string): DriftReport | undefined;
 }
 
 export function register(ctx: OpsDeckContext): StacksRegistration {
@@ -69,9 +76,37 @@ export function register(ctx: OpsDeckContext): StacksRegistration {
         const [projectDir, stack] = splitKey(key);
         void vscode.commands.executeCommand('opsdeck.deployPreview', { project: projectDir, stack });
       },
+      acceptDrift: (key) => {
+        const [projectDir, stack] = splitKey(key);
+        void vscode.commands.executeCommand('opsdeck.acceptDrift', { project: projectDir, stack });
+      },
+      revertDrift: (key) => {
+        const [projectDir, stack] = splitKey(key);
+        void vscode.commands.executeCommand('opsdeck.revertDrift', { project: projectDir, stack });
+      },
     }),
   );
-  const runner = ctx.own(new OperationRunner(service, gate, tree, views, settings, log, storageDir));
+  const policyProblems = ctx.own(new PolicyProblems());
+  const drift = ctx.own(new StackDrift());
+  ctx.own(vscode.window.registerFileDecorationProvider(drift));
+  tree.setDrift(drift);
+  ctx.own(drift.onDidChange(() => tree.refresh()));
+  const runner = ctx.own(
+    new OperationRunner(service, gate, tree, views, settings, log, storageDir, {
+      policy: policyProblems,
+      drift: (key, report) => drift.set(key, report),
+    }),
+  );
+  ctx.own(
+    new DriftSchedule({
+      minutes: () => settings.driftCheckMinutes,
+      discovery,
+      service,
+      gate,
+      run: (req) => runner.run(req),
+      log: (l) => log.line(l),
+    }),
+  );
   const rollback = new Rollback(
     service,
     gate,
@@ -144,6 +179,8 @@ export function register(ctx: OpsDeckContext): StacksRegistration {
     logText: () => lines.join('\n'),
     running: () => gate.all().map((o) => ({ stack: o.stackKey, operation: o.operation })),
     resourceGraph: (projectDir, stack) => graphs.state(stackKey({ dir: projectDir }, stack)),
+    policyProblems: () => policyProblems.all(),
+    drift: (projectDir, stack) => drift.get(stackKey({ dir: projectDir }, stack)),
   };
   ctx.api.stacks = Object.freeze(api);
 

@@ -16,6 +16,7 @@ import { removePlan } from './runner/plans';
 import { maskViewState } from './model/maskView';
 import { GuardAnswer, GuardQuestion, guardQuestion, judge } from './model/guard';
 import { OperationGate } from './model/operationGate';
+import { shortStackName } from './model/production';
 import { ChangeViews, toViewState } from './changeView';
 import { DiscoveredProject } from './discovery';
 import { StackService, stackKey } from './stackService';
@@ -24,6 +25,20 @@ import { PulumiSettings } from './config';
 import { RunOutcome } from './runner/session';
 import { Result } from '../shared/result';
 import type { RecordedOperation, StackOperationEvent } from '../operations/ports';
+import { DriftReport, driftFromModel, driftLine } from './model/drift';
+import { PolicyViolation, blockedMessage, packsForStack } from './model/policy';
+import { SourcePosition } from './model/stateTree';
+
+/** Where a run's policy violations go besides the change view and the log (the Problems panel). */
+export interface PolicySink {
+  set(
+    key: string,
+    project: DiscoveredProject,
+    stack: string,
+    violations: readonly PolicyViolation[],
+    sourceOf: (urn: string) => SourcePosition | undefined,
+  ): void;
+}
 
 export interface ConfirmAnswers {
   /** Answers the modal ("Deploy"/"Destroy"). */
@@ -50,10 +65,24 @@ export interface OperationRequest {
    * operations recorder started it itself (it records the rollback in the operation it belongs to).
    */
   rollbackOf?: { project: DiscoveredProject; version: number; record: boolean };
+  /** refresh: only check for drift (a preview-only refresh that changes nothing); the result carries the drift. */
+  driftCheck?: boolean;
+  /** Who asked for a drift check: the schedule's checks stay quiet (no notification). */
+  scheduled?: boolean;
+  /** up: refresh first, so the preview shows (and the deploy puts back) what drifted in the cloud. */
+  refreshFirst?: boolean;
 }
 
 export type OperationResult =
-  | { status: 'succeeded'; operation: OperationKind; stack: string; counts: string; changeSummary?: Record<string, number> }
+  | {
+      status: 'succeeded';
+      operation: OperationKind;
+      stack: string;
+      counts: string;
+      changeSummary?: Record<string, number>;
+      /** A drift check's findings. */
+      drift?: DriftReport;
+    }
   | { status: 'no-changes'; operation: OperationKind; stack: string }
   | { status: 'refused'; reason: string }
   | { status: 'failed'; failure: Failure }
@@ -86,6 +115,7 @@ export class OperationRunner implements vscode.Disposable {
     private readonly settings: PulumiSettings,
     private readonly log: StackLog,
     private readonly storageDir: string,
+    private readonly hooks: { policy?: PolicySink; drift?: (key: string, report: DriftReport | undefined) => void } = {},
   ) {}
 
   dispose(): void {
@@ -150,6 +180,33 @@ export class OperationRunner implements vscode.Disposable {
     }));
   }
 
+  /**
+   * The policy packs a preview or up of this stack runs with (absolute folders), from
+   * opsdeck.pulumi.policyPacks of the project's workspace folder; a bad entry or a folder that is
+   * not a policy pack stops the operation with what and where.
+   */
+  policyPacksFor(project: DiscoveredProject, stack: string): { ok: true; packs: string[] } | { ok: false; reason: string } {
+    const uri = vscode.Uri.file(project.dir);
+    const { entries, problems } = new PulumiSettings(uri).policyPacks;
+    if (problems.length)
+      return {
+        ok: false,
+        reason: `Setting ${problems[0]!.where} ${problems[0]!.message}. Fix it in the workspace settings, then run the operation again.`,
+      };
+    const base = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? project.dir;
+    const packs: string[] = [];
+    for (const p of packsForStack(entries, stack)) {
+      const abs = path.resolve(base, p.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'));
+      if (!fs.existsSync(path.join(abs, 'PulumiPolicy.yaml')))
+        return {
+          ok: false,
+          reason: `Setting opsdeck.pulumi.policyPacks names "${p}", but ${abs} is not a policy pack (it has no PulumiPolicy.yaml). Fix the folder in the setting, or remove the entry.`,
+        };
+      packs.push(abs);
+    }
+    return { ok: true, packs };
+  }
+
   hasPreview(key: string): boolean {
     return this.previews.has(key);
   }
@@ -211,7 +268,11 @@ export class OperationRunner implements vscode.Disposable {
       // What this run could print in clear, learned before it starts (a fresh window knows nothing yet).
       await this.service.learnSecrets({ project: req.project, stack: req.stack });
       return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `OpsDeck: ${req.operation} ${req.stack}`, cancellable: true },
+        {
+          location: req.scheduled ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+          title: `OpsDeck: ${req.operation} ${req.stack}`,
+          cancellable: true,
+        },
         async (progress, token) => {
           token.onCancellationRequested(() => op.abort.abort());
           const report = (message: string) => progress.report({ message });
@@ -258,11 +319,19 @@ export class OperationRunner implements vscode.Disposable {
     const projectLabel = req.project.parsed.ok ? req.project.parsed.value.name : req.project.dir;
     const route = this.routeNote(req);
     if (route) this.log.line(`[${key}] ${route}`);
+    let policyPacks: string[] = [];
+    if (req.operation === 'preview' || req.operation === 'up') {
+      const packs = this.policyPacksFor(req.project, req.stack);
+      if (!packs.ok) return this.refuse(packs.reason, req);
+      policyPacks = packs.packs;
+      this.runPacks.set(key, policyPacks);
+      if (policyPacks.length) this.log.line(`[${key}] policy packs: ${policyPacks.join(', ')}`);
+    }
 
     if (req.operation === 'preview') {
       const planFile = this.planFile(key);
       const fingerprint = await programFingerprint(req.project.dir, {});
-      const r = await this.engine(req, key, 'preview', { planFile }, signal, report, route);
+      const r = await this.engine(req, key, 'preview', { planFile, policyPacks }, signal, report, route);
       if (r.kind !== 'ok') {
         removePlan(planFile); // a failed or cancelled preview's plan is never deployed
         return r.result;
@@ -288,12 +357,23 @@ export class OperationRunner implements vscode.Disposable {
       };
     }
 
+    if (req.operation === 'refresh' && req.driftCheck) {
+      const r = await this.engine(req, key, 'refresh', { previewOnly: true }, signal, report, route, 'drift check');
+      if (r.kind !== 'ok') return r.result;
+      const drift = driftFromModel(r.model, Date.now());
+      this.hooks.drift?.(key, drift);
+      this.log.line(`[${key}] drift check: ${driftLine(drift)}`);
+      this.show(key, r.model, projectLabel, drift.resources.length ? 'drifted' : 'no drift', route, undefined, false, undefined, drift);
+      return { status: 'succeeded', operation: 'refresh', stack: req.stack, counts: driftLine(drift), drift };
+    }
+
     if (req.operation === 'refresh') {
       const clearPendingCreates = await this.pendingCreatesAnswer(req, key);
       if (clearPendingCreates === undefined) return this.refuse('Refresh not started: choose whether to clear the pending creates.', req);
       this.emitStarted(req, undefined);
       const r = await this.engine(req, key, 'refresh', { clearPendingCreates }, signal, report, route);
       if (r.kind !== 'ok') return r.result;
+      this.hooks.drift?.(key, undefined); // the state now holds the cloud's values
       return {
         status: 'succeeded',
         operation: 'refresh',
@@ -307,7 +387,7 @@ export class OperationRunner implements vscode.Disposable {
     // for this deploy alone is deleted whatever happens; a remembered preview's when it is used.
     let ownPlan: string | undefined;
     try {
-      return await this.applyChanges(req, key, signal, report, route, projectLabel, (f) => (ownPlan = f));
+      return await this.applyChanges(req, key, signal, report, route, projectLabel, (f) => (ownPlan = f), policyPacks);
     } finally {
       if (ownPlan) removePlan(ownPlan);
     }
@@ -321,6 +401,7 @@ export class OperationRunner implements vscode.Disposable {
     route: string | undefined,
     projectLabel: string,
     ownPlan: (file: string) => void,
+    policyPacks: string[],
   ): Promise<OperationResult> {
     let preview: RememberedPreview;
     if (req.operation === 'up' && req.fromPreview) {
@@ -335,7 +416,12 @@ export class OperationRunner implements vscode.Disposable {
         req,
         key,
         req.operation === 'up' ? 'preview' : 'destroy',
-        { planFile: planFile || undefined, previewOnly: req.operation === 'destroy' },
+        {
+          planFile: planFile || undefined,
+          previewOnly: req.operation === 'destroy',
+          policyPacks: req.operation === 'up' ? policyPacks : undefined,
+          refresh: req.operation === 'up' && req.refreshFirst,
+        },
         signal,
         report,
         route,
@@ -354,7 +440,14 @@ export class OperationRunner implements vscode.Disposable {
     }
     const op = req.operation as 'up' | 'destroy';
     const q = guardQuestion(op, req.stack, changeCounts(preview.model), this.settings.productionStackPatterns);
-    if (q.nothingToDo && req.operation === 'up') {
+    // A program whose only change is its stack outputs (a YAML program of config and outputs) still
+    // has something to deploy: the stack resource itself changes.
+    const outputsChange = !!preview.model.outputsChanged;
+    if (q.nothingToDo && outputsChange) {
+      q.detail = `The preview shows: the stack's outputs change (no resources change).${q.production ? ` "${shortStackName(req.stack)}" matches a production pattern: you will be asked to type its name.` : ''}`;
+      q.confirmLabel = 'Deploy (stack outputs change)';
+    }
+    if (q.nothingToDo && !outputsChange && req.operation === 'up') {
       this.log.line(`[${key}] the preview shows no changes: nothing to deploy`);
       this.show(key, preview.model, projectLabel, 'no changes', route, undefined, false);
       if (!req.confirm) void vscode.window.showInformationMessage(`"${req.stack}" is up to date: the preview shows no changes.`);
@@ -389,13 +482,18 @@ export class OperationRunner implements vscode.Disposable {
       req,
       key,
       req.operation,
-      { planFile: req.operation === 'up' ? preview.planFile : undefined },
+      {
+        planFile: req.operation === 'up' ? preview.planFile : undefined,
+        policyPacks: req.operation === 'up' ? policyPacks : undefined,
+        refresh: req.operation === 'up' && req.refreshFirst,
+      },
       signal,
       report,
       route,
     );
     if (req.operation === 'up') this.forgetPreview(key);
     if (r.kind !== 'ok') return r.result;
+    if (req.operation === 'up' && req.refreshFirst) this.hooks.drift?.(key, undefined); // the program's values are back
     return {
       status: 'succeeded',
       operation: req.operation,
@@ -437,6 +535,9 @@ export class OperationRunner implements vscode.Disposable {
       );
     return clear;
   }
+
+  /** The policy packs of the stack's latest preview or up, for the change view's header. */
+  private readonly runPacks = new Map<string, string[]>();
 
   private readonly resourceTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -500,6 +601,7 @@ export class OperationRunner implements vscode.Disposable {
     planNote: string | undefined,
     canDeploy: boolean,
     failure?: Failure,
+    drift?: DriftReport,
   ): void {
     const state = this.service.peekState(key);
     this.views.show(
@@ -513,6 +615,8 @@ export class OperationRunner implements vscode.Disposable {
           canDeploy,
           failure: failure ? { message: failure.message, remedy: failure.remedy } : undefined,
           hasSource: (urn) => !!state?.sourceOf(urn),
+          policyPacks: this.runPacks.get(key),
+          drift,
         }),
         this.service.masker,
       ),
@@ -523,15 +627,16 @@ export class OperationRunner implements vscode.Disposable {
     req: OperationRequest,
     key: string,
     operation: OperationKind,
-    o: { planFile?: string; previewOnly?: boolean; clearPendingCreates?: boolean },
+    o: { planFile?: string; previewOnly?: boolean; clearPendingCreates?: boolean; policyPacks?: string[]; refresh?: boolean },
     signal: AbortSignal,
     report: (m: string) => void,
     route: string | undefined,
+    labelOverride?: string,
   ): Promise<{ kind: 'ok'; model: ChangeModel; outcome: RunOutcome } | { kind: 'stop'; result: OperationResult }> {
     const projectLabel = req.project.parsed.ok ? req.project.parsed.value.name : req.project.dir;
     const isPreview = operation === 'preview' || !!o.previewOnly;
     const b = new ChangeModelBuilder(operation, req.stack);
-    const label = isPreview && operation !== 'preview' ? `${operation} preview` : operation;
+    const label = labelOverride ?? (isPreview && operation !== 'preview' ? `${operation} preview` : operation);
     this.log.line(`[${key}] ${label} started`);
     const status = isPreview ? 'previewing' : 'running';
     this.show(key, b.model, projectLabel, status, route, undefined, false);
@@ -569,9 +674,12 @@ export class OperationRunner implements vscode.Disposable {
       planFile: o.planFile,
       previewOnly: o.previewOnly,
       clearPendingCreates: o.clearPendingCreates,
+      policyPacks: o.policyPacks?.length ? o.policyPacks : undefined,
+      refresh: o.refresh,
       onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`),
     });
     if (skipped > 1) this.log.line(`[${key}] ${skipped} malformed engine events were skipped in all`);
+    if (o.policyPacks?.length) await this.publishPolicies(req, key, b.model, operation);
     if (r.ok) {
       b.finish('succeeded');
       this.log.line(`[${key}] ${label} succeeded: ${countsLine(changeCounts(b.model), isPreview)}`);
@@ -595,13 +703,37 @@ export class OperationRunner implements vscode.Disposable {
     }
     b.finish('failed');
     if (!isPreview) this.reportFailed(req, key, b.model, failed);
-    const f = r.error;
+    const blocked = o.policyPacks?.length
+      ? blockedMessage(operation === 'preview' && req.operation === 'preview' ? 'preview' : 'up', req.stack, b.model.policies)
+      : undefined;
+    const f: Failure = blocked
+      ? {
+          ...r.error,
+          kind: 'resource',
+          message: blocked,
+          remedy:
+            'Nothing was deployed. Change the resources so they meet the policies (the Problems panel and the change view show where), or change opsdeck.pulumi.policyPacks, then preview again.',
+        }
+      : r.error;
     this.log.line(`[${key}] ${label} failed: ${this.service.masker.mask(f.message)}`);
     this.log.line(`[${key}] what to do: ${f.remedy}`);
     for (const l of f.detail.split('\n').slice(0, 60)) this.log.line(`[${key}]   ${this.service.masker.mask(l)}`);
     this.show(key, b.model, projectLabel, 'failed', route, undefined, false, f);
     if (!req.confirm) void this.notifyFailure(req, key, f);
     return { kind: 'stop', result: { status: 'failed', failure: f } };
+  }
+
+  /** The run's violations in the Problems panel, at the source lines the state records (read afresh after an up). */
+  private async publishPolicies(req: OperationRequest, key: string, model: ChangeModel, operation: OperationKind): Promise<void> {
+    if (!this.hooks.policy) return;
+    if (operation === 'up') this.service.invalidateState(req.project, req.stack);
+    const st = await this.service.state({ project: req.project, stack: req.stack });
+    const sources = st.ok ? st.value.sources : new Map<string, SourcePosition>();
+    this.hooks.policy.set(key, req.project, req.stack, model.policies, (urn) => sources.get(urn));
+    const n = model.policies.length;
+    this.log.line(
+      `[${key}] policy packs: ${n ? `${n} violation${n === 1 ? '' : 's'} or remediation${n === 1 ? '' : 's'} (in the change view and the Problems panel)` : 'no violations'}`,
+    );
   }
 
   private async notifyFailure(req: OperationRequest, key: string, f: Failure): Promise<void> {

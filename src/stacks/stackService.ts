@@ -9,6 +9,7 @@ import { DiscoveredProject } from './discovery';
 import { Failure } from './model/failures';
 import { needsPassphrase } from './model/pulumiEnv';
 import { StateIndex } from './model/stateTree';
+import { withYamlSources } from './model/yamlSource';
 import { UpdateSummaryLike } from './model/history';
 import { SecretMasker, looksLikeSecretKey } from './model/masking';
 import { PulumiSettings } from './config';
@@ -231,11 +232,22 @@ export class StackService implements vscode.Disposable {
     return this.cached(this.stateCache, stackKey(ref.project, ref.stack), async () => {
       const r = await this.session(ref.project).stateIndex(ref.stack);
       if (!r.ok) return r;
-      const idx = r.value;
+      const idx = await this.withProgramSources(ref.project, r.value);
       this.loadedStates.set(stackKey(ref.project, ref.stack), idx);
       this.counted.set(stackKey(ref.project, ref.stack), idx.counted);
       return ok(idx);
     });
+  }
+
+  /** A YAML program's resources get their line in Pulumi.yaml (its host records no position in the state). */
+  private async withProgramSources(project: DiscoveredProject, idx: StateIndex): Promise<StateIndex> {
+    if (!project.parsed.ok || project.parsed.value.runtime !== 'yaml') return idx;
+    try {
+      const text = await fs.promises.readFile(project.fileUri.fsPath, 'utf8');
+      return withYamlSources(idx, text, path.basename(project.fileUri.fsPath));
+    } catch {
+      return idx; // unreadable now: the tree says there is no source, as before
+    }
   }
 
   outputs(ref: StackRef): Cached<Record<string, { value: unknown; secret: boolean }>> {

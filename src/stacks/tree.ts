@@ -14,6 +14,7 @@ import { OperationGate } from './model/operationGate';
 import { PulumiSettings } from './config';
 import { Failure } from './model/failures';
 import { COUNTING_RULE, resourcesLabel } from './model/resourceCount';
+import { StackDrift } from './drift';
 
 export type SectionKind = 'resources' | 'outputs' | 'config' | 'history' | 'operations';
 
@@ -110,6 +111,13 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         if (this.operations === source) this.operations = undefined;
       },
     };
+  }
+
+  private drift?: StackDrift;
+
+  /** Where drift badges come from (the latest drift check per stack). */
+  setDrift(drift: StackDrift): void {
+    this.drift = drift;
   }
 
   reveal(node: StackNode & { kind: 'output' }): void {
@@ -411,6 +419,12 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
           .join('\n');
         item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : prod ? 'shield' : s.current ? 'layers-active' : 'layers');
         item.contextValue = running ? 'stackBusy' : 'stack';
+        const drifted = this.drift?.stackText(key);
+        if (drifted) {
+          item.description = [item.description, drifted.description].filter(Boolean).join(' · ');
+          item.tooltip = `${String(item.tooltip)}\n${drifted.tooltip}`;
+          item.resourceUri = StackDrift.uri(key); // the badge (≠) and its tooltip
+        }
         return item;
       }
       case 'section': {
@@ -442,6 +456,12 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         item.tooltip = n.tooltip;
         item.iconPath = new vscode.ThemeIcon(n.icon);
         item.contextValue = n.source ? 'resourceWithSource' : 'resource';
+        const drifted = this.drift?.resourceText(stackKey(node.project, node.stack), n.urn);
+        if (drifted) {
+          item.description = `${n.type} · drifted`;
+          item.tooltip = `${n.tooltip}\n${drifted}`;
+          item.resourceUri = StackDrift.uri(stackKey(node.project, node.stack), n.urn);
+        }
         item.command = { title: 'Show Resource State', command: 'opsdeck.showResourceState', arguments: [node] };
         return item;
       }

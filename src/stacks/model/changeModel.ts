@@ -7,6 +7,7 @@ import { getPath, renderValue, splitPath, stripColour } from './values';
 import { parseUrn } from './urn';
 import { DiffLine, lineDiff } from './lineDiff';
 import { countsAsResource } from './resourceCount';
+import { PolicyViolation, violationOf } from './policy';
 
 /** The operation a user reads: the engine's step ops folded into six words. */
 export type ChangeOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read';
@@ -57,6 +58,10 @@ export interface ChangeModel {
   /** Resources in first-seen order. */
   resources: ResourceChange[];
   diagnostics: ChangeDiagnostic[];
+  /** The stack's own outputs differ between the state and this run (a change even when no resource changes). */
+  outputsChanged?: boolean;
+  /** Policy-pack violations and remediations, in the order the engine reported them. */
+  policies: PolicyViolation[];
   counts: Record<ChangeOp, number>;
   finished: boolean;
   result?: 'succeeded' | 'failed' | 'cancelled';
@@ -70,6 +75,7 @@ export function emptyModel(operation: OperationKind, stack: string): ChangeModel
     stack,
     resources: [],
     diagnostics: [],
+    policies: [],
     counts: { create: 0, update: 0, replace: 0, delete: 0, same: 0, read: 0 },
     finished: false,
     cancelled: false,
@@ -143,6 +149,12 @@ export class ChangeModelBuilder {
       }
       return true;
     }
+    if (e.policyEvent || (e as { policyRemediationEvent?: unknown }).policyRemediationEvent) {
+      const v = violationOf(e);
+      if (!v) return false;
+      this.model.policies.push(v);
+      return true;
+    }
     if (e.cancelEvent) {
       this.model.finished = true;
       return true;
@@ -191,6 +203,7 @@ export class ChangeModelBuilder {
 
   private onStep(m: StepMetadata, phase: 'running' | 'done'): boolean {
     const r = this.resource(m);
+    if (m.type === 'pulumi:pulumi:Stack' && (foldOp(m.op) !== 'same' || stackOutputsDiffer(m))) this.model.outputsChanged = true;
     if (!r.steps.includes(m.op)) r.steps.push(m.op);
     let op = foldOp(m.op);
     // A refresh reports op "refresh" for every resource; what changed is in the diff between states.
@@ -210,6 +223,10 @@ export class ChangeModelBuilder {
     if (reasons.length) r.replaceReasons = reasons;
     return true;
   }
+}
+
+function stackOutputsDiffer(m: StepMetadata): boolean {
+  return !!m.old && !!m.new && JSON.stringify(m.old.outputs ?? {}) !== JSON.stringify(m.new.outputs ?? {});
 }
 
 function refreshOp(m: StepMetadata): ChangeOp {

@@ -56,7 +56,14 @@ export interface EngineEventLike {
   resourcePreEvent?: { metadata: StepMetadata; planning?: boolean };
   resOutputsEvent?: { metadata: StepMetadata; planning?: boolean };
   resOpFailedEvent?: { metadata: StepMetadata; status: number; steps: number };
-  policyEvent?: { resourceUrn?: string; message: string; policyName: string; enforcementLevel: string };
+  policyEvent?: { resourceUrn?: string; message: string; policyName: string; policyPackName?: string; enforcementLevel: string };
+  policyRemediationEvent?: {
+    resourceUrn?: string;
+    policyName: string;
+    policyPackName?: string;
+    before?: Record<string, unknown>;
+    after?: Record<string, unknown>;
+  };
 }
 
 export type OperationKind = 'preview' | 'up' | 'refresh' | 'destroy';

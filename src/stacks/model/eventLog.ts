@@ -5,6 +5,7 @@ import { CHANGE_OPS, ChangeOp, foldOp } from './changeModel';
 import { parseUrn } from './urn';
 import { renderValue, stripColour } from './values';
 import { SecretMasker } from './masking';
+import { violationLogLine, violationOf } from './policy';
 
 export { SecretMasker };
 
@@ -70,8 +71,9 @@ export function formatEvent(e: EngineEventLike, preview: boolean, masker?: Secre
   } else if (e.preludeEvent) {
     const keys = Object.keys(e.preludeEvent.config);
     if (keys.length) lines.push(`  config: ${keys.map((k) => `${k}=${renderValue(e.preludeEvent!.config[k], 60)}`).join(' ')}`);
-  } else if (e.policyEvent) {
-    lines.push(`  policy ${e.policyEvent.enforcementLevel} [${e.policyEvent.policyName}]: ${stripColour(e.policyEvent.message)}`);
+  } else if (e.policyEvent || e.policyRemediationEvent) {
+    const v = violationOf(e);
+    if (v) lines.push(`  ${violationLogLine(v)}`);
   }
   // `cancelEvent` closes every event stream (it is the engine's end-of-stream marker, not a user
   // cancel), so it gets no line: OpsDeck logs real cancellations itself.

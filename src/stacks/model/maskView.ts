@@ -1,5 +1,5 @@
 // The change view's state with secrets masked before it reaches the webview: diagnostics, failure
-// texts, resource errors, and property diffs (a known secret as the value of a secret property).
+// texts, resource errors, policy messages, and property diffs (a known secret as the value of a secret property).
 // Names, types, URNs and the project label are left alone: masking never rewrites them.
 import { ChangeViewState } from '../changeViewProtocol';
 import { SecretMasker } from './masking';
@@ -8,12 +8,21 @@ export function maskViewState(s: ChangeViewState, m: SecretMasker): ChangeViewSt
   return {
     ...s,
     diagnostics: s.diagnostics.map((d) => ({ ...d, message: m.mask(d.message) })),
+    drift: s.drift && {
+      ...s.drift,
+      resources: s.drift.resources.map((r) => ({
+        ...r,
+        properties: r.properties.map((d) => ({ ...d, old: m.maskField(d.path, d.old), new: m.maskField(d.path, d.new) })),
+      })),
+    },
+    policies: s.policies?.map((v) => ({ ...v, message: m.mask(v.message) })),
     failure: s.failure ? { message: m.mask(s.failure.message), remedy: m.mask(s.failure.remedy) } : undefined,
     groups: s.groups.map((g) => ({
       ...g,
       resources: g.resources.map((r) => ({
         ...r,
         errors: r.errors.map((e) => m.mask(e)),
+        policies: r.policies?.map((v) => ({ ...v, message: m.mask(v.message) })),
         diffs: r.diffs.map((d) => ({
           ...d,
           old: m.maskField(d.path, d.old),

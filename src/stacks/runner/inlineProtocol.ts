@@ -19,6 +19,10 @@ export interface InlineStart {
   operation: OperationKind;
   planFile?: string;
   previewOnly?: boolean;
+  /** preview / up: local policy-pack folders (absolute) to run. */
+  policyPacks?: string[];
+  /** preview / up: refresh first (`--refresh`). */
+  refresh?: boolean;
   clearPendingCreates?: boolean;
 }
 

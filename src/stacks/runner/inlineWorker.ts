@@ -102,7 +102,8 @@ async function runOperation(m: InlineStart): Promise<void> {
   };
   const result = (changeSummary: unknown) =>
     void send({ type: 'result', ok: true, changeSummary: changeSummary as Record<string, number> });
-  if (m.operation === 'preview') return result((await s.preview({ ...common, plan: m.planFile })).changeSummary);
+  if (m.operation === 'preview')
+    return result((await s.preview({ ...common, plan: m.planFile, policyPacks: m.policyPacks, refresh: m.refresh })).changeSummary);
   if (m.previewOnly && m.operation === 'refresh')
     return result((await s.previewRefresh({ ...common, clearPendingCreates: m.clearPendingCreates })).changeSummary);
   if (m.previewOnly && m.operation === 'destroy') return result((await s.previewDestroy({ ...common })).changeSummary);
@@ -120,7 +121,7 @@ async function runOperation(m: InlineStart): Promise<void> {
   const full = (async () => {
     const r =
       m.operation === 'up'
-        ? await s.up({ ...watched, plan: m.planFile })
+        ? await s.up({ ...watched, plan: m.planFile, policyPacks: m.policyPacks, refresh: m.refresh })
         : m.operation === 'refresh'
           ? await s.refresh({ ...watched, clearPendingCreates: m.clearPendingCreates })
           : await s.destroy({ ...watched });

@@ -23,6 +23,7 @@ import { UpdateSummaryLike } from '../model/history';
 import { Automation, loadAutomation, resolvePulumiPackageDir } from './automationLoader';
 import { CliLocation, languageHostFor, locateCli } from './cliLocator';
 import { BackendLock, readFileBackendHistory, readFileBackendIndex, readFileBackendLocks } from './fileBackend';
+import { readS3BackendIndex, readS3BackendLocks } from './s3Backend';
 import { FromWorker, InlineStart, WorkerError, isFromWorker } from './inlineProtocol';
 import { CommandListener, CommandLike, OperationEnd, observeCommand } from './operationEnd';
 
@@ -62,6 +63,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** preview: where to save the update plan; up: the plan to apply. */
   planFile?: string;
+  /** preview / up: local policy-pack folders (absolute paths) run with the operation (`--policy-pack`). */
+  policyPacks?: string[];
+  /** preview / up: refresh the state from the cloud first (`--refresh`), so drift shows as changes. */
+  refresh?: boolean;
   /** refresh / destroy: only preview them (previewRefresh / previewDestroy). */
   previewOnly?: boolean;
   /** refresh: drop pending creates left by an interrupted update (`--clear-pending-creates`). */
@@ -85,6 +90,13 @@ export interface RouteInfo {
 
 /** Chooses on-disk (language host present) or inline (Node projects only). Pure but for the fs check. */
 export function chooseRoute(setting: RouteSetting, runtime: string, languageHost: string | undefined): Result<RouteInfo, Failure> {
+  // The inline route runs Node.js programs only: another runtime with its host goes on disk, saying why.
+  if (setting === 'inline' && runtime !== 'nodejs' && languageHost) {
+    return ok({
+      route: 'on-disk',
+      reason: `the CLI runs the program through ${path.basename(languageHost)}: "opsdeck.pulumi.programRoute": "inline" applies to Node.js programs only, and this is a ${runtime} project`,
+    });
+  }
   if (setting === 'onDisk' || (setting === 'auto' && languageHost)) {
     if (!languageHost && setting === 'onDisk') {
       return err(
@@ -375,7 +387,9 @@ export class PulumiProjectSession {
   async stateIndex(stack: string): Promise<Result<StateIndex, Failure>> {
     const no = this.untrusted();
     if (no) return err(no);
-    const fast = await readFileBackendIndex(this.backendUrl(), this.project.name, stack);
+    const fast =
+      (await readFileBackendIndex(this.backendUrl(), this.project.name, stack)) ??
+      (await readS3BackendIndex(this.backendUrl(), this.project.name, stack, { ...process.env, ...this.env() }));
     if (fast) {
       if (fast.ok) return fast;
       const m = `The state of "${stack}" cannot be shown: ${fast.error.message}`;
@@ -394,7 +408,10 @@ export class PulumiProjectSession {
   /** Locks a file backend holds on the stack (undefined: not a file backend, nothing known). */
   locks(stack: string): Promise<BackendLock[] | undefined> {
     if (this.untrusted()) return Promise.resolve(undefined);
-    return readFileBackendLocks(this.backendUrl(), this.project.name, stack);
+    const url = this.backendUrl();
+    return url?.startsWith('s3://')
+      ? readS3BackendLocks(url, this.project.name, stack, { ...process.env, ...this.env() })
+      : readFileBackendLocks(url, this.project.name, stack);
   }
 
   outputs(stack: string): Promise<Result<Record<string, { value: unknown; secret: boolean }>, Failure>> {
@@ -584,6 +601,8 @@ export class PulumiProjectSession {
       planFile: o.planFile,
       previewOnly: o.previewOnly,
       clearPendingCreates: o.clearPendingCreates,
+      policyPacks: o.policyPacks,
+      refresh: o.refresh,
     };
     const outcome = (changeSummary?: Record<string, number>): RunOutcome => ({ operation, route: route.route, changeSummary });
     return new Promise<Result<RunOutcome, Failure>>((resolve) => {
@@ -669,7 +688,8 @@ export class PulumiProjectSession {
         route: route.route,
         changeSummary: changeSummary as Record<string, number> | undefined,
       });
-      if (operation === 'preview') return outcome((await s.preview({ ...common, plan: o.planFile })).changeSummary);
+      if (operation === 'preview')
+        return outcome((await s.preview({ ...common, plan: o.planFile, policyPacks: o.policyPacks, refresh: o.refresh })).changeSummary);
       if (o.previewOnly && operation === 'refresh')
         return outcome((await s.previewRefresh({ ...common, clearPendingCreates: o.clearPendingCreates })).changeSummary);
       if (o.previewOnly && operation === 'destroy') return outcome((await s.previewDestroy({ ...common })).changeSummary);
@@ -687,7 +707,7 @@ export class PulumiProjectSession {
       const full: Promise<RunOutcome> = (async () => {
         const r =
           operation === 'up'
-            ? await s.up({ ...watched, plan: o.planFile })
+            ? await s.up({ ...watched, plan: o.planFile, policyPacks: o.policyPacks, refresh: o.refresh })
             : operation === 'refresh'
               ? await s.refresh({ ...watched, clearPendingCreates: o.clearPendingCreates })
               : await s.destroy({ ...watched });

@@ -21,6 +21,7 @@ import {
   until,
   useFileBackend,
   planFiles,
+  putBackendLock,
   OpResult,
   PlainItem,
 } from './support';
@@ -417,20 +418,19 @@ describe('Stacks: a stack locked by someone else', function () {
     const data = dataDir('locked');
     await newStack(project, 'dev', { dir: data });
     // Another machine's update, killed half way: its lock file stays in the backend.
-    const backend = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'stacks-backend');
-    const lockDir = path.join(backend, '.pulumi', 'locks', 'organization', 'opsdeck-locked', 'dev');
-    fs.mkdirSync(lockDir, { recursive: true });
-    fs.writeFileSync(
-      path.join(lockDir, '0b7f6c1e-lock.json'),
-      JSON.stringify({ pid: 4242, username: 'dana', hostname: 'ci-runner-7', timestamp: '2026-11-23T10:00:00Z' }),
-    );
+    const locks = await putBackendLock('opsdeck-locked', 'dev', '0b7f6c1e-lock.json', {
+      pid: 4242,
+      username: 'dana',
+      hostname: 'ci-runner-7',
+      timestamp: '2026-11-23T10:00:00Z',
+    });
     const r = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'failed');
     assert.strictEqual(r.failure.kind, 'locked');
     assert.match(r.failure.message, /locked by another update \(dana@ci-runner-7, pid 4242/);
     assert.match(r.failure.remedy, /Clear Pulumi Stack Lock/);
     assert.deepStrictEqual(fs.readdirSync(data), [], 'nothing deployed while locked');
     assert.strictEqual(await cmd<boolean>('clearStackLock', { project, stack: 'dev', confirm: { yes: true } }), true);
-    assert.deepStrictEqual(fs.readdirSync(lockDir), []);
+    assert.deepStrictEqual(await locks(), []);
     expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
     assert.strictEqual(read(path.join(data, 'a.txt')), 'hello, world\n');
   });

@@ -53,7 +53,51 @@ export function toolsPulumi(): string {
   return tools.pulumi.pulumi;
 }
 
-/** Points OpsDeck at the CLI the rig provisioned and at a file backend under the test output. */
+let s3Bucket: Promise<string> | undefined;
+
+/** OPSDECK_STACKS_BACKEND=s3: the suite runs against a DIY S3 backend on the rig's moto (one bucket per run). */
+export function usesS3(): boolean {
+  return process.env.OPSDECK_STACKS_BACKEND === 's3' && !!process.env.OPSDECK_MOTO_ENDPOINT;
+}
+
+async function s3Client() {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  return new S3Client({
+    endpoint: process.env.OPSDECK_MOTO_ENDPOINT,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+}
+
+function s3Env(bucket: string): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: `s3://${bucket}?endpoint=${process.env.OPSDECK_MOTO_ENDPOINT}&use_path_style=true&region=us-east-1`,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
+  };
+}
+
+/** Writes a lock object / file into the suite's backend, as another machine's update would leave it. */
+export async function putBackendLock(project: string, stack: string, name: string, body: unknown): Promise<() => Promise<string[]>> {
+  const rel = ['.pulumi', 'locks', 'organization', project, stack];
+  if (usesS3()) {
+    const { PutObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const c = await s3Client();
+    const Bucket = await s3Bucket!;
+    await c.send(new PutObjectCommand({ Bucket, Key: [...rel, name].join('/'), Body: JSON.stringify(body) }));
+    return async () =>
+      ((await c.send(new ListObjectsV2Command({ Bucket, Prefix: `${rel.join('/')}/` }))).Contents ?? []).map((o) => path.basename(o.Key!));
+  }
+  const dir = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'stacks-backend', ...rel);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, name), JSON.stringify(body));
+  return async () => fs.readdirSync(dir);
+}
+
+/** Points OpsDeck at the CLI the rig provisioned and at a file backend under the test output (or S3, see usesS3). */
 export async function useFileBackend(): Promise<string> {
   const backend = path.join(process.env.OPSDECK_TEST_OUTPUT!, 'stacks-backend');
   fs.mkdirSync(backend, { recursive: true });
@@ -63,7 +107,16 @@ export async function useFileBackend(): Promise<string> {
     console.log(`Stacks: pulumi is not on the extension host's PATH (${process.env.PATH}); using opsdeck.pulumi.cliPath`);
     await cfg.update('cliPath', toolsPulumi(), vscode.ConfigurationTarget.Workspace);
   }
-  await cfg.update('env', { PULUMI_BACKEND_URL: `file://${backend}` }, vscode.ConfigurationTarget.Workspace);
+  if (usesS3()) {
+    s3Bucket ??= (async () => {
+      const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
+      const bucket = `opsdeck-suite-${process.pid}`;
+      await (await s3Client()).send(new CreateBucketCommand({ Bucket: bucket }));
+      console.log(`Stacks: running against the S3 backend s3://${bucket} on moto`);
+      return bucket;
+    })();
+    await cfg.update('env', s3Env(await s3Bucket), vscode.ConfigurationTarget.Workspace);
+  } else await cfg.update('env', { PULUMI_BACKEND_URL: `file://${backend}` }, vscode.ConfigurationTarget.Workspace);
   // OPSDECK_STACKS_ROUTE=inline runs the suite through the in-process route (no language host).
   const route = process.env.OPSDECK_STACKS_ROUTE;
   if (route === 'inline' || route === 'onDisk') await cfg.update('programRoute', route, vscode.ConfigurationTarget.Workspace);
