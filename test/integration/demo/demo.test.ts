@@ -67,6 +67,11 @@ describe('demo: the first minutes of a new user, through the UI', function () {
   before(function () {
     if (!hasRig() || !SERVICE) this.skip();
   });
+  afterEach(async function () {
+    // What the user would have seen when a step failed.
+    if (this.currentTest?.state === 'failed') console.log(`tree rows: ${JSON.stringify(await domQuery('.pane-body .monaco-list-row'))}`);
+    if (this.currentTest?.state === 'failed') await screenshot(`demo-failed-${this.currentTest.title.slice(0, 24).replace(/[^\w]+/g, '-')}`);
+  });
 
   it('the OpsDeck view opens on the demo project with its stacks dev and prod', async () => {
     await click('.activitybar .action-item .action-label[aria-label^="OpsDeck"]');
