@@ -71,6 +71,9 @@ function startCodeServer(port, env) {
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',
+    // Pulumi's engine listens on loopback ports: without this, code-server offers to forward each one
+    // and soon warns that "over 20 ports have been automatically forwarded".
+    'remote.autoForwardPorts': false,
   };
   if (existsSync(settingsFile)) {
     try {

@@ -130,6 +130,8 @@ const SETTINGS = {
   'window.commandCenter': false,
   'files.simpleDialog.enable': true,
   'notifications.doNotDisturbMode': false,
+  // Pulumi's engine listens on loopback ports; code-server would offer to forward each one.
+  'remote.autoForwardPorts': false,
 };
 
 /**
