@@ -8,11 +8,12 @@
 //   OPSDECK_DEMO_SERVICE_PORT  demo service port (default 8787, as in demo/.opsdeck/health.yaml)
 //   OPSDECK_DEMO_HOST          bind address for code-server (default 127.0.0.1)
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createNetServer } from 'node:net';
+import { startDemoService } from './demo/service.mjs';
+import { DEMO_PASSPHRASE, prepareDemoStacks } from './demo/stacks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demoDir = join(root, 'demo');
@@ -33,39 +34,6 @@ if (!existsSync(join(root, 'dist', 'extension.js'))) fail('dist/extension.js is 
 const host = process.env.OPSDECK_DEMO_HOST || '127.0.0.1';
 const servicePort = Number(process.env.OPSDECK_DEMO_SERVICE_PORT || 8787);
 const wantedPort = Number(process.env.OPSDECK_DEMO_PORT || 8080);
-
-/** The demo service: a health endpoint that is fine, and an API that sometimes is not. */
-function startDemoService() {
-  let requests = 0;
-  const server = createServer((req, res) => {
-    requests++;
-    const url = new URL(req.url ?? '/', 'http://demo');
-    const reply = (status, body, delay) =>
-      setTimeout(() => {
-        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify(body));
-      }, delay);
-    if (url.pathname === '/health') return reply(200, { status: 'ok', service: 'demo-api', requests }, 5 + Math.random() * 55);
-    if (url.pathname === '/api/orders') {
-      const r = Math.random();
-      if (r < 0.1) return reply(500, { error: 'database connection reset (demo)' }, 20 + Math.random() * 50);
-      return reply(200, { orders: Math.floor(Math.random() * 100) }, r > 0.9 ? 900 : 15 + Math.random() * 120);
-    }
-    reply(404, { error: `no route ${url.pathname}` }, 1);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', (e) =>
-      reject(
-        new Error(
-          e.code === 'EADDRINUSE'
-            ? `port ${servicePort} is in use: stop what uses it or set OPSDECK_DEMO_SERVICE_PORT (and the URL in demo/.opsdeck/health.yaml)`
-            : e.message,
-        ),
-      ),
-    );
-    server.listen(servicePort, '127.0.0.1', () => resolve(server));
-  });
-}
 
 function portIsFree(port) {
   return new Promise((resolve) => {
@@ -103,6 +71,9 @@ function startCodeServer(port, env) {
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',
+    // Pulumi's engine listens on loopback ports: without this, code-server offers to forward each one
+    // and soon warns that "over 20 ports have been automatically forwarded".
+    'remote.autoForwardPorts': false,
   };
   if (existsSync(settingsFile)) {
     try {
@@ -154,49 +125,16 @@ function startCodeServer(port, env) {
   });
 }
 
-/** The passphrase of the demo stacks' secrets; OpsDeck asks for it once and keeps it in SecretStorage. */
-const DEMO_PASSPHRASE = 'demo';
-
-/**
- * Deploys the demo's `dev` stack once with the real CLI, so the Stacks view opens on resources, outputs
- * and a history instead of an empty project, and creates `prod` (not deployed: deploying it shows the
- * production guard rail). Later starts find the stacks in the local backend and skip this.
- */
-async function prepareDemoStacksOnce(env) {
-  if (!tools.pulumi) return say('no Pulumi CLI provisioned: the Stacks view will say so');
-  const stacksDir = join(demoDir, '.pulumi-state', '.pulumi', 'stacks', 'opsdeck-demo');
-  const cwd = join(demoDir, 'infra');
-  const cliEnv = { ...env, PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE };
-  const pulumi = (args) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(tools.pulumi.pulumi, args, { cwd, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      child.on('error', reject);
-      child.on('close', (code) =>
-        code === 0 ? resolve(out) : reject(new Error(`pulumi ${args.join(' ')} exited with ${code}:\n${out.slice(-2000)}`)),
-      );
-    });
-  // Pulumi.<stack>.yaml carry their encryption salt, so creating a stack changes no tracked file.
-  if (!existsSync(join(stacksDir, 'prod.json'))) {
-    say('first start: creating the demo stack "prod" (not deployed)');
-    await pulumi(['stack', 'init', 'prod', '--non-interactive']);
-  }
-  if (!existsSync(join(stacksDir, 'dev.json'))) {
-    say('first start: deploying the demo stack "dev" with the Pulumi CLI (about 10 s)');
-    await pulumi(['stack', 'select', '--create', 'dev', '--non-interactive']);
-    await pulumi(['up', '--yes', '--skip-preview', '--non-interactive', '--message', 'Demo: first deploy']);
-  }
-}
-
-const service = await startDemoService().catch((e) => fail(e.message));
-say(`demo service on http://127.0.0.1:${servicePort} (/health, /api/orders)`);
+const { server: service } = await startDemoService({ port: servicePort }).catch((e) => fail(e.message));
+say(`demo service on http://127.0.0.1:${servicePort} (/health, /api/orders; GET /demo/outage starts an outage, /demo/recover ends it)`);
 const port = (await portIsFree(wantedPort)) ? wantedPort : 0;
 if (port === 0) say(`port ${wantedPort} is taken: using a free one`);
 let server;
 const env = demoEnvironment();
-await prepareDemoStacksOnce(env).catch((e) => say(`the demo stacks could not be prepared (the Stacks view will show why): ${e.message}`));
+await (tools.pulumi
+  ? prepareDemoStacks({ demoDir, pulumiBin: tools.pulumi.pulumi, env, say })
+  : Promise.resolve(say('no Pulumi CLI provisioned: the Stacks view will say so'))
+).catch((e) => say(`the demo stacks could not be prepared (the Stacks view will show why): ${e.message}`));
 try {
   server = await startCodeServer(port, env);
 } catch (e) {

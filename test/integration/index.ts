@@ -32,9 +32,15 @@ export function run(): Promise<void> {
   });
   const files = bench
     ? collect(path.join(__dirname, 'bench'), '.bench.test.js')
-    : collect(path.join(__dirname, suite === 'untrusted' ? 'untrusted' : 'suite'), '.test.js');
+    : collect(path.join(__dirname, suite === 'untrusted' || suite === 'demo' ? suite : 'suite'), '.test.js');
   for (const f of files) mocha.addFile(f);
-  const label = bench ? 'host benchmarks' : suite === 'untrusted' ? 'untrusted-workspace suite' : 'integration suite';
+  const label = bench
+    ? 'host benchmarks'
+    : suite === 'untrusted'
+      ? 'untrusted-workspace suite'
+      : suite === 'demo'
+        ? 'demo workspace suite'
+        : 'integration suite';
   console.log(`[opsdeck-tests] ${label}: ${files.length} files${grep ? `, grep "${grep}"` : ''}, VS Code ${vscode.version}`);
 
   return new Promise<void>((resolve, reject) => {

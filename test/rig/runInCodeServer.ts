@@ -1,10 +1,14 @@
 // The integration rig: runs the mocha suite inside a real VS Code extension host, offline.
 //
-//   node out/test/rig/runInCodeServer.js [--suite bench|untrusted] [--grep PATTERN] [--output test-output]
+//   node out/test/rig/runInCodeServer.js [--suite bench|untrusted|demo] [--grep PATTERN] [--output test-output]
 //
 // `--suite untrusted` runs test/integration/untrusted/** in a workspace that is NOT trusted: workspace
 // trust stays enabled (no --disable-workspace-trust), the start-up prompt is off, so the folder opens in
 // restricted mode without a modal.
+//
+// `--suite demo` runs test/integration/demo/** on a copy of demo/, prepared as `npm start` prepares it
+// (dev deployed, prod created, the demo service on loopback, the demo's settings, no passphrase in the
+// environment): what a new user meets, driven through the UI.
 //
 // 1. starts code-server (from .tools/tools.json) detached on 127.0.0.1:0 with a fresh user-data and
 //    extensions folder and quiet settings; its environment carries the tool paths the tests need
@@ -20,22 +24,28 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { format } from 'util';
+import { pathToFileURL } from 'url';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 const RIG_MARKER = '__opsdeck_rig__';
 /** First line test/integration/index.ts prints from the extension host. */
 const SUITE_BANNER = '[opsdeck-tests]';
-const SUITE_LABEL: Record<Suite, string> = { suite: 'integration suite', bench: 'host benchmarks', untrusted: 'untrusted-workspace suite' };
+const SUITE_LABEL: Record<Suite, string> = {
+  suite: 'integration suite',
+  bench: 'host benchmarks',
+  untrusted: 'untrusted-workspace suite',
+  demo: 'demo workspace suite',
+};
 /** Workbench messages that are expected offline (the extension gallery is unreachable). */
 const NOISE = [/ENOTFOUND open-vsx\.org/, /open-vsx\.org/];
 
-export type Suite = 'suite' | 'bench' | 'untrusted';
+export type Suite = 'suite' | 'bench' | 'untrusted' | 'demo';
 
 function suiteName(name: string | undefined): Suite {
   if (name === undefined || name === '' || name === 'suite') return 'suite';
-  if (name === 'bench' || name === 'untrusted') return name;
-  throw new Error(`unknown suite "${name}" (suite, bench or untrusted)`);
+  if (name === 'bench' || name === 'untrusted' || name === 'demo') return name;
+  throw new Error(`unknown suite "${name}" (suite, bench, untrusted or demo)`);
 }
 
 export interface RigOptions {
@@ -69,7 +79,7 @@ export interface Tally {
 interface Tools {
   debian?: { chromium?: string };
   codeServer?: { bin: string; version: string };
-  pulumi?: { binDir?: string; bin?: string; pluginDirs?: string[]; env?: Record<string, string> };
+  pulumi?: { binDir?: string; bin?: string; pulumi?: string; pluginDirs?: string[]; env?: Record<string, string> };
   moto?: { bin: string };
 }
 
@@ -120,6 +130,8 @@ const SETTINGS = {
   'window.commandCenter': false,
   'files.simpleDialog.enable': true,
   'notifications.doNotDisturbMode': false,
+  // Pulumi's engine listens on loopback ports; code-server would offer to forward each one.
+  'remote.autoForwardPorts': false,
 };
 
 /**
@@ -172,7 +184,14 @@ export async function runRig(opts: RigOptions): Promise<number> {
   }
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.results, '.rig'), { recursive: true });
-  fs.cpSync(path.join(REPO, 'test', 'fixtures', 'workspace'), dirs.workspace, { recursive: true });
+  if (opts.suite === 'demo') {
+    // The demo as a user gets it: the tracked files only (no state a local `npm start` left behind).
+    const demo = path.join(REPO, 'demo');
+    fs.cpSync(demo, dirs.workspace, {
+      recursive: true,
+      filter: (src) => !/^[/\\]?(\.pulumi-state|\.state)([/\\]|$)/.test(path.relative(demo, src)),
+    });
+  } else fs.cpSync(path.join(REPO, 'test', 'fixtures', 'workspace'), dirs.workspace, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(
     path.join(dirs.userData, 'User', 'settings.json'),
@@ -209,6 +228,7 @@ export async function runRig(opts: RigOptions): Promise<number> {
   try {
     const env = await hostEnvironment(tools, opts, dirs, cleanups, rigSay);
     env[RUN_MARKER] = runId;
+    if (opts.suite === 'demo') await prepareDemo(tools, env, dirs, cleanups, rigSay);
     let developmentPath = REPO;
     if (opts.vsix) developmentPath = await installVsix(tools.codeServer.bin, opts.vsix, dirs, out, rigSay);
     const t0 = Date.now();
@@ -488,6 +508,55 @@ async function hostEnvironment(
   return env;
 }
 
+/** Loads one of scripts/demo/*.mjs (ES modules; this file compiles to CommonJS, whose import() is require()). */
+const importDemoModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+
+/**
+ * The demo suite's workspace, prepared as `npm start` prepares demo/: the demo service on a free
+ * loopback port (health.yaml's copy points at it), `dev` deployed and `prod` created with the real CLI,
+ * and the demo profile's settings (the CLI path and the backend in OpsDeck's own settings). The host's
+ * environment carries no passphrase and no backend, so OpsDeck must ask, as it does for a new user.
+ */
+async function prepareDemo(
+  tools: Tools,
+  env: NodeJS.ProcessEnv,
+  dirs: { workspace: string; userData: string; pulumiHome: string },
+  cleanups: Array<() => Promise<void> | void>,
+  rigSay: (m: string) => void,
+): Promise<void> {
+  const file = (name: string): string => pathToFileURL(path.join(REPO, 'scripts', 'demo', name)).href;
+  const { startDemoService } = (await importDemoModule(file('service.mjs'))) as {
+    startDemoService(o: { port: number; random?: () => number }): Promise<{ server: import('http').Server; port: number }>;
+  };
+  const { prepareDemoStacks } = (await importDemoModule(file('stacks.mjs'))) as {
+    prepareDemoStacks(o: { demoDir: string; pulumiBin: string; env: NodeJS.ProcessEnv; say: (m: string) => void }): Promise<void>;
+  };
+  // /api/orders fails one request in ten at random: the UI test makes it steady so what it asserts is
+  // the outage it starts, not chance.
+  const service = await startDemoService({ port: 0, random: () => 0.5 });
+  cleanups.push(() => new Promise<void>((r) => service.server.close(() => r())));
+  env.OPSDECK_DEMO_SERVICE = `http://127.0.0.1:${service.port}`;
+  const healthFile = path.join(dirs.workspace, '.opsdeck', 'health.yaml');
+  fs.writeFileSync(healthFile, fs.readFileSync(healthFile, 'utf8').replaceAll('127.0.0.1:8787', `127.0.0.1:${service.port}`));
+  rigSay(`demo service on ${env.OPSDECK_DEMO_SERVICE}`);
+
+  delete env.PULUMI_CONFIG_PASSPHRASE;
+  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  delete env.PULUMI_BACKEND_URL;
+  const pulumiBin = tools.pulumi?.pulumi ?? tools.pulumi?.bin;
+  if (!pulumiBin) return rigSay('no Pulumi CLI: the demo stacks are not prepared');
+  const backend = `file://${path.join(dirs.workspace, '.pulumi-state')}`;
+  fs.mkdirSync(path.join(dirs.workspace, '.pulumi-state'), { recursive: true });
+  const t0 = Date.now();
+  await prepareDemoStacks({ demoDir: dirs.workspace, pulumiBin, env: { ...env, PULUMI_BACKEND_URL: backend }, say: rigSay });
+  rigSay(`demo stacks ready in ${Date.now() - t0} ms`);
+  const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  settings['opsdeck.pulumi.cliPath'] = pulumiBin;
+  settings['opsdeck.pulumi.env'] = { PULUMI_BACKEND_URL: backend, PULUMI_HOME: dirs.pulumiHome, ...(tools.pulumi?.env ?? {}) };
+  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+}
+
 /**
  * Installs the VSIX the way a user would (`code-server --install-extension`). The tests still need an
  * extension under development to attach to, so a manifest-only shim takes that place: OpsDeck itself
@@ -765,7 +834,7 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
  */
 async function runPasses(opts: RigOptions & { suites: Suite[] }): Promise<number> {
   const { suites, ...base } = opts;
-  if (suites.length === 1 && suites[0] !== 'untrusted') return runRig({ ...base, suite: suites[0]! });
+  if (suites.length === 1 && suites[0] === 'suite') return runRig({ ...base, suite: suites[0] });
   const total: Tally = { passed: 0, failed: 0, skipped: 0 };
   let code = 0;
   for (const suite of suites) {
@@ -774,7 +843,7 @@ async function runPasses(opts: RigOptions & { suites: Suite[] }): Promise<number
       suite,
       // With --grep, one pass may match nothing: that is only a failure when no pass matches (below).
       env: { ...base.env, ...(base.grep && suites.length > 1 ? { OPSDECK_EMPTY_GREP_OK: '1' } : {}) },
-      output: suite === 'untrusted' ? path.join(base.output, 'untrusted') : base.output,
+      output: suite === 'untrusted' || suite === 'demo' ? path.join(base.output, suite) : base.output,
       pass: suite,
       onTally: (t) => {
         total.passed += t.passed;

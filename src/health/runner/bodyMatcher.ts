@@ -3,6 +3,10 @@
 // host's thread that would freeze every extension. In the worker, a match that runs out of time is
 // ended by terminating the worker (a regex cannot be interrupted otherwise); the next match starts a
 // fresh one. One worker is reused for all endpoints, one match at a time. No `vscode` import.
+//
+// The limit times the match only: its clock starts when the worker says it has begun. A clock started
+// when the job was posted also counted the worker's start-up and the time the host thread was busy, and
+// on a loaded machine that paused the demo's plain `"status":\s*"ok"` for good as a backtracking pattern.
 import { Worker } from 'worker_threads';
 
 export type MatchOutcome =
@@ -28,6 +32,7 @@ parentPort.on('message', ({ id, pattern, text }) => {
     if (compiled.size >= 200) compiled.clear();
     compiled.set(pattern, re);
   }
+  parentPort.postMessage({ id, kind: 'started' });
   parentPort.postMessage({ id, kind: re.test(text) ? 'match' : 'noMatch' });
 });
 `;
@@ -40,11 +45,13 @@ interface Job {
 }
 
 export const DEFAULT_MATCH_LIMIT_MS = 250;
+/** A worker that has not begun a match this long after it was posted is reported as broken. */
+const START_LIMIT_MS = 30_000;
 
 export class BodyMatcher {
   private worker: Worker | undefined;
   private readonly queue: Job[] = [];
-  private current: { job: Job; timer: ReturnType<typeof setTimeout> } | undefined;
+  private current: { job: Job; timer: ReturnType<typeof setTimeout> | undefined } | undefined;
   private nextId = 1;
   private disposed = false;
   /** Workers started so far (tests check that a timed-out one is replaced, not leaked). */
@@ -66,8 +73,9 @@ export class BodyMatcher {
     const w = new Worker(WORKER_SOURCE, { eval: true, name: 'opsdeck-bodyMatch' });
     // The worker must never keep a process (a test run, a closing host) alive on its own.
     w.unref();
-    w.on('message', (m: { id: number; kind: 'match' | 'noMatch' | 'invalid'; message?: string }) => {
+    w.on('message', (m: { id: number; kind: 'started' | 'match' | 'noMatch' | 'invalid'; message?: string }) => {
       if (!this.current || this.current.job.id !== m.id) return;
+      if (m.kind === 'started') return this.startClock(this.limitMs, { kind: 'timeout', limitMs: this.limitMs });
       this.finish(m.kind === 'invalid' ? { kind: 'invalid', message: m.message ?? 'invalid pattern' } : { kind: m.kind });
     });
     w.on('error', (e) => this.lost(w, e.message));
@@ -82,13 +90,21 @@ export class BodyMatcher {
     const job = this.queue.shift();
     if (!job) return;
     const w = this.ensureWorker();
-    const timer = setTimeout(() => {
+    this.current = { job, timer: undefined };
+    this.startClock(START_LIMIT_MS, { kind: 'invalid', message: `the matching worker did not start within ${START_LIMIT_MS / 1000} s` });
+    w.postMessage({ id: job.id, pattern: job.pattern, text: job.text });
+  }
+
+  /** (Re)starts the current job's clock; when it runs out the worker is stopped and the job ends with `outcome`. */
+  private startClock(ms: number, outcome: MatchOutcome): void {
+    const cur = this.current;
+    if (!cur) return;
+    clearTimeout(cur.timer);
+    cur.timer = setTimeout(() => {
       // The only way to stop a running regex is to stop its thread.
       this.dropWorker();
-      this.finish({ kind: 'timeout', limitMs: this.limitMs });
-    }, this.limitMs);
-    this.current = { job, timer };
-    w.postMessage({ id: job.id, pattern: job.pattern, text: job.text });
+      this.finish(outcome);
+    }, ms);
   }
 
   private finish(o: MatchOutcome): void {
