@@ -16,13 +16,25 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
 
 const OP_SIGN: Record<string, string> = { create: '+', update: '~', replace: '±', delete: '−', read: '>', same: '=' };
 
+const LINE_SIGN: Record<string, string> = { add: '+', delete: '−', same: ' ' };
+
+function lineDiffBlock(lines: NonNullable<ChangeViewState['groups'][number]['resources'][number]['diffs'][number]['lines']>): HTMLElement {
+  const pre = el('pre', 'line-diff');
+  pre.setAttribute('aria-label', 'line diff, old to new');
+  for (const l of lines) {
+    if (l.kind === 'fold') pre.append(el('span', 'line line-fold', `⋯ ${l.text} unchanged line${l.text === '1' ? '' : 's'}`));
+    else pre.append(el('span', `line line-${l.kind}`, `${LINE_SIGN[l.kind]} ${l.text}`));
+  }
+  return pre;
+}
+
 function render(s: ChangeViewState): void {
   const root = document.getElementById('root')!;
   root.replaceChildren();
   const head = el('header');
   const title: Record<string, string> = { preview: 'Preview', up: 'Deploy', refresh: 'Refresh', destroy: 'Destroy' };
   head.append(el('h1', undefined, `${title[s.operation] ?? s.operation} · ${s.stack}`));
-  const status = el('p', `status status-${s.status.replace(/\s+/g, '-')}`, `${s.status} — ${s.countsLine}`);
+  const status = el('p', `status status-${s.status.replace(/\s+/g, '-')}`, s.countsLine ? `${s.status} — ${s.countsLine}` : s.status);
   status.setAttribute('role', 'status');
   head.append(status);
   if (s.route) head.append(el('p', 'note', s.route));
@@ -31,6 +43,17 @@ function render(s: ChangeViewState): void {
     const b = el('button', 'deploy', 'Deploy exactly this preview');
     b.addEventListener('click', () => vscode.postMessage({ type: 'deploy' }));
     head.append(b);
+  }
+  if (s.record) {
+    const a = el('a', 'record', `Operation record: ${s.record}`);
+    a.href = '#';
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      vscode.postMessage({ type: 'openRecord' });
+    });
+    const p = el('p', 'note');
+    p.append(a);
+    head.append(p);
   }
   root.append(head);
 
@@ -84,7 +107,13 @@ function render(s: ChangeViewState): void {
         const t = el('table', 'diffs');
         for (const d of r.diffs) {
           const tr = el('tr', `diff diff-${d.kind}${d.replace ? ' forces-replace' : ''}`);
-          tr.append(el('td', 'path', d.path), el('td', 'old', d.old), el('td', 'arrow', '→'), el('td', 'new', d.new));
+          if (d.lines) {
+            // A multi-line string: its line diff across the value columns.
+            const cell = el('td', 'lines');
+            cell.colSpan = 3;
+            cell.append(lineDiffBlock(d.lines));
+            tr.append(el('td', 'path', d.path), cell);
+          } else tr.append(el('td', 'path', d.path), el('td', 'old', d.old), el('td', 'arrow', '→'), el('td', 'new', d.new));
           t.append(tr);
         }
         card.append(t);
@@ -94,7 +123,7 @@ function render(s: ChangeViewState): void {
     }
     root.append(sec);
   }
-  if (!s.groups.length) root.append(el('p', 'empty', s.status === 'running' ? 'Waiting for the engine…' : 'No changes.'));
+  if (!s.groups.length && s.emptyText) root.append(el('p', 'empty', s.emptyText));
 }
 
 window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {

@@ -9,6 +9,7 @@ import { ChecklistView } from './checklistView';
 import { DocumentsConfig } from './config';
 import { addProgressLogEntry, setOperationStatus } from './livingCommands';
 import { NewDocumentArgs, Scaffolder } from './scaffold';
+import type { DocumentsPort } from '../operations/ports';
 
 /** Read-only surface under `api.documents` (for other extensions and the integration tests). */
 export interface DocumentsApi {
@@ -18,7 +19,7 @@ export interface DocumentsApi {
   readonly checklist: { file: string; done: number; total: number } | undefined;
 }
 
-export function register(ctx: OpsDeckContext): void {
+export function register(ctx: OpsDeckContext): DocumentsPort {
   const config = new DocumentsConfig(() => ctx.workspaceFolder?.uri);
   const catalog = ctx.own(new TemplateCatalog(ctx, config));
   const scaffolder = new Scaffolder(ctx, config, catalog);
@@ -83,6 +84,14 @@ export function register(ctx: OpsDeckContext): void {
     },
   };
   ctx.api.documents = api;
+  return {
+    // The `operation` kind as the catalog has it: a team template overriding the built-in one wins.
+    createOperationRecord: async (title, values, stack) => {
+      const uri = await scaffolder.create('operation', { title, values, stack, unattended: true });
+      if (!uri) throw new Error('the operation record was not created');
+      return uri;
+    },
+  };
 }
 
 async function pickKind(catalog: TemplateCatalog, title: string, placeHolder: string): Promise<string | undefined> {

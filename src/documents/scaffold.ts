@@ -25,6 +25,10 @@ export interface NewDocumentArgs {
   readonly kind?: string;
   readonly title?: string;
   readonly values?: Readonly<Record<string, string>>;
+  /** Written from facts without asking: unanswered fields keep their defaults, no snippet starts. */
+  readonly unattended?: boolean;
+  /** The stack the document is about (instead of the one selected in the Stacks view). */
+  readonly stack?: SelectedStack;
 }
 
 export class UserError extends Error {
@@ -81,7 +85,8 @@ export class Scaffolder {
     const target = await resolveFolderInside(root, entry.folder, setting);
     if (!target.ok) throw new UserError(target.error);
 
-    const facts = await this.facts(root, folder.name);
+    const found = await this.facts(root, folder.name);
+    const facts: KnownFacts = args.stack ? { ...found, stack: args.stack } : found;
     const tFacts = performance.now();
     const answers = await this.ask(entry, facts, args);
     if (!answers) return undefined; // Escape: nothing is created
@@ -101,8 +106,12 @@ export class Scaffolder {
     const tWritten = performance.now();
     const uri = vscode.Uri.file(file);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: !!args.unattended });
     const tShown = performance.now();
+    if (args.unattended) {
+      this.ctx.output.info(`Created ${path.relative(root, file)} (${entry.spec.kind}) from facts`);
+      return uri;
+    }
     const whole = doc.validateRange(new vscode.Range(0, 0, doc.lineCount + 1, 0));
     const inserted = await editor.insertSnippet(new vscode.SnippetString(plan.rendered.snippet), whole, {
       undoStopBefore: false,
@@ -131,6 +140,10 @@ export class Scaffolder {
     const answers: Record<string, string> = { ...(args.values ?? {}) };
     if (args.title !== undefined) answers.title = args.title;
     const asked = entry.spec.variables.filter((v) => v.ask && answers[v.name] === undefined);
+    if (args.unattended) {
+      for (const v of asked) answers[v.name] = v.default ?? v.choices?.[0] ?? v.placeholder ?? v.name;
+      return answers;
+    }
     let step = 0;
     for (const v of asked) {
       step++;

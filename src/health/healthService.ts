@@ -11,6 +11,7 @@ import { composeSnapshot } from './model/composeSnapshot';
 import { SeriesCache } from './model/minuteSeries';
 import { AwsConfig, ConfigDiagnostic, HealthConfig, MaintenanceWindow, diagnosticAt } from './model/healthConfig';
 import type { HealthSnapshot } from './model/snapshot';
+import { StackScope, stackScope } from './model/stackScope';
 import { AwsPoller } from './runner/awsPoller';
 import { CloudWatchShare } from './runner/cloudWatchShare';
 import { checkConfigText, loadHealthConfig } from './runner/configLoader';
@@ -418,6 +419,49 @@ export class HealthService implements vscode.Disposable {
 
   get currentRole(): HealthSnapshot['role'] {
     return this.coordinator.currentRole;
+  }
+
+  /** The endpoints and alarms that belong to a stack (`stack:` in health.yaml). */
+  scope(stackRef: string, stack: string): StackScope {
+    return stackScope(this.config ?? EMPTY_CONFIG, stackRef, stack);
+  }
+
+  get verifyConfig(): HealthConfig['verify'] {
+    return this.config?.verify;
+  }
+
+  /** Every new check result (this window's or, in a reader window, the prober's). */
+  onSample(listener: (endpoint: string, check: { t: number; ok: boolean; latencyMs: number; error?: string }) => void): vscode.Disposable {
+    const off = this.monitor.onSample((r) =>
+      listener(r.endpoint, { t: r.sample.t, ok: r.sample.ok, latencyMs: r.sample.latencyMs, error: r.error }),
+    );
+    return { dispose: off };
+  }
+
+  /**
+   * Checks these endpoints (and polls the alarms) more often for a while: a verification window after
+   * a deploy. Never below the interval floor (opsdeck.health.minimumIntervalSeconds), never in an
+   * untrusted workspace, and only in the window that runs the checks (the others read its results).
+   */
+  probeFaster(endpoints: readonly string[], intervalMs: number): vscode.Disposable {
+    if (!vscode.workspace.isTrusted) return { dispose: () => undefined };
+    const ms = Math.max(intervalMs, this.settings.probePolicy.minIntervalMs);
+    if (ms > intervalMs)
+      this.ctx.output.info(`Health: faster checks raised to the ${ms / 1000} s floor (opsdeck.health.minimumIntervalSeconds).`);
+    if (this.coordinator.currentRole !== 'prober')
+      this.ctx.output.info('Health: another window runs the checks; the verification window reads its results at their usual pace.');
+    const off = this.monitor.probeFaster(endpoints, ms);
+    const alarmMs = Math.max(ms, 2000);
+    const timer =
+      this.config?.alarms.names.length || this.config?.alarms.prefixes.length
+        ? setInterval(() => void this.aws.poll(), alarmMs)
+        : undefined;
+    return {
+      dispose: () => {
+        off();
+        if (timer) clearInterval(timer);
+      },
+    };
   }
 
   async checkNow(): Promise<void> {

@@ -7,6 +7,8 @@ import { HealthService } from './healthService';
 import { HealthTreeProvider } from './healthTree';
 import type { HealthSnapshot } from './model/snapshot';
 import { HealthStatusBar } from './statusBar';
+import type { HealthPort } from '../operations/ports';
+import { DEFAULT_VERIFY_RULES } from '../operations/model/regression';
 
 const STARTER = `# OpsDeck health checks: endpoints, SLOs, CloudWatch and cost.
 # Durations: 500ms, 10s, 5m. SLO as a percentage. Header values from { env: VAR } or { secret: key }.
@@ -50,7 +52,7 @@ export interface HealthApi {
   role(): string;
 }
 
-export function register(ctx: OpsDeckContext): void {
+export function register(ctx: OpsDeckContext): HealthPort {
   const folder = ctx.workspaceFolder;
   const service = ctx.own(new HealthService(ctx, folder));
   const statusBar = ctx.own(new HealthStatusBar());
@@ -225,6 +227,18 @@ export function register(ctx: OpsDeckContext): void {
 
   render();
   service.start().then(render, (e) => ctx.output.error(`Health: could not start: ${(e as Error).stack ?? e}`));
+
+  return {
+    snapshot: () => service.snapshot(),
+    scope: (stackRef, stack) => service.scope(stackRef, stack),
+    onCheck: (listener) => service.onSample(listener),
+    probeFaster: (endpoints, intervalMs) => service.probeFaster(endpoints, intervalMs),
+    verifyRules: () => {
+      const v = service.verifyConfig ?? {};
+      const defined = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined));
+      return { ...DEFAULT_VERIFY_RULES, ...defined };
+    },
+  };
 }
 
 /** The https origin a secret is for: one of the config's endpoints that use it, or one typed in. */

@@ -27,6 +27,11 @@ export class RecordFile {
 
   private async applyNow(event: RecordEvent): Promise<ApplyOutcome> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString() && !d.isClosed);
+    // An editor left open on a record deleted from disk: saving would bring the file back.
+    if (open && !open.isDirty && !(await exists(this.uri.fsPath))) {
+      this.log(`operation record ${this.uri.fsPath} not updated: it was deleted or moved`);
+      return { kind: 'gone', reason: 'it was deleted or moved' };
+    }
     if (open) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const before = open.getText();
@@ -64,4 +69,11 @@ export class RecordFile {
     }
     return { kind: 'applied', kept };
   }
+}
+
+function exists(file: string): Promise<boolean> {
+  return fsp.access(file).then(
+    () => true,
+    () => false,
+  );
 }

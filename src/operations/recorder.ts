@@ -8,6 +8,7 @@
 // phase as it happens. After an up or a rollback succeeds it opens the verification window; the first
 // regression gives one notification with "Roll back now" / "Keep" (or rolls back by itself where
 // `opsdeck.operations.autoRollback` says so). Recording never blocks or fails an operation.
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { clockFacts, localTimeZone } from '../documents/clock';
 import { CHANGE_OPS, ChangeModel, changeCounts, countsLine, isUserResource } from '../stacks/model/changeModel';
@@ -76,12 +77,16 @@ interface Running {
 const MAX_ENTRIES = 20;
 
 export class OperationRecorder implements vscode.Disposable {
-  private readonly befores = new Map<string, Before>();
+  /** The "before" of each stack's last preview: a promise, as the stack's facts take a moment to read. */
+  private readonly befores = new Map<string, Promise<Before>>();
   private readonly running = new Map<string, Running>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with the stack key whose operations changed (the Stacks view's Operations section listens). */
   readonly onDidChange = this.changed.event;
+  private readonly opened = new vscode.EventEmitter<{ uri: vscode.Uri; key: string; stackRef: string; operation: RecordedOperation }>();
+  /** Fires when an operation's record is created or continued (the session log links it). */
+  readonly onRecordOpened = this.opened.event;
   private readonly statusItem: vscode.StatusBarItem;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   /** For tests and the API: regression notifications shown, newest last. */
@@ -100,6 +105,7 @@ export class OperationRecorder implements vscode.Disposable {
     this.disposables.push(
       this.statusItem,
       this.changed,
+      this.opened,
       stacks.onOperation((e) => void this.on(e)),
     );
   }
@@ -145,15 +151,18 @@ export class OperationRecorder implements vscode.Disposable {
   // ---------------------------------------------------------------- before: the preview
 
   private async onPreview(e: Extract<StackOperationEvent, { kind: 'preview-ready' }>): Promise<void> {
-    const facts = await this.stacks.facts(e.projectDir, e.stack).catch(() => ({}) as StackFacts);
+    // Health as it is now, when the preview is ready; the stack's facts (CLI reads) follow. The deploy
+    // that applies this preview waits for them before it writes the record.
     const snapshot = this.health?.snapshot();
-    const stackRef = `${e.project}/${e.stack}`;
-    const pre = this.preState(stackRef, e.stack, snapshot, facts, e.at);
-    const risk = riskOf(changeCounts(e.model), this.stacks.isProduction(e.stack));
-    this.befores.set(e.key, { at: e.at, model: e.model, pre, facts, snapshot: snapshot ?? emptySnapshot(), risk });
-    const r = this.running.get(e.key);
-    if (r)
-      this.add(r, { kind: 'progress', time: this.clock(e.at).time, phase: 'Preview ready', body: [countsLine(changeCounts(e.model))] });
+    const before = (async (): Promise<Before> => {
+      const facts = await this.stacks.facts(e.projectDir, e.stack).catch(() => ({}) as StackFacts);
+      const stackRef = `${e.project}/${e.stack}`;
+      const pre = this.preState(stackRef, e.stack, snapshot, facts, e.at);
+      const risk = riskOf(changeCounts(e.model), this.stacks.isProduction(e.stack));
+      return { at: e.at, model: e.model, pre, facts, snapshot: snapshot ?? emptySnapshot(), risk };
+    })();
+    this.befores.set(e.key, before);
+    await before;
   }
 
   private preState(stackRef: string, stack: string, s: HealthSnapshot | undefined, facts: StackFacts, at: number): PreState {
@@ -169,7 +178,8 @@ export class OperationRecorder implements vscode.Disposable {
         return {
           name: ep.name,
           status: ep.status,
-          slo: ep.slo,
+          // health keeps the SLO as a fraction (0.999); the record and the rules speak percent
+          slo: ep.slo * 100,
           availability24h: percentOf(day?.availability),
           availability30d: percentOf(month?.availability),
           p95Ms: day?.p95,
@@ -199,43 +209,46 @@ export class OperationRecorder implements vscode.Disposable {
 
   private async onStarted(e: Extract<StackOperationEvent, { kind: 'started' }>): Promise<void> {
     this.running.get(e.key)?.window?.stop('another operation started on the stack');
-    const before = e.model ? this.beforeFor(e.key, e.model) : this.befores.get(e.key);
     const entry: OperationEntry = {
       id: `${e.at.toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
       key: e.key,
       stack: e.stack,
       operation: e.operation,
       startedAt: e.at,
-      rollbackTo: before?.facts.lastUpdate
-        ? { version: before.facts.lastUpdate.version, commit: before.facts.lastUpdate.commit }
-        : undefined,
     };
+    // Registered at once, so what the operation reports while the "before" is read is not lost.
     const r: Running = {
       entry,
       projectDir: e.projectDir,
       project: e.project,
-      before,
       backlog: [],
       recording: 'undecided',
       regressions: [],
     };
     this.running.set(e.key, r);
+    const before = await this.beforeFor(e.key, e.model);
+    r.before = before;
+    entry.rollbackTo = before?.facts.lastUpdate
+      ? { version: before.facts.lastUpdate.version, commit: before.facts.lastUpdate.commit }
+      : undefined;
     await this.save(entry);
     const stackRef = `${e.project}/${e.stack}`;
+    const first: RecordEvent[] = [];
     if (before) {
-      r.backlog.push({
+      first.push({
         kind: 'progress',
         time: this.clock(before.at).time,
         phase: 'Preview ready',
         body: [countsLine(changeCounts(before.model))],
       });
     }
-    r.backlog.push({
+    first.push({
       kind: 'progress',
       time: this.clock(e.at).time,
       phase: `${verb(e.operation)} started`,
       body: [`${e.operation} on \`${stackRef}\`${before ? `: ${countsLine(changeCounts(before.model))}` : ''}`],
     });
+    r.backlog.unshift(...first);
     const choice = recordChoice(e.stack, this.settings.record(), this.settings.recordByStack());
     if (choice === 'never') {
       r.recording = 'no';
@@ -255,10 +268,10 @@ export class OperationRecorder implements vscode.Disposable {
       });
   }
 
-  private beforeFor(key: string, model: ChangeModel): Before | undefined {
-    const b = this.befores.get(key);
-    // The remembered "before" belongs to this operation only when it describes the same change.
-    return b && b.model === model ? b : b ? { ...b, model } : undefined;
+  private async beforeFor(key: string, model: ChangeModel | undefined): Promise<Before | undefined> {
+    const b = await this.befores.get(key)?.catch(() => undefined);
+    // The operation's own change list wins over the remembered preview's.
+    return b && model && b.model !== model ? { ...b, model } : b;
   }
 
   /** Opens (continues or creates) the record and writes everything known so far. */
@@ -289,6 +302,7 @@ export class OperationRecorder implements vscode.Disposable {
       const backlog = r.backlog.splice(0);
       for (const ev of backlog) await this.write(r, ev);
       this.log(`operation record: ${vscode.workspace.asRelativePath(uri)} for ${stackRef}`);
+      this.opened.fire({ uri, key: r.entry.key, stackRef, operation: r.entry.operation });
     } catch (e) {
       this.log(`operation record: could not create it (${(e as Error).message}); the ${r.entry.operation} goes on`);
     }
@@ -298,6 +312,8 @@ export class OperationRecorder implements vscode.Disposable {
   private openRecordFor(stackRef: string): vscode.Uri | undefined {
     for (const d of vscode.workspace.textDocuments) {
       if (d.languageId !== 'markdown' || d.isClosed) continue;
+      // An editor left open on a record deleted from disk is not continued (a new record is made).
+      if (d.uri.scheme === 'file' && !d.isDirty && !fs.existsSync(d.uri.fsPath)) continue;
       const m = readMarker(d.getText());
       if (m && m.stack === stackRef && !m.closed) return d.uri;
     }
@@ -394,7 +410,7 @@ export class OperationRecorder implements vscode.Disposable {
           health
             .snapshot()
             .endpoints.filter((e) => endpoints.includes(e.name))
-            .map((e) => ({ name: e.name, status: e.status, since: e.since, error: e.lastCheck?.error, slo: e.slo })),
+            .map((e) => ({ name: e.name, status: e.status, since: e.since, error: e.lastCheck?.error, slo: e.slo * 100 })),
         alarms: () => health.snapshot().alarms.filter((a) => alarmNames(a.name)),
       },
       onRegression: (rs, at) => this.onRegression(r, rs, at),
@@ -433,7 +449,7 @@ export class OperationRecorder implements vscode.Disposable {
       void vscode.window.showWarningMessage(
         `OpsDeck: ${message}. Rolling back to update #${target.version} (opsdeck.operations.autoRollback).`,
       );
-      void this.rollBack(r);
+      void this.rollBack(r, { yes: true, typedName: r.entry.stack.split('/').pop() });
       return;
     }
     const actions = target?.commit ? ['Roll back now', 'Keep'] : ['Keep'];
@@ -449,7 +465,7 @@ export class OperationRecorder implements vscode.Disposable {
       )
       .then((answer) => {
         notice.answer = answer ?? 'dismissed';
-        if (answer === 'Roll back now') void this.rollBack(r);
+        if (answer === 'Roll back now') void this.rollBackAsked(r);
         else if (answer === 'Keep')
           this.add(r, {
             kind: 'progress',
@@ -460,7 +476,40 @@ export class OperationRecorder implements vscode.Disposable {
       });
   }
 
-  private async rollBack(r: Running): Promise<void> {
+  /**
+   * "Roll back now" is the person's answer to a question that named the stack and the update to return
+   * to, so it answers the deploy guard's "Deploy?"; a production stack still needs its name typed
+   * (asked here in an input box). The rollback's preview, trust, lock and changed-program checks apply.
+   */
+  private async rollBackAsked(r: Running): Promise<void> {
+    let typedName: string | undefined;
+    if (this.stacks.isProduction(r.entry.stack)) {
+      const name = r.entry.stack.split('/').pop()!;
+      typedName = await vscode.window.showInputBox({
+        title: `Type "${name}" to roll this production stack back to update #${r.entry.rollbackTo?.version}`,
+        placeHolder: name,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() === '' || v.trim() === name ? undefined : `Type the stack name exactly: ${name}`),
+      });
+      if (typedName === undefined) {
+        this.add(r, {
+          kind: 'progress',
+          time: this.clock(Date.now()).time,
+          phase: 'Rollback not started',
+          body: ['The stack name was not typed.'],
+        });
+        return;
+      }
+    }
+    return this.rollBack(r, { yes: true, typedName });
+  }
+
+  /**
+   * The rollback to the update before the operation, through `opsdeck.rollback` (its preview and
+   * guard). An automatic one (the stack matches opsdeck.operations.autoRollback) answers the guard
+   * as that setting says: the user chose, per stack, to roll back without being asked.
+   */
+  private async rollBack(r: Running, confirm?: { yes: boolean; typedName?: string }): Promise<void> {
     const target = r.entry.rollbackTo;
     if (!target) return;
     r.rollbackStartedAt = Date.now();
@@ -476,6 +525,7 @@ export class OperationRecorder implements vscode.Disposable {
       stack: r.entry.stack,
       version: target.version,
       record: false,
+      confirm,
     })) as { status: string } | undefined;
     const done = Date.now();
     const ok = result?.status === 'succeeded';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { readWebviewAssets } from '../shared/webviewAssets';
 import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
 import { ChangeViewState, ToWebview, isFromWebview } from './changeViewProtocol';
-import { ChangeModel, changeCounts, countsLine, groupedChanges, orderedDiagnostics } from './model/changeModel';
+import { ChangeModel, deployablePreview, groupedChanges, orderedDiagnostics, viewSummary } from './model/changeModel';
 import { parseUrn } from './model/urn';
 
 export interface ChangeViewHandlers {
@@ -25,13 +25,14 @@ export function toViewState(
   },
 ): ChangeViewState {
   // Future tense ("2 to create") until an operation that changes things has really finished.
-  const done = model.finished && model.operation !== 'preview' && ['succeeded', 'failed', 'cancelled'].includes(extra.status);
+  const summary = viewSummary(model, extra.status);
   return {
     stack: model.stack,
     project: extra.project,
     operation: model.operation,
     status: extra.status,
-    countsLine: countsLine(changeCounts(model), !done),
+    countsLine: summary.countsLine,
+    emptyText: summary.emptyText,
     groups: groupedChanges(model).map((g) => ({
       op: g.op,
       resources: g.resources.map((r) => ({
@@ -53,7 +54,8 @@ export function toViewState(
     })),
     route: extra.route,
     planNote: extra.planNote,
-    canDeploy: extra.canDeploy,
+    // Never offered for a preview that found nothing to change (or failed).
+    canDeploy: extra.canDeploy && deployablePreview(model),
     failure: extra.failure,
   };
 }
@@ -62,6 +64,8 @@ export class ChangeViews implements vscode.Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   private readonly states = new Map<string, ChangeViewState>();
   private readonly pendingPost = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Each stack's operation record (set by the operations capability while it records). */
+  private readonly records = new Map<string, vscode.Uri>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -74,7 +78,9 @@ export class ChangeViews implements vscode.Disposable {
   }
 
   /** Shows (or updates) the change view of a stack. Updates are coalesced to one post per 100 ms. */
-  show(stackKey: string, state: ChangeViewState, reveal = false): void {
+  show(stackKey: string, shown: ChangeViewState, reveal = false): void {
+    const record = this.records.get(stackKey);
+    const state = record ? { ...shown, record: vscode.workspace.asRelativePath(record) } : shown;
     this.states.set(stackKey, state);
     let panel = this.panels.get(stackKey);
     if (!panel) {
@@ -98,6 +104,10 @@ export class ChangeViews implements vscode.Disposable {
         if (m.type === 'ready') this.post(stackKey);
         else if (m.type === 'openSource') this.handlers.openSource(stackKey, m.urn);
         else if (m.type === 'deploy') this.handlers.deploy(stackKey);
+        else if (m.type === 'openRecord') {
+          const uri = this.records.get(stackKey);
+          if (uri) void vscode.commands.executeCommand('vscode.open', uri);
+        }
       });
       p.webview.html = this.html(p.webview, state);
     } else if (reveal) panel.reveal(undefined, true);
@@ -111,6 +121,14 @@ export class ChangeViews implements vscode.Disposable {
         }, 100),
       );
     }
+  }
+
+  /** Links the change view of a stack to the record of the operation it shows (undefined: none). */
+  linkRecord(stackKey: string, uri: vscode.Uri | undefined): void {
+    if (uri) this.records.set(stackKey, uri);
+    else this.records.delete(stackKey);
+    const state = this.states.get(stackKey);
+    if (state) this.show(stackKey, state);
   }
 
   private post(stackKey: string): void {

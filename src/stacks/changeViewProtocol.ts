@@ -19,7 +19,10 @@ export interface ChangeViewState {
   operation: string;
   /** "running", "succeeded", "failed", "cancelled", "awaiting confirmation" … */
   status: string;
+  /** "2 to create, 1 unchanged"; empty when a failed or cancelled run planned nothing. */
   countsLine: string;
+  /** Shown when no resource changes: why the list is empty (never for a failed run). */
+  emptyText?: string;
   groups: Array<{ op: ChangeOp; resources: ChangeViewResource[] }>;
   diagnostics: Array<{ severity: string; resource?: string; message: string }>;
   /** How the program runs (on-disk via language host, or inline), said plainly. */
@@ -29,15 +32,17 @@ export interface ChangeViewState {
   /** Present when this preview can be deployed exactly as shown. */
   canDeploy: boolean;
   failure?: { message: string; remedy: string };
+  /** The operation record of the operation shown (workspace-relative path), when one is written. */
+  record?: string;
 }
 
 export type ToWebview = { type: 'state'; state: ChangeViewState };
 
-export type FromWebview = { type: 'ready' } | { type: 'openSource'; urn: string } | { type: 'deploy' };
+export type FromWebview = { type: 'ready' } | { type: 'openSource'; urn: string } | { type: 'deploy' } | { type: 'openRecord' };
 
 export function isFromWebview(m: unknown): m is FromWebview {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
-  if (t === 'ready' || t === 'deploy') return true;
+  if (t === 'ready' || t === 'deploy' || t === 'openRecord') return true;
   return t === 'openSource' && typeof (m as { urn?: unknown }).urn === 'string';
 }

@@ -90,6 +90,44 @@ export class StackCommands {
     return stack ? { project, stack, opts } : undefined;
   }
 
+  /**
+   * Select Stack: from a tree node or with a stack named, that stack; from the palette, always a
+   * picker of the project's stacks (resolve() would take the current stack and ask nothing), or a
+   * message saying why there is nothing to pick.
+   */
+  private async resolveForSelect(arg: unknown): Promise<{ project: DiscoveredProject; stack: string } | undefined> {
+    const a = (arg && typeof arg === 'object' ? arg : {}) as StackNode | StackArg;
+    if ('kind' in a || a.stack !== undefined) return this.resolve(arg);
+    const project = await this.findProject(a.project);
+    if (!project) {
+      if (a.project) throw new Error(`No Pulumi project "${a.project}" in this workspace.`);
+      if (!(await this.discovery.list()).length)
+        void vscode.window.showInformationMessage(
+          'There is no Pulumi project (Pulumi.yaml) in this workspace, so there is no stack to select.',
+        );
+      return undefined;
+    }
+    const name = project.parsed.ok ? project.parsed.value.name : path.basename(project.dir);
+    const list = await this.service.stacks(project);
+    if (!list.ok) throw new Error(`${list.error.message} ${list.error.remedy}`);
+    if (!list.value.length) {
+      const choice = await vscode.window.showInformationMessage(`Project "${name}" has no stacks yet.`, 'New Stack');
+      if (choice === 'New Stack') await vscode.commands.executeCommand('opsdeck.newStack', { kind: 'project', project });
+      return undefined;
+    }
+    const selected = this.selected?.projectDir === project.dir ? this.selected.stack : undefined;
+    const pick = await vscode.window.showQuickPick(
+      list.value.map((st) => ({
+        label: st.name,
+        description: [st.current ? 'current' : undefined, st.name === selected ? 'selected in OpsDeck' : undefined]
+          .filter(Boolean)
+          .join(' · '),
+      })),
+      { title: `Select a stack of ${name}`, placeHolder: 'The stack that Preview, Deploy and the documents act on' },
+    );
+    return pick ? { project, stack: pick.label } : undefined;
+  }
+
   private async operation(
     operation: OperationKind,
     arg: unknown,
@@ -162,7 +200,7 @@ export class StackCommands {
         this.tree.refresh();
       },
       selectStack: async (arg: unknown) => {
-        const r = await this.resolve(arg);
+        const r = await this.resolveForSelect(arg);
         if (!r) return;
         const res = await this.service.session(r.project).selectStack(r.stack);
         if (!res.ok) throw new Error(`${res.error.message} ${res.error.remedy}`);
@@ -353,7 +391,7 @@ export class StackCommands {
         await this.openDoc(`${node.stack}/update-${node.row.version}.json`, JSON.stringify(redacted, null, 2));
       },
       rollback: async (arg: unknown) => {
-        let node = arg as (StackNode & { confirm?: ConfirmAnswers }) | undefined;
+        let node = arg as (StackNode & { confirm?: ConfirmAnswers; record?: boolean }) | undefined;
         if (!node || !('kind' in node)) {
           // { project, stack, version, confirm }: the history entry by its number in the History list.
           const r = await this.resolve(arg);
@@ -371,6 +409,8 @@ export class StackCommands {
             row: rows[i]!,
             raw: h.value[rows[i]!.index!]!,
             confirm: r.opts.confirm,
+            // false when the operations recorder rolls back an operation it is recording already
+            record: (arg as { record?: boolean }).record,
           };
         } else if (node.kind === 'history' && !node.confirm) {
           const ok = await vscode.window.showInformationMessage(
@@ -386,19 +426,14 @@ export class StackCommands {
         return this.rollback.run(node, (req) => this.runner.run(req));
       },
       setPulumiPassphrase: async (arg: unknown) => {
-        const a = (arg ?? {}) as StackNode | { project?: string; passphrase?: string };
+        const a = (arg ?? {}) as StackNode | { project?: string; stack?: string; passphrase?: string };
         const project = 'kind' in a && 'project' in a ? a.project : await this.findProject((a as { project?: string }).project);
         if (!project) return;
-        const value =
-          ('kind' in a ? undefined : a.passphrase) ??
-          (await vscode.window.showInputBox({
-            title: 'Pulumi passphrase',
-            prompt: 'Kept in VS Code secret storage, never logged.',
-            password: true,
-            ignoreFocusOut: true,
-          }));
-        if (value === undefined) return;
-        await this.service.setPassphrase(project, value);
+        const stack =
+          'kind' in a ? (a.kind === 'stack' ? a.stack.name : 'stack' in a && typeof a.stack === 'string' ? a.stack : undefined) : a.stack;
+        if (!('kind' in a) && a.passphrase !== undefined) await this.service.setPassphrase(project, a.passphrase);
+        // The prompt names the project and the stack (not the folder).
+        else if (!(await this.service.promptPassphrase(project, stack))) return;
         this.tree.refresh();
       },
       showStacksLog: () => this.ctx.output.show(true),

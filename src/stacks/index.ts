@@ -14,7 +14,17 @@ import { sweepPlans } from './runner/plans';
 import { registerResourceGraph } from './resourceGraph';
 import { GraphViewState } from './resourceGraphProtocol';
 import { StackService, stackKey } from './stackService';
-import { PlainItem, StackNode, StacksTree } from './tree';
+import { PlainItem, StackNode, StacksTree, OperationsSource } from './tree';
+import { historyRows, whoOf } from './model/history';
+import { isProductionStack } from './model/production';
+import type { StackFacts, StacksPort } from '../operations/ports';
+
+/** The operations capability's view of stacks, plus the hook for the Stacks view's Operations section. */
+export interface StacksRegistration extends StacksPort {
+  setOperationsSource(source: OperationsSource): vscode.Disposable;
+  /** Links the stack's change view to the record of the operation it shows. */
+  linkRecord(key: string, record: vscode.Uri | undefined): void;
+}
 
 const LOG_LINES = 5000;
 
@@ -33,7 +43,7 @@ export interface StacksApi {
   resourceGraph(projectDir: string, stack: string): GraphViewState | undefined;
 }
 
-export function register(ctx: OpsDeckContext): void {
+export function register(ctx: OpsDeckContext): StacksRegistration {
   const settings = new PulumiSettings();
   const storageDir = ctx.extension.globalStorageUri.fsPath;
   const lines: string[] = [];
@@ -61,7 +71,7 @@ export function register(ctx: OpsDeckContext): void {
       },
     }),
   );
-  const runner = new OperationRunner(service, gate, tree, views, settings, log, storageDir);
+  const runner = ctx.own(new OperationRunner(service, gate, tree, views, settings, log, storageDir));
   const rollback = new Rollback(
     service,
     gate,
@@ -136,6 +146,32 @@ export function register(ctx: OpsDeckContext): void {
     resourceGraph: (projectDir, stack) => graphs.state(stackKey({ dir: projectDir }, stack)),
   };
   ctx.api.stacks = Object.freeze(api);
+
+  /** Resource count and the newest successful update (what a rollback after an operation returns to). */
+  const facts = async (projectDir: string, stack: string): Promise<StackFacts> => {
+    const project = (await discovery.list()).find((p) => p.dir === projectDir);
+    if (!project) return {};
+    const out: StackFacts = {};
+    service.invalidate(project, stack);
+    const st = await service.state({ project, stack });
+    if (st.ok) out.resources = st.value.count;
+    const h = await service.history({ project, stack });
+    if (h.ok) {
+      const row = historyRows(h.value, new Date()).find((r) => r.kind === 'update' && r.result === 'succeeded');
+      const raw = row?.index !== undefined ? h.value[row.index] : undefined;
+      if (row && raw)
+        out.lastUpdate = { version: row.version, when: new Date(raw.startTime).toISOString(), who: whoOf(raw), commit: row.commit };
+    }
+    return out;
+  };
+  return {
+    onOperation: (listener) => runner.onOperation(listener),
+    facts,
+    isProduction: (stack) => isProductionStack(stack, settings.productionStackPatterns),
+    mask: (text) => service.mask(text),
+    setOperationsSource: (source) => tree.setOperationsSource(source),
+    linkRecord: (key, record) => views.linkRecord(key, record),
+  };
 }
 
 function splitKey(key: string): [string, string] {

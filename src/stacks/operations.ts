@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ChangeModel, ChangeModelBuilder, changeCounts, countsLine } from './model/changeModel';
+import { ChangeModel, ChangeModelBuilder, changeCounts, countsLine, deployablePreview } from './model/changeModel';
 import { EngineEventLike, OperationKind, malformedEvent } from './model/engineEvents';
 import { formatEvent } from './model/eventLog';
 import { Failure } from './model/failures';
@@ -23,6 +23,7 @@ import { StacksTree } from './tree';
 import { PulumiSettings } from './config';
 import { RunOutcome } from './runner/session';
 import { Result } from '../shared/result';
+import type { RecordedOperation, StackOperationEvent } from '../operations/ports';
 
 export interface ConfirmAnswers {
   /** Answers the modal ("Deploy"/"Destroy"). */
@@ -43,6 +44,12 @@ export interface OperationRequest {
   wait?: boolean;
   /** up: deploy the plan of the last preview instead of previewing again. */
   fromPreview?: boolean;
+  /**
+   * This up is a rollback of `project` (the request's project is a temporary worktree of an older
+   * commit): events are reported under the real project, as a rollback. `record: false` when the
+   * operations recorder started it itself (it records the rollback in the operation it belongs to).
+   */
+  rollbackOf?: { project: DiscoveredProject; version: number; record: boolean };
 }
 
 export type OperationResult =
@@ -63,8 +70,13 @@ export interface StackLog {
   line(text: string): void;
 }
 
-export class OperationRunner {
+export class OperationRunner implements vscode.Disposable {
   private readonly previews = new Map<string, RememberedPreview>();
+  private readonly operationEvents = new vscode.EventEmitter<StackOperationEvent>();
+  /** The lifecycle of every preview / up / destroy / refresh / rollback (the operations recorder listens). */
+  readonly onOperation = this.operationEvents.event;
+  /** When each stack's running operation passed its guard (its "started" event), by event key. */
+  private readonly startedAt = new Map<string, number>();
 
   constructor(
     private readonly service: StackService,
@@ -75,6 +87,68 @@ export class OperationRunner {
     private readonly log: StackLog,
     private readonly storageDir: string,
   ) {}
+
+  dispose(): void {
+    this.operationEvents.dispose();
+  }
+
+  /** Where the operation's events go: the real project for a rollback; none for an unrecorded one. */
+  private eventTarget(req: OperationRequest): { key: string; projectDir: string; project: string } | undefined {
+    if (req.rollbackOf && !req.rollbackOf.record) return undefined;
+    const p = req.rollbackOf?.project ?? req.project;
+    return { key: stackKey(p, req.stack), projectDir: p.dir, project: p.parsed.ok ? p.parsed.value.name : path.basename(p.dir) };
+  }
+
+  private emit(req: OperationRequest, make: (t: { key: string; projectDir: string; project: string }) => StackOperationEvent): void {
+    const t = this.eventTarget(req);
+    if (!t) return;
+    try {
+      this.operationEvents.fire(make(t));
+    } catch (e) {
+      // A listener's problem never stops the operation.
+      this.log.line(`[${t.key}] operation event listener failed: ${(e as Error).message}`);
+    }
+  }
+
+  private recordedOperation(req: OperationRequest): RecordedOperation | undefined {
+    if (req.rollbackOf) return 'rollback';
+    return req.operation === 'preview' ? undefined : req.operation;
+  }
+
+  private emitStarted(req: OperationRequest, model: ChangeModel | undefined): void {
+    const operation = this.recordedOperation(req);
+    const t = this.eventTarget(req);
+    if (!operation || !t) return;
+    const at = Date.now();
+    this.startedAt.set(t.key, at);
+    this.emit(req, (x) => ({ kind: 'started', ...x, stack: req.stack, at, operation, model, confirmed: true }));
+  }
+
+  private emitFinished(req: OperationRequest, result: OperationResult, model: ChangeModel | undefined): void {
+    const operation = this.recordedOperation(req);
+    const t = this.eventTarget(req);
+    const started = t && this.startedAt.get(t.key);
+    if (!operation || !t || started === undefined) return;
+    this.startedAt.delete(t.key);
+    const at = Date.now();
+    this.emit(req, (x) => ({
+      kind: 'finished',
+      key: x.key,
+      projectDir: x.projectDir,
+      stack: req.stack,
+      at,
+      operation,
+      result: result.status === 'refused' ? 'failed' : result.status,
+      countsLine: result.status === 'succeeded' ? result.counts : model ? countsLine(changeCounts(model), false) : '',
+      durationMs: at - started,
+      failure:
+        result.status === 'failed'
+          ? this.service.mask(result.failure.message)
+          : result.status === 'refused'
+            ? this.service.mask(result.reason)
+            : undefined,
+    }));
+  }
 
   hasPreview(key: string): boolean {
     return this.previews.has(key);
@@ -122,8 +196,17 @@ export class OperationRunner {
     const { release, op } = acquired;
     this.kills.set(key, new AbortController());
     try {
-      if (!(await this.service.ensurePassphrase(req.project, !req.confirm))) {
-        return this.refuse('This stack needs a passphrase for its secrets. Run "OpsDeck: Set Pulumi Passphrase".', req);
+      if (!(await this.service.ensurePassphrase(req.project, !req.confirm, req.stack))) {
+        // Escape at the prompt: no toast that would outlive a later success; a passing status-bar
+        // note, and the Stacks view's rows offer Set Pulumi Passphrase.
+        const reason = 'This stack needs a passphrase for its secrets. Run "OpsDeck: Set Pulumi Passphrase".';
+        this.log.line(`[${key}] refused: ${reason}`);
+        if (!req.confirm)
+          vscode.window.setStatusBarMessage(
+            `$(key) ${req.operation} of "${req.stack}" not started: no passphrase given (Set Pulumi Passphrase)`,
+            10_000,
+          );
+        return { status: 'refused', reason };
       }
       // What this run could print in clear, learned before it starts (a fresh window knows nothing yet).
       await this.service.learnSecrets({ project: req.project, stack: req.stack });
@@ -132,10 +215,16 @@ export class OperationRunner {
         async (progress, token) => {
           token.onCancellationRequested(() => op.abort.abort());
           const report = (message: string) => progress.report({ message });
-          return this.runInner(req, key, op.abort.signal, report);
+          const result = await this.runInner(req, key, op.abort.signal, report).catch((e: unknown) => {
+            this.emitFinished(req, { status: 'refused', reason: (e as Error).message }, this.lastModel.get(key));
+            throw e;
+          });
+          this.emitFinished(req, result, this.lastModel.get(key));
+          return result;
         },
       );
     } finally {
+      this.lastModel.delete(key);
       this.kills.delete(key);
       release();
       clearTimeout(this.resourceTimers.get(key));
@@ -180,13 +269,14 @@ export class OperationRunner {
       }
       this.forgetPreview(key);
       this.previews.set(key, { planFile, fingerprint, model: r.model, at: Date.now() });
+      this.emitPreview(req, r.model);
       this.show(
         key,
         r.model,
         projectLabel,
         'preview ready',
         route,
-        'Deploying from this view applies the update plan saved by this preview: nothing else.',
+        deployablePreview(r.model) ? 'Deploying from this view applies the update plan saved by this preview: nothing else.' : undefined,
         true,
       );
       return {
@@ -201,6 +291,7 @@ export class OperationRunner {
     if (req.operation === 'refresh') {
       const clearPendingCreates = await this.pendingCreatesAnswer(req, key);
       if (clearPendingCreates === undefined) return this.refuse('Refresh not started: choose whether to clear the pending creates.', req);
+      this.emitStarted(req, undefined);
       const r = await this.engine(req, key, 'refresh', { clearPendingCreates }, signal, report, route);
       if (r.kind !== 'ok') return r.result;
       return {
@@ -251,6 +342,7 @@ export class OperationRunner {
       );
       if (r.kind !== 'ok') return r.result;
       preview = { planFile, fingerprint, model: r.model, at: Date.now() };
+      this.emitPreview(req, r.model);
     }
 
     const changedSincePreview = async () =>
@@ -292,6 +384,7 @@ export class OperationRunner {
     this.log.line(
       `[${key}] confirmed: ${req.operation} (${countsLine(changeCounts(preview.model))})${q.production ? ' — production stack, name typed' : ''}`,
     );
+    this.emitStarted(req, preview.model);
     const r = await this.engine(
       req,
       key,
@@ -364,6 +457,34 @@ export class OperationRunner {
     );
   }
 
+  private emitPreview(req: OperationRequest, model: ChangeModel): void {
+    this.emit(req, (x) => ({ kind: 'preview-ready', ...x, stack: req.stack, at: Date.now(), model }));
+  }
+
+  /** The newest change model of each running operation (for the counts of a failed one). */
+  private readonly lastModel = new Map<string, ChangeModel>();
+
+  /** Tells the listeners about each resource that failed, once, with its error. */
+  private reportFailed(req: OperationRequest, key: string, model: ChangeModel, seen: Set<string>): void {
+    for (const r of model.resources) {
+      if (r.status !== 'failed' || seen.has(r.urn)) continue;
+      seen.add(r.urn);
+      const message =
+        r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message.trim())[0] ??
+        model.diagnostics.filter((d) => d.severity === 'error' && (!d.urn || d.urn === r.urn)).map((d) => d.message.trim())[0] ??
+        'failed';
+      this.emit(req, (x) => ({
+        kind: 'resource-failed',
+        key: x.key,
+        at: Date.now(),
+        resource: r.name,
+        type: r.type,
+        message: this.service.mask(message),
+      }));
+    }
+    void key;
+  }
+
   private forgetPreview(key: string): void {
     const p = this.previews.get(key);
     this.previews.delete(key);
@@ -416,6 +537,8 @@ export class OperationRunner {
     this.show(key, b.model, projectLabel, status, route, undefined, false);
     let done = 0;
     let skipped = 0;
+    const failed = new Set<string>();
+    if (!isPreview) this.lastModel.set(key, b.model);
     const onEvent = (e: EngineEventLike) => {
       const bad = malformedEvent(e);
       if (bad) {
@@ -423,8 +546,10 @@ export class OperationRunner {
         if (skipped++ === 0) this.log.line(`[${key}] skipped a malformed engine event (${bad}); the operation goes on`);
         return;
       }
-      for (const l of formatEvent(e, isPreview, this.service.masker)) this.log.line(`[${req.stack}] ${l}`);
+      for (const l of formatEvent(e, isPreview, this.service.masker, e.summaryEvent ? changeCounts(b.model) : undefined))
+        this.log.line(`[${req.stack}] ${l}`);
       if (!b.apply(e)) return;
+      if (!isPreview && (e.resOpFailedEvent || e.diagnosticEvent?.severity === 'error')) this.reportFailed(req, key, b.model, failed);
       if (e.resOutputsEvent && !isPreview) {
         done++;
         const name = e.resOutputsEvent.metadata.urn.split('::').pop();
@@ -469,6 +594,7 @@ export class OperationRunner {
       return { kind: 'stop', result: { status: 'cancelled', operation: req.operation, stack: req.stack } };
     }
     b.finish('failed');
+    if (!isPreview) this.reportFailed(req, key, b.model, failed);
     const f = r.error;
     this.log.line(`[${key}] ${label} failed: ${this.service.masker.mask(f.message)}`);
     this.log.line(`[${key}] what to do: ${f.remedy}`);

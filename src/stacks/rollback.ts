@@ -42,7 +42,7 @@ export class Rollback {
   }
 
   async run(
-    arg: StackNode & { confirm?: ConfirmAnswers },
+    arg: StackNode & { confirm?: ConfirmAnswers; record?: boolean },
     runOp: (req: OperationRequest) => Promise<OperationResult>,
   ): Promise<OperationResult> {
     if (!this.isTrusted()) {
@@ -83,7 +83,13 @@ export class Rollback {
         parsed: parseProjectFile(fs.readFileSync(file, 'utf8'), `Pulumi.yaml at ${commit.slice(0, 12)}`),
       };
       await this.service.sharePassphrase(project, wtProject);
-      const result = await runOp({ project: wtProject, stack, operation: 'up', confirm: arg.confirm });
+      const result = await runOp({
+        project: wtProject,
+        stack,
+        operation: 'up',
+        confirm: arg.confirm,
+        rollbackOf: { project, version: arg.row.version, record: arg.record !== false },
+      });
       this.log(`[${key}] rollback to ${commit.slice(0, 12)}: ${result.status}`);
       return result;
     } finally {

@@ -128,28 +128,57 @@ export class StackService implements vscode.Disposable {
     return `opsdeck.pulumi.passphrase:${project.dir}`;
   }
 
-  /** Makes sure a passphrase is available when the backend needs one; asks once when interactive. */
-  async ensurePassphrase(project: DiscoveredProject, interactive: boolean): Promise<boolean> {
-    if (this.settings.passphraseSource === 'environment') return true;
-    if (this.passphrases.has(project.dir)) return true;
+  /** True when the backend needs a passphrase and none is known (secret storage, environment, this window). */
+  async passphraseMissing(project: DiscoveredProject): Promise<boolean> {
+    if (this.settings.passphraseSource === 'environment') return false;
+    if (this.passphrases.has(project.dir)) return false;
     const stored = await this.secrets.get(this.secretKey(project));
     if (stored !== undefined) {
       this.remember(project, stored);
-      return true;
+      return false;
     }
     const env = { ...(process.env as Record<string, string>), ...this.settings.env };
     const backend = project.parsed.ok ? project.parsed.value.backendUrl : undefined;
-    if (!needsPassphrase(backend && !env.PULUMI_BACKEND_URL ? { ...env, PULUMI_BACKEND_URL: backend } : env)) return true;
+    return needsPassphrase(backend && !env.PULUMI_BACKEND_URL ? { ...env, PULUMI_BACKEND_URL: backend } : env);
+  }
+
+  /** Makes sure a passphrase is available when the backend needs one; asks when interactive. */
+  async ensurePassphrase(project: DiscoveredProject, interactive: boolean, stack?: string): Promise<boolean> {
+    if (!(await this.passphraseMissing(project))) return true;
     if (!interactive) return false;
-    const value = await vscode.window.showInputBox({
-      title: `Pulumi passphrase for ${vscode.workspace.asRelativePath(project.dir)}`,
-      prompt: "The passphrase that encrypts this project's stack secrets. OpsDeck keeps it in VS Code's secret storage and never logs it.",
-      password: true,
-      ignoreFocusOut: true,
-    });
-    if (value === undefined) return false;
-    await this.setPassphrase(project, value);
-    return true;
+    return this.promptPassphrase(project, stack);
+  }
+
+  /** Projects whose passphrase this window asked for already (the tree asks once; then its rows offer it). */
+  private readonly askedPassphrase = new Set<string>();
+  private readonly asking = new Map<string, Promise<boolean>>();
+
+  askedForPassphrase(project: DiscoveredProject): boolean {
+    return this.askedPassphrase.has(project.dir);
+  }
+
+  /**
+   * The prompt, named by project and stack (not the folder). One at a time per project: expanding
+   * Outputs and Config together asks once. Escape answers "not now": nothing else pops up.
+   */
+  promptPassphrase(project: DiscoveredProject, stack?: string): Promise<boolean> {
+    let p = this.asking.get(project.dir);
+    if (p) return p;
+    this.askedPassphrase.add(project.dir);
+    const name = project.parsed.ok ? project.parsed.value.name : path.basename(project.dir);
+    p = (async () => {
+      const value = await vscode.window.showInputBox({
+        title: `Pulumi passphrase for ${name}${stack ? ` (stack ${stack.split('/').pop()})` : ''}`,
+        prompt: `The passphrase that encrypts the secrets of project "${name}"${stack ? `, stack "${stack}"` : ''}. OpsDeck keeps it in VS Code's secret storage and never logs it. Escape: not now (the Stacks view offers it again).`,
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (value === undefined) return false;
+      await this.setPassphrase(project, value);
+      return true;
+    })().finally(() => this.asking.delete(project.dir));
+    this.asking.set(project.dir, p);
+    return p;
   }
 
   async setPassphrase(project: DiscoveredProject, value: string): Promise<void> {
@@ -204,6 +233,7 @@ export class StackService implements vscode.Disposable {
       if (!r.ok) return r;
       const idx = r.value;
       this.loadedStates.set(stackKey(ref.project, ref.stack), idx);
+      this.counted.set(stackKey(ref.project, ref.stack), idx.counted);
       return ok(idx);
     });
   }
@@ -259,6 +289,13 @@ export class StackService implements vscode.Disposable {
   }
 
   private readonly loadedStates = new Map<string, StateIndex>();
+  /** Resources under the counting rule per stack, from the last state read; forgotten with the state. */
+  private readonly counted = new Map<string, number>();
+
+  /** The stack's resource count (model/resourceCount.ts) if its state is loaded and current (no CLI call). */
+  peekCount(key: string): number | undefined {
+    return this.stateCache.has(key) ? this.counted.get(key) : undefined;
+  }
 
   failureFor(message: string): Result<never, Failure> {
     return err({ kind: 'unknown', message, remedy: '', locations: [], detail: message });

@@ -13,8 +13,28 @@ import { renderValue } from './model/values';
 import { OperationGate } from './model/operationGate';
 import { PulumiSettings } from './config';
 import { Failure } from './model/failures';
+import { COUNTING_RULE, resourcesLabel } from './model/resourceCount';
 
-export type SectionKind = 'resources' | 'outputs' | 'config' | 'history';
+export type SectionKind = 'resources' | 'outputs' | 'config' | 'history' | 'operations';
+
+/** One recorded operation as the Operations section lists it (the operations capability supplies them). */
+export interface OperationListItem {
+  id: string;
+  operation: string;
+  startedAt: number;
+  result?: string;
+  durationMs?: number;
+  verdict?: string;
+  /** The operation record's file, when one was written. */
+  record?: string;
+  rollbackTo?: { version: number; commit?: string };
+}
+
+/** Where the Operations section's rows come from; set by the operations capability when it registers. */
+export interface OperationsSource {
+  entries(key: string): OperationListItem[];
+  onDidChange: vscode.Event<string>;
+}
 
 export type StackNode =
   | { kind: 'project'; project: DiscoveredProject }
@@ -24,6 +44,7 @@ export type StackNode =
   | { kind: 'output'; project: DiscoveredProject; stack: string; key: string; value: unknown; secret: boolean }
   | { kind: 'config'; project: DiscoveredProject; stack: string; key: string; value: string; secret: boolean }
   | { kind: 'history'; project: DiscoveredProject; stack: string; row: HistoryRow; raw: UpdateSummaryLike }
+  | { kind: 'operation'; project: DiscoveredProject; stack: string; entry: OperationListItem }
   | { kind: 'message'; id: string; label: string; icon: string; tooltip?: string; contextValue?: string; command?: vscode.Command };
 
 /** What an integration test (or another extension) sees of a node: the tree item, as plain data. */
@@ -33,6 +54,8 @@ export interface PlainItem {
   tooltip?: string;
   contextValue?: string;
   collapsible: boolean;
+  /** The command a click runs, and its first argument (as plain data where it is one). */
+  command?: { id: string; argument?: unknown };
 }
 
 export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Disposable {
@@ -74,6 +97,21 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     this.emitter.fire(undefined);
   }
 
+  private operations: OperationsSource | undefined;
+
+  /** Adds the Operations section under each stack, fed by the operations capability. */
+  setOperationsSource(source: OperationsSource): vscode.Disposable {
+    this.operations = source;
+    this.emitter.fire(undefined);
+    const sub = source.onDidChange(() => this.emitter.fire(undefined));
+    return {
+      dispose: () => {
+        sub.dispose();
+        if (this.operations === source) this.operations = undefined;
+      },
+    };
+  }
+
   reveal(node: StackNode & { kind: 'output' }): void {
     this.revealed.add(`${stackKey(node.project, node.stack)}:${node.key}`);
     this.emitter.fire(undefined);
@@ -92,7 +130,8 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       case 'project':
         return this.stacksOf(node.project);
       case 'stack': {
-        const sections = (['resources', 'outputs', 'config', 'history'] as const).map((section): StackNode => ({
+        const kinds: SectionKind[] = ['resources', 'outputs', 'config', 'history', ...(this.operations ? (['operations'] as const) : [])];
+        const sections = kinds.map((section): StackNode => ({
           kind: 'section',
           project: node.project,
           stack: node.stack.name,
@@ -105,7 +144,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         return this.sectionChildren(node);
       case 'resource': {
         const st = await this.service.state({ project: node.project, stack: node.stack });
-        if (!st.ok) return [this.failureNode(st.error, node.node.urn)];
+        if (!st.ok) return [this.failureNode(st.error, node.node.urn, node)];
         return (st.value.children.get(node.node.urn) ?? []).map((n) => ({
           kind: 'resource',
           project: node.project,
@@ -118,8 +157,37 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     }
   }
 
-  private failureNode(f: Failure, id: string): StackNode {
-    return {
+  /** Stacks whose state is being read for their row's count (read once, then the row is redrawn). */
+  private readonly countLoads = new Set<string>();
+
+  /**
+   * "N resources" under the counting rule. The CLI's own count (`stack ls`) includes the stack
+   * resource and default providers, so the row shows the count from the stack's state once read.
+   */
+  private resourceCountText(node: StackNode & { kind: 'stack' }): string | undefined {
+    const key = stackKey(node.project, node.stack.name);
+    if (node.stack.resourceCount === 0) return resourcesLabel(0);
+    const n = this.service.peekCount(key);
+    if (n !== undefined) {
+      this.countLoads.delete(key);
+      return resourcesLabel(n);
+    }
+    if (node.stack.resourceCount !== undefined && !this.countLoads.has(key)) {
+      this.countLoads.add(key);
+      void this.service.state({ project: node.project, stack: node.stack.name }).then((r) => {
+        if (r.ok) this.emitter.fire(node);
+      });
+    }
+    return undefined;
+  }
+
+  /**
+   * A failure as a tree row. Rows a user can act on carry the action as their click: a passphrase
+   * problem opens Set Pulumi Passphrase (named by project and stack), a damaged encryptionsalt opens
+   * the stack file at its line.
+   */
+  private failureNode(f: Failure, id: string, where?: { project: DiscoveredProject; stack?: string }): StackNode {
+    const node: StackNode & { kind: 'message' } = {
       kind: 'message',
       id: `fail:${id}`,
       label: f.message,
@@ -127,6 +195,52 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       tooltip: `${f.message}\n${f.remedy}`,
       contextValue: 'failure',
     };
+    if (f.kind === 'passphrase' && where) {
+      node.label = `${f.message} Click to set it.`;
+      node.icon = 'key';
+      node.contextValue = 'failurePassphrase';
+      node.command = {
+        title: 'Set Pulumi Passphrase',
+        command: 'opsdeck.setPulumiPassphrase',
+        arguments: [{ project: where.project.dir, stack: where.stack }],
+      };
+    } else if (f.kind === 'encryption-salt' && f.locations[0]) {
+      const loc = f.locations[0];
+      const at = new vscode.Position(Math.max(0, loc.line - 1), 0);
+      node.contextValue = 'failureStackFile';
+      node.command = {
+        title: 'Open the Stack File',
+        command: 'vscode.open',
+        arguments: [vscode.Uri.file(loc.file), { selection: new vscode.Range(at, at) }],
+      };
+    }
+    return node;
+  }
+
+  /**
+   * Outputs and Config need the passphrase (the CLI decrypts secrets to list them). The first time
+   * one is expanded without a passphrase, OpsDeck asks, once per project; the row waits meanwhile
+   * and the section fills in when the prompt closes. After Escape the section shows the failure
+   * row, whose click asks again.
+   */
+  private async waitForPassphrase(node: StackNode & { kind: 'section' }): Promise<StackNode[] | undefined> {
+    if (this.service.askedForPassphrase(node.project) || !(await this.service.passphraseMissing(node.project))) return undefined;
+    void this.service.promptPassphrase(node.project, node.stack).then(() => this.emitter.fire(undefined));
+    const name = node.project.parsed.ok ? node.project.parsed.value.name : path.basename(node.project.dir);
+    return [
+      {
+        kind: 'message',
+        id: `askpass:${stackKey(node.project, node.stack)}:${node.section}`,
+        label: `Waiting for the passphrase of ${name} (stack ${node.stack})…`,
+        icon: 'key',
+        contextValue: 'waitingForPassphrase',
+        command: {
+          title: 'Set Pulumi Passphrase',
+          command: 'opsdeck.setPulumiPassphrase',
+          arguments: [{ project: node.project.dir, stack: node.stack }],
+        },
+      },
+    ];
   }
 
   private async stacksOf(project: DiscoveredProject): Promise<StackNode[]> {
@@ -144,7 +258,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       ];
     }
     const r = await this.service.stacks(project);
-    if (!r.ok) return [this.failureNode(r.error, project.dir)];
+    if (!r.ok) return [this.failureNode(r.error, project.dir, { project })];
     if (!r.value.length)
       return [
         {
@@ -165,7 +279,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     switch (node.section) {
       case 'resources': {
         const st = await this.service.state(ref);
-        if (!st.ok) return [this.failureNode(st.error, `${key}:res`)];
+        if (!st.ok) return [this.failureNode(st.error, `${key}:res`, ref)];
         const nodes: StackNode[] = st.value.roots.map((n) => ({ kind: 'resource', project: node.project, stack: node.stack, node: n }));
         for (const p of st.value.pendingOperations) {
           nodes.unshift({
@@ -207,8 +321,10 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         return nodes;
       }
       case 'outputs': {
+        const waiting = await this.waitForPassphrase(node);
+        if (waiting) return waiting;
         const r = await this.service.outputs(ref);
-        if (!r.ok) return [this.failureNode(r.error, `${key}:out`)];
+        if (!r.ok) return [this.failureNode(r.error, `${key}:out`, ref)];
         const keys = Object.keys(r.value).sort();
         if (!keys.length) return [{ kind: 'message', id: `noout:${key}`, label: 'No outputs', icon: 'info' }];
         return keys.map((k) => ({
@@ -221,8 +337,10 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         }));
       }
       case 'config': {
+        const waiting = await this.waitForPassphrase(node);
+        if (waiting) return waiting;
         const r = await this.service.config(ref);
-        if (!r.ok) return [this.failureNode(r.error, `${key}:cfg`)];
+        if (!r.ok) return [this.failureNode(r.error, `${key}:cfg`, ref)];
         const keys = Object.keys(r.value).sort();
         if (!keys.length) return [{ kind: 'message', id: `nocfg:${key}`, label: 'No config values', icon: 'info' }];
         return keys.map((k) => ({
@@ -236,10 +354,16 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       }
       case 'history': {
         const r = await this.service.history(ref);
-        if (!r.ok) return [this.failureNode(r.error, `${key}:hist`)];
+        if (!r.ok) return [this.failureNode(r.error, `${key}:hist`, ref)];
         if (!r.value.length) return [{ kind: 'message', id: `nohist:${key}`, label: 'No updates yet', icon: 'info' }];
         const rows = historyRows(r.value, new Date());
         return rows.map((row) => ({ kind: 'history', project: node.project, stack: node.stack, row, raw: r.value[row.index!]! }));
+      }
+      case 'operations': {
+        const entries = this.operations?.entries(key) ?? [];
+        if (!entries.length)
+          return [{ kind: 'message', id: `noops:${key}`, label: 'No operations recorded yet (deploy from this view)', icon: 'info' }];
+        return entries.map((entry) => ({ kind: 'operation', project: node.project, stack: node.stack, entry }));
       }
     }
   }
@@ -272,7 +396,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
           s.current ? 'current' : undefined,
           prod ? 'production' : undefined,
           running ? (progress ?? `${running.operation}…`) : undefined,
-          !running && s.resourceCount !== undefined ? `${s.resourceCount} resources` : undefined,
+          !running ? this.resourceCountText(node) : undefined,
         ]
           .filter(Boolean)
           .join(' · ');
@@ -281,6 +405,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
           prod ? 'Matches a production pattern: deploy and destroy ask for its name.' : undefined,
           s.lastUpdate ? `Last update: ${s.lastUpdate}` : 'Never deployed',
           running ? `Running: ${running.operation}` : undefined,
+          COUNTING_RULE,
         ]
           .filter(Boolean)
           .join('\n');
@@ -294,10 +419,16 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
           outputs: ['Outputs', 'output'],
           config: ['Config', 'settings'],
           history: ['History', 'history'],
+          operations: ['Operations', 'checklist'],
         };
         const [label, icon] = labels[node.section];
         const item = new vscode.TreeItem(label, C.Collapsed);
         item.id = `section:${stackKey(node.project, node.stack)}:${node.section}`;
+        if (node.section === 'resources') {
+          const n = this.service.peekCount(stackKey(node.project, node.stack));
+          if (n !== undefined) item.description = resourcesLabel(n);
+          item.tooltip = COUNTING_RULE;
+        }
         item.iconPath = new vscode.ThemeIcon(icon);
         item.contextValue = `${node.section}Section`;
         return item;
@@ -306,7 +437,8 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         const n = node.node;
         const item = new vscode.TreeItem(n.name, n.childCount ? C.Collapsed : C.None);
         item.id = `res:${stackKey(node.project, node.stack)}:${n.urn}`;
-        item.description = n.type;
+        // A default provider is listed (its state can be opened) but, like the stack resource, not counted.
+        item.description = n.counted === false ? `${n.type} · default provider, not counted` : n.type;
         item.tooltip = n.tooltip;
         item.iconPath = new vscode.ThemeIcon(n.icon);
         item.contextValue = n.source ? 'resourceWithSource' : 'resource';
@@ -348,6 +480,42 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         item.command = { title: 'Open Update Record', command: 'opsdeck.showUpdateRecord', arguments: [node] };
         return item;
       }
+      case 'operation': {
+        const e = node.entry;
+        const item = new vscode.TreeItem(`${e.operation} ${new Date(e.startedAt).toLocaleTimeString()}`, C.None);
+        item.id = `op:${stackKey(node.project, node.stack)}:${e.id}`;
+        item.description = [
+          e.result ?? 'running',
+          e.durationMs !== undefined ? `${(e.durationMs / 1000).toFixed(1)} s` : undefined,
+          e.verdict,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+        item.tooltip = [
+          `${e.operation} started ${new Date(e.startedAt).toISOString()}`,
+          e.result ? `result: ${e.result}` : undefined,
+          e.verdict ? `verification: ${e.verdict}` : undefined,
+          e.record ? `record: ${vscode.workspace.asRelativePath(e.record)}` : 'not recorded',
+          e.rollbackTo ? `rolls back to update #${e.rollbackTo.version}` : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n');
+        const failed = e.result === 'failed' || e.verdict === 'regressed';
+        item.iconPath = new vscode.ThemeIcon(
+          !e.result
+            ? 'sync~spin'
+            : e.result === 'rolled back'
+              ? 'discard'
+              : failed
+                ? 'error'
+                : e.verdict === 'verifying'
+                  ? 'pulse'
+                  : 'pass',
+        );
+        item.contextValue = e.rollbackTo?.commit ? 'operationWithRollback' : 'operation';
+        if (e.record) item.command = { title: 'Open Operation Record', command: 'vscode.open', arguments: [vscode.Uri.file(e.record)] };
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(node.label, C.None);
         item.id = `msg:${node.id}`;
@@ -370,6 +538,7 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       tooltip: typeof it.tooltip === 'string' ? it.tooltip : undefined,
       contextValue: it.contextValue,
       collapsible: it.collapsibleState !== vscode.TreeItemCollapsibleState.None,
+      command: it.command ? { id: it.command.command, argument: it.command.arguments?.[0] } : undefined,
     };
   }
 

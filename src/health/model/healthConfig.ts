@@ -88,7 +88,7 @@ export interface CostConfig {
 export interface HealthConfig {
   endpoints: EndpointConfig[];
   maintenance: MaintenanceWindow[];
-  alarms: { names: string[]; prefixes: string[] };
+  alarms: { names: string[]; prefixes: string[]; stackPrefixes?: Array<{ prefix: string; stacks: string[] }> };
   metrics: MetricConfig[];
   aws: AwsConfig;
   cost: CostConfig;
@@ -98,6 +98,18 @@ export interface HealthConfig {
    * side (the default; Route 53 is then the SLA of record for endpoints that have a check).
    */
   sla: { source: 'route53' | 'local' | 'both' };
+  /** Overrides of the verification window's regression rules (`verify:`), when given. */
+  verify?: VerifyConfig;
+}
+
+/** `verify:` in health.yaml: what counts as a regression after a deploy. */
+export interface VerifyConfig {
+  endpointDown?: boolean;
+  alarmFiring?: boolean;
+  /** p95 latency worse than before by more than this percentage (0: off). */
+  latencyIncreasePct?: number;
+  availabilityBelowSlo?: boolean;
+  minSamples?: number;
 }
 
 export interface ParseResult {
@@ -317,8 +329,30 @@ class Checker {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
-export const TOP_KEYS = ['version', 'defaults', 'groups', 'endpoints', 'maintenance', 'alarms', 'metrics', 'aws', 'cost', 'sla'] as const;
-export const SETTINGS_KEYS = ['interval', 'timeout', 'failureThreshold', 'retries', 'slo', 'sloWindow', 'latencyThreshold'] as const;
+export const TOP_KEYS = [
+  'version',
+  'defaults',
+  'groups',
+  'endpoints',
+  'maintenance',
+  'alarms',
+  'metrics',
+  'aws',
+  'cost',
+  'verify',
+  'sla',
+] as const;
+export const SETTINGS_KEYS = [
+  'interval',
+  'timeout',
+  'failureThreshold',
+  'retries',
+  'slo',
+  'sloWindow',
+  'latencyThreshold',
+  'stack',
+  'stacks',
+] as const;
 export const ENDPOINT_KEYS = [
   ...SETTINGS_KEYS,
   'name',
@@ -391,6 +425,23 @@ interface Settings {
   latencyThresholdMs?: number;
   /** Where the interval was written (defaults, a group or the endpoint), for diagnostics about it. */
   intervalFrom?: Path;
+  /** The Pulumi stacks this endpoint belongs to (`stack:` / `stacks:`; names, project/stack or globs). */
+  stacks?: string[];
+}
+
+/** `stack: name` or `stacks: [a, b]` on a map; undefined when neither is written. */
+function parseStacks(c: Checker, v: Record<string, unknown>, path: Path): string[] | undefined {
+  if (v.stack !== undefined && v.stacks !== undefined) c.report([...path, 'stacks'], 'Write either "stack" or "stacks", not both.');
+  if (v.stack !== undefined) {
+    const one = c.str(v.stack, [...path, 'stack'], true);
+    return one ? [one] : undefined;
+  }
+  if (v.stacks !== undefined) {
+    const list = c.strList(v.stacks, [...path, 'stacks']);
+    if (!list.length) c.report([...path, 'stacks'], '"stacks" lists stack names, e.g. [dev, prod-eu].', 'warning');
+    return list;
+  }
+  return undefined;
 }
 
 const ms = (v: number) => (v % 60_000 === 0 && v ? `${v / 60_000} min` : v % 1000 === 0 && v ? `${v / 1000} s` : `${v} ms`);
@@ -430,6 +481,7 @@ function parseSettings(c: Checker, v: Record<string, unknown>, path: Path, base:
     sloWindowDays: Math.round(c.duration(v.sloWindow, [...path, 'sloWindow'], base.sloWindowDays * 86_400_000, 86_400_000) / 86_400_000),
     latencyThresholdMs: latency || undefined,
     intervalFrom: v.interval !== undefined && v.interval !== null ? [...path, 'interval'] : base.intervalFrom,
+    stacks: parseStacks(c, v, path) ?? base.stacks,
   };
   if (s.sloWindowDays > 35) {
     c.report([...path, 'sloWindow'], 'The SLO window can be at most 35 days (history keeps 35 days).');
@@ -643,7 +695,23 @@ export function parseHealthConfig(text: string): ParseResult {
     else {
       c.unknownKeys(root.alarms, ['alarms'], ['names', 'prefixes', 'poll']);
       alarms.names = c.strList(root.alarms.names, ['alarms', 'names']);
-      alarms.prefixes = c.strList(root.alarms.prefixes, ['alarms', 'prefixes']);
+      // A prefix is a string, or { prefix, stack | stacks } naming the stacks its alarms belong to.
+      const raw = root.alarms.prefixes;
+      if (Array.isArray(raw) && raw.some(isObj)) {
+        const stackPrefixes: Array<{ prefix: string; stacks: string[] }> = [];
+        raw.forEach((x, i) => {
+          const p: Path = ['alarms', 'prefixes', i];
+          if (typeof x === 'string') return void alarms.prefixes.push(x);
+          if (!isObj(x)) return c.report(p, 'A prefix is a string, or a map { prefix, stack } / { prefix, stacks }.');
+          c.unknownKeys(x, p, ['prefix', 'stack', 'stacks']);
+          const prefix = c.str(x.prefix, [...p, 'prefix'], true);
+          if (!prefix) return;
+          alarms.prefixes.push(prefix);
+          const stacks = parseStacks(c, x, p);
+          if (stacks) stackPrefixes.push({ prefix, stacks });
+        });
+        (alarms as HealthConfig['alarms']).stackPrefixes = stackPrefixes;
+      } else alarms.prefixes = c.strList(raw, ['alarms', 'prefixes']);
     }
   }
   const alarmPollMs = isObj(root.alarms)
@@ -709,8 +777,31 @@ export function parseHealthConfig(text: string): ParseResult {
     }
   }
 
+  let verify: VerifyConfig | undefined;
+  if (root.verify !== undefined) {
+    if (!isObj(root.verify))
+      c.report(['verify'], '"verify" is a map of endpointDown, alarmFiring, latencyIncrease, availabilityBelowSlo, minSamples.');
+    else {
+      const v = root.verify;
+      c.unknownKeys(v, ['verify'], ['endpointDown', 'alarmFiring', 'latencyIncrease', 'availabilityBelowSlo', 'minSamples']);
+      verify = {};
+      for (const k of ['endpointDown', 'alarmFiring', 'availabilityBelowSlo'] as const) {
+        if (v[k] === undefined) continue;
+        if (typeof v[k] !== 'boolean') c.report(['verify', k], 'Expected true or false.');
+        else verify[k] = v[k];
+      }
+      if (v.latencyIncrease !== undefined) {
+        const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(String(v.latencyIncrease));
+        if (!m || typeof v.latencyIncrease === 'boolean')
+          c.report(['verify', 'latencyIncrease'], 'A percentage such as 50% (p95 worse than before by more than this); 0 turns it off.');
+        else verify.latencyIncreasePct = Number(m[1]);
+      }
+      if (v.minSamples !== undefined) verify.minSamples = c.int(v.minSamples, ['verify', 'minSamples'], 5, 1, 1000);
+    }
+  }
+
   if (c.hasErrors) return { diagnostics: c.diagnostics };
-  return { config: { endpoints, maintenance, alarms, metrics, aws, cost, alarmPollMs, sla }, diagnostics: c.diagnostics };
+  return { config: { endpoints, maintenance, alarms, metrics, aws, cost, alarmPollMs, sla, verify }, diagnostics: c.diagnostics };
 }
 
 /**

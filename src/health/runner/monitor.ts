@@ -44,6 +44,10 @@ export class HealthMonitor {
   private replaying = false;
   private readonly eventListeners: Array<(e: TrackerEvent) => void> = [];
   private readonly changeListeners: Array<() => void> = [];
+  private readonly sampleListeners = new Set<(r: SampleRecord) => void>();
+  /** Faster intervals asked for by verification windows, per endpoint (each request its own entry). */
+  private readonly fastRequests = new Map<number, { names: Set<string>; intervalMs: number }>();
+  private fastSeq = 0;
   /** Windows started from the command palette (shared through the lease folder by the glue). */
   adHocMaintenance: MaintenanceWindow[] = [];
   private readonly mutedUntil = new Map<string, number>();
@@ -69,6 +73,47 @@ export class HealthMonitor {
 
   onChange(l: () => void): void {
     this.changeListeners.push(l);
+  }
+
+  /** Every new sample, this window's own or another window's (not history replays). Returns the unsubscribe. */
+  onSample(l: (r: SampleRecord) => void): () => void {
+    this.sampleListeners.add(l);
+    return () => this.sampleListeners.delete(l);
+  }
+
+  private emitSamples(records: readonly HistoryRecord[]): void {
+    if (!this.sampleListeners.size) return;
+    for (const r of records) if (r.kind === 'sample') for (const l of this.sampleListeners) l(r);
+  }
+
+  /**
+   * Checks `names` every `intervalMs` (when that is faster than configured) until the returned
+   * function is called; the caller applies the interval floor. Checks start at once.
+   */
+  probeFaster(names: readonly string[], intervalMs: number): () => void {
+    const id = ++this.fastSeq;
+    this.fastRequests.set(id, { names: new Set(names), intervalMs });
+    this.reschedule(names);
+    return () => {
+      if (this.fastRequests.delete(id)) this.reschedule([]);
+    };
+  }
+
+  private intervalOf(rt: Runtime): number {
+    let ms = rt.cfg.intervalMs;
+    for (const f of this.fastRequests.values()) if (f.names.has(rt.cfg.name)) ms = Math.min(ms, f.intervalMs);
+    return ms;
+  }
+
+  /** Checks the named endpoints now and restarts their timers at the (possibly changed) interval. */
+  private reschedule(now: readonly string[]): void {
+    if (!this.probing) return;
+    for (const name of now) {
+      const rt = this.runtimes.get(name);
+      if (!rt || rt.running) continue;
+      if (rt.timer) clearTimeout(rt.timer);
+      this.schedule(rt, 0);
+    }
   }
 
   /** Applies a (new) configuration; endpoints keep their history and state across reloads. */
@@ -141,6 +186,7 @@ export class HealthMonitor {
   /** Records read from another window's log (no events: that window notifies). */
   ingestForeign(records: readonly HistoryRecord[]): void {
     if (records.length) this.ingestQuietly(records);
+    this.emitSamples(records);
   }
 
   /** Ingests records that were already notified about (restored or another window's): state only. */
@@ -249,7 +295,7 @@ export class HealthMonitor {
       this.opts.log?.('error', `Health: check of ${ep.name} failed unexpectedly: ${(e as Error).message}`);
     } finally {
       rt.running = false;
-      if (this.probing && this.runtimes.get(ep.name) === rt && !rt.problem) this.schedule(rt, started + rt.cfg.intervalMs - this.now());
+      if (this.probing && this.runtimes.get(ep.name) === rt && !rt.problem) this.schedule(rt, started + this.intervalOf(rt) - this.now());
     }
   }
 
@@ -301,6 +347,7 @@ export class HealthMonitor {
   private async record(rt: Runtime, rec: SampleRecord): Promise<void> {
     this.apply(rt, rec);
     this.changed();
+    this.emitSamples([rec]);
     try {
       await this.opts.store.append([rec]);
     } catch (e) {

@@ -5,6 +5,8 @@
 import { EngineEventLike, OpType, OperationKind, StepMetadata } from './engineEvents';
 import { getPath, renderValue, splitPath, stripColour } from './values';
 import { parseUrn } from './urn';
+import { DiffLine, lineDiff } from './lineDiff';
+import { countsAsResource } from './resourceCount';
 
 /** The operation a user reads: the engine's step ops folded into six words. */
 export type ChangeOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read';
@@ -19,6 +21,14 @@ export interface PropertyChange {
   replace: boolean;
   old: string;
   new: string;
+  /** For a multi-line string value: the line diff old → new (shown instead of the two columns). */
+  lines?: DiffLine[];
+}
+
+/** Adds the line diff when old and new are multi-line strings. */
+function withLines<T extends { old: string; new: string }>(c: T, o: unknown, n: unknown): T & { lines?: DiffLine[] } {
+  const lines = lineDiff(o, n);
+  return lines ? { ...c, lines } : c;
 }
 
 export interface ChangeDiagnostic {
@@ -224,13 +234,21 @@ export function propertyChanges(m: StepMetadata, operation?: OperationKind): Pro
     for (const [path, d] of Object.entries(m.detailedDiff)) {
       if (INTERNAL_KEYS.has(path)) continue;
       const kind = d.diffKind.startsWith('add') ? 'add' : d.diffKind.startsWith('delete') ? 'delete' : 'update';
-      out.push({
-        path,
-        kind,
-        replace: d.diffKind.endsWith('-replace'),
-        old: kind === 'add' ? '(none)' : renderValue(pick(m.old, path, d.inputDiff)),
-        new: kind === 'delete' ? '(none)' : renderValue(pick(m.new, path, d.inputDiff)),
-      });
+      const o = kind === 'add' ? undefined : pick(m.old, path, d.inputDiff);
+      const n = kind === 'delete' ? undefined : pick(m.new, path, d.inputDiff);
+      out.push(
+        withLines(
+          {
+            path,
+            kind,
+            replace: d.diffKind.endsWith('-replace'),
+            old: kind === 'add' ? '(none)' : renderValue(o),
+            new: kind === 'delete' ? '(none)' : renderValue(n),
+          },
+          o,
+          n,
+        ),
+      );
     }
   } else if (m.diffs && m.diffs.length && m.op !== 'create' && m.op !== 'delete') {
     const keys = new Set(m.keys ?? []);
@@ -238,13 +256,19 @@ export function propertyChanges(m: StepMetadata, operation?: OperationKind): Pro
       if (INTERNAL_KEYS.has(path)) continue;
       const o = pick(m.old, path, true);
       const n = pick(m.new, path, true);
-      out.push({
-        path,
-        kind: o === undefined ? 'add' : n === undefined ? 'delete' : 'update',
-        replace: keys.has(path),
-        old: renderValue(o),
-        new: renderValue(n),
-      });
+      out.push(
+        withLines(
+          {
+            path,
+            kind: o === undefined ? 'add' : n === undefined ? 'delete' : 'update',
+            replace: keys.has(path),
+            old: renderValue(o),
+            new: renderValue(n),
+          },
+          o,
+          n,
+        ),
+      );
     }
   } else if (operation !== 'refresh' && m.old && m.new && (m.op === 'update' || foldOp(m.op) === 'replace') && m.op !== 'delete-replaced') {
     // The provider gave no property list (dynamic providers report only "changed" and the replace
@@ -261,13 +285,19 @@ export function propertyChanges(m: StepMetadata, operation?: OperationKind): Pro
     for (const k of new Set([...Object.keys(o), ...Object.keys(n)])) {
       if (INTERNAL_KEYS.has(k)) continue;
       if (JSON.stringify(o[k]) === JSON.stringify(n[k])) continue;
-      out.push({
-        path: k,
-        kind: !(k in o) ? 'add' : !(k in n) ? 'delete' : 'update',
-        replace: false,
-        old: renderValue(o[k]),
-        new: renderValue(n[k]),
-      });
+      out.push(
+        withLines(
+          {
+            path: k,
+            kind: !(k in o) ? 'add' : !(k in n) ? 'delete' : 'update',
+            replace: false,
+            old: renderValue(o[k]),
+            new: renderValue(n[k]),
+          },
+          o[k],
+          n[k],
+        ),
+      );
     }
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
@@ -297,8 +327,7 @@ export function orderedDiagnostics(model: ChangeModel): ChangeDiagnostic[] {
  * region matters).
  */
 export function isUserResource(r: ResourceChange): boolean {
-  if (r.type === 'pulumi:pulumi:Stack') return false;
-  return !(r.type.startsWith('pulumi:providers:') && r.name.startsWith('default'));
+  return countsAsResource(r);
 }
 
 /** Resources that change (not `same`), grouped by operation in reading order. */
@@ -355,11 +384,41 @@ export function diffValues(o: unknown, n: unknown, prefix: string, depth = 0): A
     return out;
   }
   if (JSON.stringify(o) === JSON.stringify(n)) return out;
-  out.push({
-    path: prefix,
-    kind: o === undefined ? 'add' : n === undefined ? 'delete' : 'update',
-    old: renderValue(o),
-    new: renderValue(n),
-  });
+  out.push(
+    withLines(
+      {
+        path: prefix,
+        kind: o === undefined ? 'add' : n === undefined ? 'delete' : 'update',
+        old: renderValue(o),
+        new: renderValue(n),
+      },
+      o,
+      n,
+    ),
+  );
   return out;
+}
+
+/**
+ * The change view's status line and the text shown when no resource changes, decided together so
+ * they never contradict each other: a run that failed or was cancelled before the engine planned
+ * anything says so (the failure section explains why) instead of "no changes".
+ */
+export function viewSummary(model: ChangeModel, status: string): { countsLine: string; emptyText?: string } {
+  const done = model.finished && model.operation !== 'preview' && ['succeeded', 'failed', 'cancelled'].includes(status);
+  const counts = changeCounts(model);
+  const any = CHANGE_OPS.some((op) => counts[op] > 0);
+  const stopped = status === 'failed' || status === 'cancelled' || model.result === 'failed' || model.result === 'cancelled';
+  if (stopped) return { countsLine: any ? countsLine(counts, !done) : '' };
+  if (!model.finished && !model.resources.some(isUserResource))
+    return { countsLine: countsLine(counts, !done), emptyText: 'Waiting for the engine…' };
+  return {
+    countsLine: countsLine(counts, !done),
+    emptyText: model.finished && !groupedChanges(model).length ? 'Nothing to change: the stack already matches the program.' : undefined,
+  };
+}
+
+/** A preview can be deployed as shown only when it succeeded and found something to change. */
+export function deployablePreview(model: ChangeModel): boolean {
+  return model.finished && model.result === 'succeeded' && hasChanges(changeCounts(model));
 }

@@ -1,7 +1,7 @@
 // Engine events as a readable, colour-free log (one line per step, diagnostics verbatim). Every line
 // passes through a SecretMasker, so a secret the engine did not mask still never reaches the log.
 import { EngineEventLike } from './engineEvents';
-import { foldOp } from './changeModel';
+import { CHANGE_OPS, ChangeOp, foldOp } from './changeModel';
 import { parseUrn } from './urn';
 import { renderValue, stripColour } from './values';
 import { SecretMasker } from './masking';
@@ -25,8 +25,12 @@ const DONE: Record<string, string> = {
   same: 'unchanged',
 };
 
-/** Returns the log lines for one event (often none). */
-export function formatEvent(e: EngineEventLike, preview: boolean, masker?: SecretMasker): string[] {
+/**
+ * Returns the log lines for one event (often none). `counts` (the change model's, under the one
+ * counting rule of model/resourceCount.ts) replaces the engine's summary counts, which include the
+ * stack resource: the log then says what the confirmation and the change view say.
+ */
+export function formatEvent(e: EngineEventLike, preview: boolean, masker?: SecretMasker, counts?: Record<ChangeOp, number>): string[] {
   const lines: string[] = [];
   const label = (urn: string, type: string) => `${type} ${parseUrn(urn).name}`;
   if (e.resourcePreEvent) {
@@ -59,7 +63,9 @@ export function formatEvent(e: EngineEventLike, preview: boolean, masker?: Secre
     }
   } else if (e.summaryEvent) {
     const s = e.summaryEvent;
-    const parts = Object.entries(s.resourceChanges).map(([k, v]) => `${k}=${v}`);
+    const parts = counts
+      ? CHANGE_OPS.filter((op) => counts[op] > 0).map((op) => `${op}=${counts[op]}`)
+      : Object.entries(s.resourceChanges).map(([k, v]) => `${k}=${v}`);
     lines.push(`  summary: ${parts.join(', ') || 'no changes'} in ${s.durationSeconds}s${s.maybeCorrupt ? ' (state may be corrupt)' : ''}`);
   } else if (e.preludeEvent) {
     const keys = Object.keys(e.preludeEvent.config);

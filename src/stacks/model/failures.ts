@@ -1,12 +1,14 @@
 // Turns what a failed Pulumi operation left behind (error class, CLI stderr, engine diagnostics)
 // into one explanation: what is wrong and what to do. Pure, table-driven, tested on real outputs.
 import { stripColour } from './values';
+import { SaltProblem } from './encryptionSalt';
 
 export type FailureKind =
   | 'cli-missing'
   | 'cli-too-old'
   | 'locked'
   | 'passphrase'
+  | 'encryption-salt'
   | 'compile'
   | 'project-file'
   | 'backend'
@@ -43,7 +45,23 @@ export interface FailureInput {
   diagnostics?: Array<{ message: string; resource?: string }>;
   stack?: string;
   cliSetting?: string;
+  /** The stack file's `encryptionsalt` is damaged (checked by the caller: model/encryptionSalt.ts). */
+  saltProblem?: SaltProblem;
 }
+
+/**
+ * What the CLI prints when it cannot read the passphrase provider's state at all (recorded in
+ * test/fixtures/pulumi/events/encryption-salt.cli.json). A damaged value that still decodes gets
+ * "incorrect passphrase", as a wrong passphrase does: only the stack file tells those apart.
+ */
+const SALT_ERRORS: RegExp[] = [/illegal base64 data at input byte/i, /malformed state value/i, /unknown state version/i];
+
+/** True when the CLI's text may come from a damaged encryptionsalt (the caller then checks the stack file). */
+export function mayBeSaltError(text: string): boolean {
+  return SALT_ERRORS.some((re) => re.test(text)) || PASSPHRASE_ERRORS.test(text);
+}
+
+const PASSPHRASE_ERRORS = /incorrect passphrase|passphrase must be set|failed to decrypt|PULUMI_CONFIG_PASSPHRASE/i;
 
 /** Finds `file.ts(12,5)`, `file.ts:12:5` and `at … (file.ts:12:5)` in compiler / runtime output. */
 export function sourceLocations(text: string): SourceLocation[] {
@@ -116,7 +134,25 @@ export function explainFailure(i: FailureInput): Failure {
       'Wait for it to finish. If no update is running (a process was killed), clear the lock: "Clear Pulumi Stack Lock".',
     );
   }
-  if (has(/incorrect passphrase|passphrase must be set|failed to decrypt|PULUMI_CONFIG_PASSPHRASE/i)) {
+  const saltText = SALT_ERRORS.some((re) => re.test(all));
+  if (i.saltProblem && (saltText || has(PASSPHRASE_ERRORS))) {
+    const p = i.saltProblem;
+    return mk(
+      'encryption-salt',
+      `The encryptionsalt of ${stack} in ${p.file.split(/[\\/]/).pop()} (line ${p.line}) is damaged: ${p.what}.`,
+      'Restore that line from version control (git checkout, or the copy a teammate has). The passphrase is not the problem: entering it again will not help.',
+      [{ file: p.file, line: p.line }],
+    );
+  }
+  // Without the stack file: the two errors only the passphrase provider's state produces.
+  if (has(/malformed state value|unknown state version/i)) {
+    return mk(
+      'encryption-salt',
+      `The encryptionsalt in Pulumi.${(i.stack ?? 'stack').split('/').pop()}.yaml cannot be read by Pulumi: ${(/(malformed state value|unknown state version)/i.exec(all) ?? ['', ''])[1]}.`,
+      'Restore the encryptionsalt line of the stack file from version control. The passphrase is not the problem.',
+    );
+  }
+  if (has(PASSPHRASE_ERRORS)) {
     return mk(
       'passphrase',
       `The passphrase for ${stack}'s secrets is wrong or missing.`,

@@ -18,6 +18,7 @@ export function maskViewState(s: ChangeViewState, m: SecretMasker): ChangeViewSt
           ...d,
           old: m.maskField(d.path, d.old),
           new: m.maskField(d.path, d.new),
+          ...(d.lines ? { lines: d.lines.map((l) => (l.kind === 'fold' ? l : { ...l, text: m.maskField(d.path, l.text) })) } : {}),
         })),
       })),
     })),

@@ -4,6 +4,7 @@
 // (2,000 resources stay well under the 300 ms budget; see bench/stacks.bench.ts).
 import { parseUrn, resourceKind, resourceIcon, ResourceKind, typePackage } from './urn';
 import { isSecretValue, renderValue } from './values';
+import { countsAsResource } from './resourceCount';
 
 export interface StateResource {
   urn: string;
@@ -40,6 +41,8 @@ export interface ResourceNode {
   tooltip: string;
   source?: SourcePosition;
   protect: boolean;
+  /** False for a default provider: listed, but not counted (model/resourceCount.ts). */
+  counted: boolean;
 }
 
 export interface SourcePosition {
@@ -71,6 +74,8 @@ export interface StateIndex {
   stackOutputs: Record<string, unknown>;
   pendingOperations: Array<{ urn: string; type: string }>;
   count: number;
+  /** Resources under the counting rule (model/resourceCount.ts): what "N resources" says everywhere. */
+  counted: number;
 }
 
 /**
@@ -124,6 +129,7 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
       tooltip: tooltipFor(r, name),
       source: parseSourcePosition(r.sourcePosition),
       protect: !!r.protect,
+      counted: countsAsResource({ type: r.type, name }),
     };
     // Children of the stack resource (and orphans) are the top level of Resources.
     const parentKnown = r.parent && byUrn.has(r.parent) && r.parent !== stack?.urn;
@@ -151,6 +157,7 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
     stackOutputs: (stack?.outputs ?? {}) as Record<string, unknown>,
     pendingOperations: (d?.pending_operations ?? []).map((p) => ({ urn: p.resource.urn, type: p.type })),
     count: resources.length,
+    counted: resources.filter((r) => countsAsResource(r)).length,
   };
 }
 
@@ -167,6 +174,7 @@ export interface PackedStateIndex {
   stackOutputs: Record<string, unknown>;
   pendingOperations: Array<{ urn: string; type: string }>;
   count: number;
+  counted: number;
 }
 
 export function packStateIndex(
@@ -179,6 +187,7 @@ export function packStateIndex(
     stackOutputs: idx.stackOutputs,
     pendingOperations: idx.pendingOperations,
     count: idx.count,
+    counted: idx.counted,
   };
 }
 
@@ -201,6 +210,7 @@ export function unpackStateIndex(p: PackedStateIndex): StateIndex {
     stackOutputs: p.stackOutputs,
     pendingOperations: p.pendingOperations,
     count: p.count,
+    counted: p.counted,
   };
 }
 

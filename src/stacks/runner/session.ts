@@ -9,12 +9,14 @@
 // or an operation is force-stopped, whatever still carries the tag (the plugins the CLI started, in
 // process groups of their own) is ended too. The inline route runs in a forked worker process
 // (inlineWorker.ts), never in this process.
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ForkedProcess, PROCESS_TAG_VAR, endTagged, forkNode, newProcessTag, run as runProcess } from '../../shared/process';
 import { Result, ok, err } from '../../shared/result';
 import { EngineEventLike, OperationKind } from '../model/engineEvents';
-import { Failure, explainFailure, sourceLocations } from '../model/failures';
+import { Failure, explainFailure, mayBeSaltError, sourceLocations } from '../model/failures';
+import { SaltProblem, checkEncryptionSalt } from '../model/encryptionSalt';
 import { buildPulumiEnv } from '../model/pulumiEnv';
 import { StateDeployment, StateIndex, buildStateIndex } from '../model/stateTree';
 import { UpdateSummaryLike } from '../model/history';
@@ -300,14 +302,38 @@ export class PulumiProjectSession {
 
   explain(e: unknown, stack?: string): Failure {
     const ce = e as CommandErrorLike;
-    return explainFailure({
+    const input = {
       errorName: ce?.name ?? (e as Error)?.constructor?.name,
       errorMessage: ce?.message ?? String(e),
       stderr: ce?.commandResult?.stderr,
       diagnostics: this.diagnostics,
       stack,
       cliSetting: this.settings.cliPath,
-    });
+    };
+    const f = explainFailure(input);
+    if (
+      !stack ||
+      !(f.kind === 'passphrase' || f.kind === 'encryption-salt' || mayBeSaltError(`${input.errorMessage}\n${input.stderr ?? ''}`))
+    )
+      return f;
+    // The CLI says "incorrect passphrase" for a damaged salt too: the stack file tells them apart.
+    const saltProblem = this.saltProblem(stack);
+    return saltProblem ? explainFailure({ ...input, saltProblem }) : f;
+  }
+
+  /** The damage in Pulumi.<stack>.yaml's encryptionsalt, if any (a few hundred bytes, read only after a passphrase error). */
+  private saltProblem(stack: string): SaltProblem | undefined {
+    for (const ext of ['yaml', 'yml']) {
+      const file = path.join(this.project.dir, `Pulumi.${stack.split('/').pop()}.${ext}`);
+      try {
+        const st = fs.statSync(file);
+        if (!st.isFile() || st.size > 4 * 1024 * 1024) return undefined;
+        return checkEncryptionSalt(fs.readFileSync(file, 'utf8'), file);
+      } catch {
+        /* no such file: try the other extension */
+      }
+    }
+    return undefined;
   }
 
   private async guarded<T>(

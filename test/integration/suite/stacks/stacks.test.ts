@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { hasRig, screenshot, webviewText } from '../../rig';
+import { hasRig, screenshot, waitFor, webviewQuery, webviewText } from '../../rig';
 import {
   StacksApi,
   api,
@@ -22,6 +22,7 @@ import {
   useFileBackend,
   planFiles,
   OpResult,
+  PlainItem,
 } from './support';
 
 describe('Stacks: files fixture through the whole change cycle', function () {
@@ -104,6 +105,38 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     assert.match(hist[0]!.description ?? '', /^succeeded · .* \+5/);
   });
 
+  it('counts resources one way everywhere: confirmation, log, stack row, Resources (issue 10 #7)', async () => {
+    // The deploy above: "4 created" in its result and confirmation; the log's summary the same.
+    const summaries = stacks
+      .logText()
+      .split('\n')
+      .filter((l) => /\[dev\]\s+summary:/.test(l));
+    assert.match(summaries[summaries.length - 1] ?? '', /summary: create=4 in/, summaries.join('\n'));
+    // The stack row: the state's count under the same rule (read once the row is drawn).
+    let row: PlainItem | undefined;
+    for (let i = 0; i < 50; i++) {
+      row = (await stacks.children(['opsdeck-files']))[0];
+      if (/\b4 resources\b/.test(row?.description ?? '')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(row?.description ?? '', /\b4 resources\b/);
+    assert.match(row?.tooltip ?? '', /Not counted: the stack resource .* and default providers/);
+    // Resources: the rows that count are the same four; the default provider says it is not counted.
+    const counted: string[] = [];
+    const notCounted: string[] = [];
+    const walk = async (p: string[]) => {
+      for (const n of await stacks.children(p)) {
+        (/not counted/.test(n.description ?? '') ? notCounted : counted).push(n.label);
+        if (n.collapsible) await walk([...p, n.label]);
+      }
+    };
+    await walk(['opsdeck-files', 'dev', 'Resources']);
+    assert.deepStrictEqual(counted.sort(), ['a', 'b', 'c', 'site']);
+    assert.deepStrictEqual(notCounted, ['default']);
+    const section = (await stacks.children(['opsdeck-files', 'dev'])).find((x) => x.label === 'Resources')!;
+    assert.strictEqual(section.description, '4 resources');
+  });
+
   it('previews an update, a replace and a delete with property diffs, and deploys exactly that preview', async () => {
     await cmd('setConfig', { project, stack: 'dev', key: 'greeting', value: 'bonjour', secret: false });
     await cmd('setConfig', { project, stack: 'dev', key: 'cName', value: 'c2.txt', secret: false });
@@ -116,6 +149,11 @@ describe('Stacks: files fixture through the whole change cycle', function () {
       byOp.update!.map((x) => [x.name, x.diffs.map((d) => `${d.path}: ${d.old} → ${d.new}`)]),
       [['a', ['content: "hello, world\\n" → "bonjour, world\\n"']]],
     );
+    // A multi-line string is shown as a line diff (issue 10 #6).
+    assert.deepStrictEqual(byOp.update![0]!.diffs[0]!.lines, [
+      { kind: 'delete', text: 'hello, world' },
+      { kind: 'add', text: 'bonjour, world' },
+    ]);
     assert.deepStrictEqual(
       byOp.replace!.map((x) => [x.name, x.replaceReasons, x.diffs.map((d) => [d.path, d.replace])]),
       [['c', ['fileName'], [['fileName', true]]]],
@@ -131,6 +169,12 @@ describe('Stacks: files fixture through the whole change cycle', function () {
       const text = await webviewText('stacks-change-view-preview');
       assert.match(text, /replaced because fileName changed/);
       assert.match(text, /Deploy exactly this preview/);
+      assert.match(text, /− hello, world\n\+ bonjour, world/);
+      assert.doesNotMatch(text, /\\n/, 'no escaped line breaks in the change view');
+      // The property-name column never wraps mid-word ("conte" / "nt").
+      const paths = await webviewQuery('td.path', [], ['white-space']);
+      assert.ok(paths.length >= 2, JSON.stringify(paths));
+      for (const p of paths) assert.strictEqual(p.styles['white-space'], 'nowrap', p.text);
     }
     const r = expectStatus(await cmd<OpResult>('deployPreview', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
     assert.match(r.counts, /1 updated, 1 replaced, 1 deleted/);
@@ -139,6 +183,22 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     assert.strictEqual(read(path.join(data, 'c.txt')), undefined);
     assert.strictEqual(read(path.join(data, 'b.txt')), undefined);
     assert.deepStrictEqual(labels(await stacks.children(['opsdeck-files', 'dev', 'History'])), ['#2 update', '#1 update']);
+  });
+
+  it('a preview that finds no changes offers no deploy and says so once', async () => {
+    expectStatus(await cmd<OpResult>('preview', { project, stack: 'dev' }), 'succeeded');
+    const view = stacks.changeView(project, 'dev')!;
+    assert.deepStrictEqual(view.groups, []);
+    assert.strictEqual(view.canDeploy, false);
+    assert.strictEqual(view.planNote, undefined);
+    if (hasRig()) {
+      const text = await waitFor('the change view of the empty preview', async () => {
+        const t = await webviewText('stacks-change-view-no-changes');
+        return /Nothing to change/.test(t) ? t : undefined;
+      });
+      assert.doesNotMatch(text, /Deploy exactly this preview/);
+      assert.doesNotMatch(text, /No changes\./);
+    }
   });
 
   it('refuses to deploy a preview when the program changed after it, and changes nothing', async () => {
@@ -312,7 +372,18 @@ describe('Stacks: secrets, failures', function () {
     assert.strictEqual(r.failure.kind, 'compile');
     assert.strictEqual(path.basename(r.failure.locations[0]!.file), 'index.ts');
     assert.strictEqual(r.failure.locations[0]!.line, 5);
-    assert.match(stacks.changeView(project, 'dev')!.failure!.message, /does not compile \(index\.ts:5\)/);
+    const view = stacks.changeView(project, 'dev')!;
+    assert.match(view.failure!.message, /does not compile \(index\.ts:5\)/);
+    // "failed", not "failed — no changes" and "No changes." beside the failure (issue 10 #6).
+    assert.strictEqual(view.countsLine, '');
+    assert.strictEqual(view.emptyText, undefined);
+    if (hasRig()) {
+      const text = await waitFor('the change view of the failed preview', async () => {
+        const t = await webviewText('stacks-change-view-compile-failed');
+        return /does not compile/.test(t) ? t : undefined;
+      });
+      assert.doesNotMatch(text, /no changes/i);
+    }
   });
 
   it('explains a broken Pulumi.yaml in the tree without losing the other projects', async () => {
