@@ -131,9 +131,10 @@ const port = (await portIsFree(wantedPort)) ? wantedPort : 0;
 if (port === 0) say(`port ${wantedPort} is taken: using a free one`);
 let server;
 const env = demoEnvironment();
-await (tools.pulumi
-  ? prepareDemoStacks({ demoDir, pulumiBin: tools.pulumi.pulumi, env, say })
-  : Promise.resolve(say('no Pulumi CLI provisioned: the Stacks view will say so'))
+await (
+  tools.pulumi
+    ? prepareDemoStacks({ demoDir, pulumiBin: tools.pulumi.pulumi, env, say })
+    : Promise.resolve(say('no Pulumi CLI provisioned: the Stacks view will say so'))
 ).catch((e) => say(`the demo stacks could not be prepared (the Stacks view will show why): ${e.message}`));
 try {
   server = await startCodeServer(port, env);

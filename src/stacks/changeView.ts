@@ -120,8 +120,7 @@ export class ChangeViews implements vscode.Disposable {
         else if (m.type === 'openRecord') {
           const uri = this.records.get(stackKey);
           if (uri) void vscode.commands.executeCommand('vscode.open', uri);
-        }
-        else if (m.type === 'acceptDrift') this.handlers.acceptDrift(stackKey);
+        } else if (m.type === 'acceptDrift') this.handlers.acceptDrift(stackKey);
         else if (m.type === 'revertDrift') this.handlers.revertDrift(stackKey);
       });
       p.webview.html = this.html(p.webview, state);

@@ -158,5 +158,4 @@ describe('health: bodyMatch runs off the extension-host thread, with a time limi
       matcher.dispose();
     }
   });
-
 });
