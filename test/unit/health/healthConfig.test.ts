@@ -141,7 +141,7 @@ describe('health config', () => {
     assert.deepStrictEqual(
       near.map((d) => [d.line, d.column, d.endColumn, d.message]),
       [
-        [4, 4, 10, 'Unknown key "timout" — did you mean "timeout"? Until it is fixed, "timeout" is 3 s (from defaults).'],
+        [4, 4, 10, 'Unknown key "timout" — did you mean "timeout"? Until it is fixed, "timeout" is 2 s (from defaults).'],
         [8, 4, 13, 'Unknown key "intervall" — did you mean "interval"? Until it is fixed, "interval" is 30 s (from defaults).'],
       ],
     );
