@@ -301,6 +301,50 @@ aws: { region: us-east-1, endpoint: "${moto.endpoint}" }
     await setConfig('fail', 'false');
   });
 
+  it('a field typed by the user during the deploy is kept', async () => {
+    const now = (JSON.parse(fs.readFileSync(path.join(data, 'state.json'), 'utf8')) as { healthy: boolean }).healthy;
+    await setConfig('healthy', String(!now));
+    const before = entries().length;
+    const deploying = cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } });
+    const e = await settled(before, 'the record created', (x) => !!x.record);
+    // The record of this operation (a deleted record's name may be given again): its marker has this id.
+    const doc = await until('the record open', () =>
+      vscode.workspace.textDocuments.find(
+        (d) => !d.isClosed && d.uri.fsPath === e.record && d.getText().includes(`"operationId":"${e.id}"`),
+      ),
+    );
+    await until('the record caught up', () => phases(doc.getText()).some((p) => /^Deploy started/.test(p)), 30_000);
+    const editor = await vscode.window.showTextDocument(doc);
+    const placeholder = '[Brief description of infrastructure change and business justification]';
+    const at = doc.getText().indexOf(placeholder);
+    assert.ok(at >= 0, 'the summary placeholder is in the record');
+    await editor.edit((b) =>
+      b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + placeholder.length)), 'Turn the service back on, typed by hand.'),
+    );
+    expectStatus(await deploying, 'succeeded');
+    await settled(before, 'the deploy finished', (x) => x.result !== undefined);
+    const text = await until('the record closed', () => (doc.getText().includes('"closed":true') ? doc.getText() : undefined));
+    assert.ok(text.includes('Turn the service back on, typed by hand.'), 'the typed text stays');
+    assert.match(text, /✅ COMPLETED SUCCESSFULLY/);
+    await setConfig('delayMs', '0');
+  });
+
+  it("today's open development session gets a progress entry linking the record", async () => {
+    await settings().update('verifyMinutes', 0, vscode.ConfigurationTarget.Workspace);
+    const session = await cmd<vscode.Uri | undefined>('newDocument', { kind: 'session', title: 'service operations' });
+    assert.ok(session, 'a session document was created');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    const now = (JSON.parse(fs.readFileSync(path.join(data, 'state.json'), 'utf8')) as { healthy: boolean }).healthy;
+    await setConfig('healthy', String(!now));
+    const before = entries().length;
+    expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'succeeded');
+    const e = await settled(before, 'the deploy recorded', (x) => !!x.record && x.result !== undefined);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === session.toString())!;
+    const text = await until('the link in the session', () => (doc.getText().includes('Operation record: [') ? doc.getText() : undefined));
+    assert.ok(text.includes(path.basename(e.record!)), "the entry links this operation's record");
+    assert.match(text, /Deployment Phase: up of opsdeck-ops\/dev/);
+  });
+
   it('a record deleted mid-deploy: the deploy finishes and the log says why nothing was written', async () => {
     await setConfig('delayMs', '4000');
     // A change either way: whatever the service is now, the deploy flips it.
@@ -317,32 +361,5 @@ aws: { region: us-east-1, endpoint: "${moto.endpoint}" }
     await until('the log saying why', () => /no record updated \(it was deleted or moved\)/.test(ops.logText()), 30_000);
     assert.strictEqual(fs.existsSync(e.record!), false, 'the deleted record is not brought back');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  it('a field typed by the user during the deploy is kept', async () => {
-    const now = (JSON.parse(fs.readFileSync(path.join(data, 'state.json'), 'utf8')) as { healthy: boolean }).healthy;
-    await setConfig('healthy', String(!now));
-    const before = entries().length;
-    const deploying = cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } });
-    const e = await settled(
-      before,
-      'the record open',
-      (x) => !!x.record && vscode.workspace.textDocuments.some((d) => d.uri.fsPath === x.record),
-    );
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === e.record)!;
-    await until('the record caught up', () => phases(doc.getText()).some((p) => /^Deploy started/.test(p)), 30_000);
-    const editor = await vscode.window.showTextDocument(doc);
-    const placeholder = '[Brief description of infrastructure change and business justification]';
-    const at = doc.getText().indexOf(placeholder);
-    assert.ok(at >= 0, 'the summary placeholder is in the record');
-    await editor.edit((b) =>
-      b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + placeholder.length)), 'Turn the service back on, typed by hand.'),
-    );
-    expectStatus(await deploying, 'succeeded');
-    await settled(before, 'the deploy finished', (x) => x.result !== undefined);
-    const text = await until('the record closed', () => (doc.getText().includes('"closed":true') ? doc.getText() : undefined));
-    assert.ok(text.includes('Turn the service back on, typed by hand.'), 'the typed text stays');
-    assert.match(text, /✅ COMPLETED SUCCESSFULLY/);
-    await setConfig('delayMs', '0');
   });
 });
