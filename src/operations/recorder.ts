@@ -477,31 +477,12 @@ export class OperationRecorder implements vscode.Disposable {
   }
 
   /**
-   * "Roll back now" is the person's answer to a question that named the stack and the update to return
-   * to, so it answers the deploy guard's "Deploy?"; a production stack still needs its name typed
-   * (asked here in an input box). The rollback's preview, trust, lock and changed-program checks apply.
+   * "Roll back now" starts the rollback with all its guard rails: its preview shows in the change view
+   * and the deploy question follows (as a notification, since the person is answering notifications
+   * already), then the stack's name for a production stack. Declining is recorded like any refusal.
    */
-  private async rollBackAsked(r: Running): Promise<void> {
-    let typedName: string | undefined;
-    if (this.stacks.isProduction(r.entry.stack)) {
-      const name = r.entry.stack.split('/').pop()!;
-      typedName = await vscode.window.showInputBox({
-        title: `Type "${name}" to roll this production stack back to update #${r.entry.rollbackTo?.version}`,
-        placeHolder: name,
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() === '' || v.trim() === name ? undefined : `Type the stack name exactly: ${name}`),
-      });
-      if (typedName === undefined) {
-        this.add(r, {
-          kind: 'progress',
-          time: this.clock(Date.now()).time,
-          phase: 'Rollback not started',
-          body: ['The stack name was not typed.'],
-        });
-        return;
-      }
-    }
-    return this.rollBack(r, { yes: true, typedName });
+  private rollBackAsked(r: Running): Promise<void> {
+    return this.rollBack(r, undefined, 'notification');
   }
 
   /**
@@ -509,7 +490,7 @@ export class OperationRecorder implements vscode.Disposable {
    * guard). An automatic one (the stack matches opsdeck.operations.autoRollback) answers the guard
    * as that setting says: the user chose, per stack, to roll back without being asked.
    */
-  private async rollBack(r: Running, confirm?: { yes: boolean; typedName?: string }): Promise<void> {
+  private async rollBack(r: Running, confirm?: { yes: boolean; typedName?: string }, guardPrompt?: 'notification'): Promise<void> {
     const target = r.entry.rollbackTo;
     if (!target) return;
     r.rollbackStartedAt = Date.now();
@@ -526,6 +507,7 @@ export class OperationRecorder implements vscode.Disposable {
       version: target.version,
       record: false,
       confirm,
+      guardPrompt,
     })) as { status: string } | undefined;
     const done = Date.now();
     const ok = result?.status === 'succeeded';

@@ -396,7 +396,7 @@ export class StackCommands {
         await this.openDoc(`${node.stack}/update-${node.row.version}.json`, JSON.stringify(redacted, null, 2));
       },
       rollback: async (arg: unknown) => {
-        let node = arg as (StackNode & { confirm?: ConfirmAnswers; record?: boolean }) | undefined;
+        let node = arg as (StackNode & { confirm?: ConfirmAnswers; record?: boolean; guardPrompt?: 'modal' | 'notification' }) | undefined;
         if (!node || !('kind' in node)) {
           // { project, stack, version, confirm }: the history entry by its number in the History list.
           const r = await this.resolve(arg);
@@ -416,6 +416,8 @@ export class StackCommands {
             confirm: r.opts.confirm,
             // false when the operations recorder rolls back an operation it is recording already
             record: (arg as { record?: boolean }).record,
+            // 'notification' when the operations recorder asks after its "Roll back now"
+            guardPrompt: (arg as { guardPrompt?: 'modal' | 'notification' }).guardPrompt,
           };
         } else if (node.kind === 'history' && !node.confirm) {
           const ok = await vscode.window.showInformationMessage(

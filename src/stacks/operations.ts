@@ -55,6 +55,12 @@ export interface OperationRequest {
   operation: OperationKind;
   /** Non-interactive answers; when absent the user is asked. The same checks apply either way. */
   confirm?: ConfirmAnswers;
+  /**
+   * How the user is asked when there are no answers: a modal (the default) or a notification with the
+   * same question and button. The notification form serves a question that follows another one the
+   * user just answered in a notification ("Roll back now"); the change view shows the preview either way.
+   */
+  guardPrompt?: 'modal' | 'notification';
   /** Wait for a running operation on the stack instead of refusing. */
   wait?: boolean;
   /** up: deploy the plan of the last preview instead of previewing again. */
@@ -462,7 +468,7 @@ export class OperationRunner implements vscode.Disposable {
       req.operation === 'up' ? 'Deploy applies the update plan saved by this preview.' : undefined,
       false,
     );
-    const answer = req.confirm ? { confirmed: req.confirm.yes, typedName: req.confirm.typedName } : await askUser(q);
+    const answer = req.confirm ? { confirmed: req.confirm.yes, typedName: req.confirm.typedName } : await askUser(q, req.guardPrompt);
     const verdict = judge(q, answer);
     if (!verdict.proceed) {
       this.show(key, preview.model, projectLabel, 'not confirmed', route, undefined, false);
@@ -770,9 +776,12 @@ export class OperationRunner implements vscode.Disposable {
 export const UNTRUSTED_OPERATIONS =
   "Pulumi operations run the workspace's program, so they are off in an untrusted workspace. Trust the folder to use them.";
 
-/** The interactive guard: a modal with the preview's counts, then the stack's name for production. */
-async function askUser(q: GuardQuestion): Promise<GuardAnswer> {
-  const pick = await vscode.window.showWarningMessage(q.title, { modal: true, detail: q.detail }, q.confirmLabel);
+/** The interactive guard: a modal (or a notification) with the preview's counts, then the stack's name for production. */
+async function askUser(q: GuardQuestion, prompt: 'modal' | 'notification' = 'modal'): Promise<GuardAnswer> {
+  const pick =
+    prompt === 'modal'
+      ? await vscode.window.showWarningMessage(q.title, { modal: true, detail: q.detail }, q.confirmLabel)
+      : await vscode.window.showWarningMessage(`${q.title} ${q.detail}`, q.confirmLabel, 'Cancel');
   if (pick !== q.confirmLabel) return { confirmed: false };
   if (q.typeToConfirm === undefined) return { confirmed: true };
   const typed = await vscode.window.showInputBox({

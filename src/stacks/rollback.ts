@@ -42,7 +42,7 @@ export class Rollback {
   }
 
   async run(
-    arg: StackNode & { confirm?: ConfirmAnswers; record?: boolean },
+    arg: StackNode & { confirm?: ConfirmAnswers; record?: boolean; guardPrompt?: 'modal' | 'notification' },
     runOp: (req: OperationRequest) => Promise<OperationResult>,
   ): Promise<OperationResult> {
     if (!this.isTrusted()) {
@@ -88,6 +88,7 @@ export class Rollback {
         stack,
         operation: 'up',
         confirm: arg.confirm,
+        guardPrompt: arg.guardPrompt,
         rollbackOf: { project, version: arg.row.version, record: arg.record !== false },
       });
       this.log(`[${key}] rollback to ${commit.slice(0, 12)}: ${result.status}`);

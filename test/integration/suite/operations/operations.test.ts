@@ -245,9 +245,19 @@ aws: { region: us-east-1, endpoint: "${moto.endpoint}" }
     );
     await screenshot('operations-regression-notification');
     await click('.notifications-center .notification-list-item .monaco-button:text-is("Roll back now")');
+    // The rollback's own guard follows once its preview is in the change view: the same question as a
+    // deploy's, with its counts, asked as a notification since the person is answering notifications.
+    const question = await waitFor(
+      'the rollback’s deploy question',
+      async () => {
+        const t = await domText('.notifications-center .notification-list-item');
+        return /to update|to create|to delete|to replace/.test(t) && /Deploy/.test(t) ? t : undefined;
+      },
+      120_000,
+    );
+    assert.match(question, /dev/, question);
+    await click('.notifications-center .notification-list-item .monaco-button:text-matches("^Deploy")');
     await vscode.commands.executeCommand('notifications.hideList');
-    // "Roll back now" answers the deploy guard (this host refuses modal dialogs to tests, and the
-    // notification named the stack and the update); the rollback's preview and checks still run.
     const e = await settled(before, 'the deploy rolled back', (x) => x.result === 'rolled back');
     assert.strictEqual(e.verdict, 'regressed');
     await until(
