@@ -203,7 +203,8 @@ export class ChangeModelBuilder {
 
   private onStep(m: StepMetadata, phase: 'running' | 'done'): boolean {
     const r = this.resource(m);
-    if (m.type === 'pulumi:pulumi:Stack' && (foldOp(m.op) !== 'same' || stackOutputsDiffer(m))) this.model.outputsChanged = true;
+    if (m.type === 'pulumi:pulumi:Stack' && (foldOp(m.op) !== 'same' || (phase === 'done' && stackOutputsDiffer(m))))
+      this.model.outputsChanged = true;
     if (!r.steps.includes(m.op)) r.steps.push(m.op);
     let op = foldOp(m.op);
     // A refresh reports op "refresh" for every resource; what changed is in the diff between states.
@@ -225,8 +226,19 @@ export class ChangeModelBuilder {
   }
 }
 
+/** The engine's placeholder for a value a preview cannot know yet. */
+const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+/**
+ * Whether the stack's registered outputs (its resOutputsEvent) differ from the state's: a known new
+ * value that differs, or an output gone. Unknown values and the first, empty registration say nothing.
+ */
 function stackOutputsDiffer(m: StepMetadata): boolean {
-  return !!m.old && !!m.new && JSON.stringify(m.old.outputs ?? {}) !== JSON.stringify(m.new.outputs ?? {});
+  const o = m.old?.outputs;
+  const n = m.new?.outputs;
+  if (!o || !n || !Object.keys(n).length) return false;
+  for (const [k, v] of Object.entries(n)) if (v !== UNKNOWN && JSON.stringify(v) !== JSON.stringify(o[k])) return true;
+  return Object.keys(o).some((k) => !(k in n));
 }
 
 function refreshOp(m: StepMetadata): ChangeOp {

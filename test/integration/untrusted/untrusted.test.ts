@@ -112,6 +112,9 @@ describe('Untrusted Stacks: previews and deployments stay off', function () {
   for (const [command, operation] of [
     ['preview', 'preview'],
     ['deploy', 'up'],
+    ['checkDrift', 'drift check'],
+    ['acceptDrift', 'refresh'],
+    ['revertDrift', 'up'],
   ] as const) {
     it(`refuses opsdeck.${command} with the reason, and runs nothing`, async () => {
       const logBefore = stacks.logText().length;

@@ -110,4 +110,25 @@ describe('stacks: change model from real engine events', () => {
     assert.strictEqual(b.model.cancelled, true);
     assert.strictEqual(byName(b.model, 'a').status, 'pending');
   });
+
+  it('sees a change of the stack outputs (known values only), and none when the outputs stay as they are', () => {
+    assert.strictEqual(replay('files-3-preview-changes', 'preview').model.outputsChanged, true); // aContent hello → bonjour
+    assert.strictEqual(replay('files-1-preview-create', 'preview').model.outputsChanged, true); // the stack is created
+    const stackUrn = 'urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev';
+    const outs = { a: 'x', b: 1 };
+    const b = new ChangeModelBuilder('preview', 'dev');
+    const md = (n: Record<string, unknown>) => ({
+      op: 'same' as const,
+      urn: stackUrn,
+      type: 'pulumi:pulumi:Stack',
+      old: { type: 'pulumi:pulumi:Stack', urn: stackUrn, outputs: outs },
+      new: { type: 'pulumi:pulumi:Stack', urn: stackUrn, outputs: n },
+    });
+    b.apply({ resourcePreEvent: { metadata: md({}) } });
+    b.apply({ resOutputsEvent: { metadata: md({}) } });
+    b.apply({ resOutputsEvent: { metadata: md({ a: 'x', b: '04da6b54-80e4-46f7-96ec-b56ff0331ba9' }) } });
+    assert.strictEqual(b.model.outputsChanged, undefined);
+    b.apply({ resOutputsEvent: { metadata: md({ a: 'y', b: 1 }) } });
+    assert.strictEqual(b.model.outputsChanged, true);
+  });
 });
