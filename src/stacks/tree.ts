@@ -138,7 +138,11 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
       case 'project':
         return this.stacksOf(node.project);
       case 'stack': {
-        const kinds: SectionKind[] = ['resources', 'outputs', 'config', 'history', ...(this.operations ? (['operations'] as const) : [])];
+        // The Operations section appears once the stack has a recorded operation: an empty one on every
+        // stack of a new user's tree says nothing they can act on.
+        const key = stackKey(node.project, node.stack.name);
+        const hasOperations = (this.operations?.entries(key).length ?? 0) > 0;
+        const kinds: SectionKind[] = ['resources', 'outputs', 'config', 'history', ...(hasOperations ? (['operations'] as const) : [])];
         const sections = kinds.map((section): StackNode => ({
           kind: 'section',
           project: node.project,

@@ -154,34 +154,26 @@ describe('demo: the first minutes of a new user, through the UI', function () {
     assert.match(text, /status-page/);
   });
 
-  it('Deploy Planned Changes to prod asks for the stack’s name and then deploys', async () => {
+  it('Deploy Planned Changes to prod asks first, and deploys nothing unanswered', async () => {
+    // VS Code refuses modal dialogs in an extension test run and says so in a toast that quotes the
+    // question: that quote is what the user would have been asked. Answering it (and typing the
+    // production stack's name) is covered with the guard's answers in the Stacks suite.
     await palette('OpsDeck: Deploy Planned Changes');
-    // A picker first when more than one stack has a plan; the guard rail then asks for the name.
-    const guard = await waitFor(
-      'the production guard rail',
-      async () => {
-        const q = await quickInput();
-        if (!q) return undefined;
-        if (/Type "prod"/.test(q.title)) return q;
-        if (q.rows.some((r) => /prod/.test(r))) {
-          await typeText('prod');
-          await pressKeys(['Enter']);
-        }
-        return undefined;
-      },
+    const asked = await waitFor(
+      'the production guard rail’s question',
+      async () => (await toasts()).find((t) => /Deploy PRODUCTION stack "prod"\?/.test(t)),
       60_000,
     );
     await screenshot('demo-guard-rail');
-    assert.match(guard.title, /production stack/, guard.title);
-    assert.match(guard.message, /create/i, `the guard rail says what will change: ${guard.message}`);
-    await typeText('prod');
-    await pressKeys(['Enter']);
-    await waitFor(
-      'the deploy to prod finishing',
-      async () => (await toasts()).find((t) => /prod/.test(t) && /(succeeded|deployed|complete)/i.test(t)),
-      180_000,
-    );
-    await screenshot('demo-deployed');
+    assert.match(asked, /PRODUCTION/, asked);
+    const view = await waitFor('the change view saying it was not confirmed', async () => {
+      const t = await webviewText('demo-not-confirmed');
+      return /not confirmed/.test(t) ? t : undefined;
+    });
+    assert.match(view, /2 to create/, view);
+    const prod = (await treeRows()).find((r) => r.startsWith('prod')) ?? '';
+    assert.match(prod, /0 resources/, `nothing was deployed: ${prod}`);
+    await pressKeys(['Escape']);
   });
 
   it('an outage of the demo service shows on the status bar and in a toast that leaves once it recovers', async () => {
@@ -202,7 +194,7 @@ describe('demo: the first minutes of a new user, through the UI', function () {
       'the recovery, with no down notice left on screen',
       async () => {
         const t = await toasts();
-        return !t.some((x) => /demo-health/.test(x) && /\bdown\b/i.test(x)) && t.some((x) => /demo-health/.test(x) && /recovered|up again|back up/i.test(x));
+        return !t.some((x) => /demo-health is DOWN/.test(x)) && t.some((x) => /demo-health recovered/.test(x));
       },
       60_000,
     );
@@ -218,7 +210,8 @@ describe('demo: the first minutes of a new user, through the UI', function () {
     const text = await waitFor(
       'the record in the editor',
       async () => {
-        const t = await domText('.monaco-editor .view-lines');
+        // Monaco draws spaces as no-break spaces.
+        const t = (await domText('.monaco-editor .view-lines')).replace(/\u00a0/g, ' ');
         return /Scale the demo API/.test(t) ? t : undefined;
       },
       30_000,

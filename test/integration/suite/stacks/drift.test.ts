@@ -73,7 +73,24 @@ describe('Stacks: drift', function () {
     assert.strictEqual(view.status, 'drifted');
     assert.deepStrictEqual(
       view.drift?.resources.map((x) => [x.name, x.kind, x.properties.find((p) => p.path === 'content')]),
-      [['a', 'changed', { path: 'content', kind: 'update', replace: false, old: '"hello, world\\n"', new: '"edited by hand\\n"' }]],
+      [
+        [
+          'a',
+          'changed',
+          {
+            path: 'content',
+            kind: 'update',
+            replace: false,
+            old: '"hello, world\\n"',
+            new: '"edited by hand\\n"',
+            // a multi-line string value is also shown as a line diff (issue 10 #6)
+            lines: [
+              { kind: 'delete', text: 'hello, world' },
+              { kind: 'add', text: 'edited by hand' },
+            ],
+          },
+        ],
+      ],
     );
     assert.match(stacks.logText(), /drift check: 1 resource drifted/);
     // The state still holds the old value: the check changed nothing.
