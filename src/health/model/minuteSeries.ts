@@ -86,6 +86,12 @@ export class MinuteSeries implements SlaSource {
     return { ok: okB - okA, failed: failB - failA, excluded: 0, retries: 0 };
   }
 
+  /** A minute without a data point is not observed, so this is the observed minutes. */
+  observedMs(from: number, to: number): number {
+    const c = this.counts(from, to);
+    return (c.ok + c.failed) * MINUTE;
+  }
+
   /** Route 53 reports no latency. */
   percentiles(_from: number, _to: number, qs: readonly number[]): Array<number | undefined> {
     return qs.map(() => undefined);
