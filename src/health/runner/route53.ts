@@ -3,6 +3,7 @@
 // (GetHealthCheckStatus), and its HealthCheckStatus history from CloudWatch (GetMetricData, packed
 // into as few calls as the API allows). The Route 53 SDK client loads on first use. No `vscode` import.
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DAY, MINUTE } from '../model/slaMath';
 import { PointChunk, RunBuilder, StatusRun, runsFromChunks } from '../model/minuteSeries';
 import type { CheckerObservation } from '../model/snapshot';
@@ -28,17 +29,17 @@ export interface Route53Api {
 
 /** The Route 53 side (lazily loaded client). `common`: region, profile, endpoint, timeouts as the other clients. */
 export function route53Api(common: Record<string, unknown>, workspace?: string): Route53Api {
-  let client: Promise<{ r: typeof import('@aws-sdk/client-route-53'); c: import('@aws-sdk/client-route-53').Route53Client }> | undefined;
-  const load = () =>
-    (client ??= import('@aws-sdk/client-route-53').then((r) => ({ r, c: new r.Route53Client({ ...common, region: 'us-east-1' }) })));
+  // The bundle loads the SDK on first use (scripts/build.mjs, lazy chunks); the client is made on first use.
+  let client: Route53Client | undefined;
+  const load = async () => ({ c: (client ??= new Route53Client({ ...common, region: 'us-east-1' })) });
   return {
     async listTagged(signal) {
-      const { r, c } = await load();
+      const { c } = await load();
       let calls = 0;
       const ids: string[] = [];
       let marker: string | undefined;
       do {
-        const page = await c.send(new r.ListHealthChecksCommand({ Marker: marker, MaxItems: 1000 }), { abortSignal: signal });
+        const page = await c.send(new ListHealthChecksCommand({ Marker: marker, MaxItems: 1000 }), { abortSignal: signal });
         calls++;
         for (const h of page.HealthChecks ?? []) if (h.Id) ids.push(h.Id);
         marker = page.IsTruncated ? page.NextMarker : undefined;
@@ -46,7 +47,7 @@ export function route53Api(common: Record<string, unknown>, workspace?: string):
       const byEndpoint = new Map<string, string>();
       // Tags come 10 checks per call.
       for (let i = 0; i < ids.length; i += 10) {
-        const t = await c.send(new r.ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + 10) }), {
+        const t = await c.send(new ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + 10) }), {
           abortSignal: signal,
         });
         calls++;
@@ -61,8 +62,8 @@ export function route53Api(common: Record<string, unknown>, workspace?: string):
       return { byEndpoint, ids: new Set(ids), calls };
     },
     async status(id, signal) {
-      const { r, c } = await load();
-      const s = await c.send(new r.GetHealthCheckStatusCommand({ HealthCheckId: id }), { abortSignal: signal });
+      const { c } = await load();
+      const s = await c.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }), { abortSignal: signal });
       return (s.HealthCheckObservations ?? []).map((o) => ({
         region: o.Region ?? '?',
         ip: o.IPAddress,
@@ -71,7 +72,7 @@ export function route53Api(common: Record<string, unknown>, workspace?: string):
       }));
     },
     dispose() {
-      void client?.then(({ c }) => c.destroy());
+      client?.destroy();
     },
   };
 }
