@@ -24,13 +24,16 @@ const LAZY = [
 const lazyOf = (p) => LAZY.find((l) => l.match(p));
 /**
  * The names src/ imports from a package (`import { a, b as c } from 'pkg'`), so a stand-in lists
- * those and not the AWS SDK's thousands; undefined (list them all) when a file imports it whole.
+ * those and not the AWS SDK's thousands; undefined (list them all) when a file imports it whole or
+ * with a dynamic import().
  */
 function importedNames(pkg) {
   const names = new Set();
   const files = readdirSync('src', { recursive: true }).filter((f) => /\.tsx?$/.test(f));
   for (const f of files) {
     const text = readFileSync(join('src', f), 'utf8');
+    // A dynamic `import('pkg')` (route53.ts, budgets.ts load their clients so) reads any export: list them all.
+    if (text.includes(`import('${pkg}')`) || text.includes(`import("${pkg}")`)) return undefined;
     for (const m of text.matchAll(/import\s+(type\s+)?([^;]*?)\s+from\s+['"]([^'"]+)['"]/g)) {
       if (m[3] !== pkg || m[1]) continue;
       const named = /^\{([^}]*)\}$/s.exec(m[2].trim());

@@ -98,13 +98,31 @@ export interface WindowCounts {
 export interface SlaSource {
   readonly firstStart: number | undefined;
   counts(from: number, to: number): WindowCounts;
+  /** How much of [from, to) some check observed (gaps in the probing excluded). */
+  observedMs(from: number, to: number): number;
   percentiles(from: number, to: number, qs: readonly number[]): Array<number | undefined>;
+}
+
+/**
+ * How long a stretch without any check may last and still count as observed: the checks' own spacing
+ * (an interval, a retry, bucket edges) leaves short stretches between buckets that are not gaps in the
+ * probing. Longer ones are time no OpsDeck window was probing (the laptop slept, no window was open).
+ */
+export function gapAllowanceMs(intervalMs: number): number {
+  return 2 * intervalMs + 2 * MINUTE;
 }
 
 /** Append-only index over buckets with strictly increasing start times. */
 export class SlaIndex implements SlaSource {
   private n = 0;
   private starts = new Float64Array(64);
+  private ends = new Float64Array(64);
+  // Prefix sums of the gaps: entry j holds the not-observed time between buckets up to j (the gap
+  // before bucket j is from the end of bucket j − 1 to its start, counted when longer than the allowance).
+  private pGap = new Float64Array(64);
+
+  /** `gapMs`: see gapAllowanceMs (the endpoint's interval decides it). */
+  constructor(private readonly gapMs = gapAllowanceMs(10_000)) {}
   // Prefix sums: entry i holds the totals of buckets [0, i).
   private pOk = new Float64Array(65);
   private pFailed = new Float64Array(65);
@@ -132,6 +150,8 @@ export class SlaIndex implements SlaSource {
       return b;
     };
     this.starts = g(this.starts, cap);
+    this.ends = g(this.ends, cap);
+    this.pGap = g(this.pGap, cap);
     this.pOk = g(this.pOk, cap + 1);
     this.pFailed = g(this.pFailed, cap + 1);
     this.pExcluded = g(this.pExcluded, cap + 1);
@@ -155,6 +175,9 @@ export class SlaIndex implements SlaSource {
     if (this.n + 1 >= this.starts.length) this.grow();
     const i = this.n;
     this.starts[i] = b.start;
+    this.ends[i] = b.start + b.span;
+    const gap = i ? b.start - this.ends[i - 1] : 0;
+    this.pGap[i] = (i ? this.pGap[i - 1] : 0) + (gap > this.gapMs ? gap : 0);
     this.pOk[i + 1] = this.pOk[i] + b.ok;
     this.pFailed[i + 1] = this.pFailed[i] + b.failed;
     this.pExcluded[i + 1] = this.pExcluded[i] + b.excluded;
@@ -188,6 +211,27 @@ export class SlaIndex implements SlaSource {
       excluded: this.pExcluded[b] - this.pExcluded[a],
       retries: this.pRetries[b] - this.pRetries[a],
     };
+  }
+
+  /** The part of [from, to) inside gap j (before bucket j; j = n is the time after the last bucket). */
+  private gapOverlap(j: number, from: number, to: number): number {
+    if (j < 1) return 0;
+    const lo = this.ends[j - 1];
+    const hi = j < this.n ? this.starts[j] : to;
+    if (hi - lo <= this.gapMs) return 0;
+    return Math.max(0, Math.min(hi, to) - Math.max(lo, from));
+  }
+
+  observedMs(from: number, to: number): number {
+    if (!this.n) return 0;
+    const covered = Math.max(0, to - Math.max(from, this.starts[0]));
+    const a = this.lowerBound(from);
+    const b = Math.max(a, this.lowerBound(to));
+    const gaps =
+      a === b
+        ? this.gapOverlap(a, from, to)
+        : this.gapOverlap(a, from, to) + (this.pGap[b - 1] - this.pGap[a]) + this.gapOverlap(b, from, to);
+    return Math.max(0, covered - gaps);
   }
 
   /** Latency percentiles (ms) over successful checks in [from, to); undefined when there are none. */
@@ -307,6 +351,8 @@ export interface WindowReport extends WindowCounts {
   spanMs: number;
   /** How much of the window lies after the first data: less than `spanMs` while history is young. */
   coveredMs: number;
+  /** How much of `coveredMs` some check observed: less when no window was probing for a while. */
+  observedMs: number;
   availability?: number;
   p50?: number;
   p95?: number;
@@ -322,6 +368,8 @@ export interface SlaReport {
   /** The SLO window's length, and how much of it holds data (less while history is young). */
   sloWindowMs: number;
   sloCoveredMs: number;
+  /** How much of the SLO window some check observed (gaps in the probing excluded). */
+  sloObservedMs: number;
 }
 
 /**
@@ -345,12 +393,23 @@ export function slaReport(index: SlaSource, now: number, slo: number, sloWindowM
     const from = windowStart(w, now);
     const c = index.counts(from, end);
     const [p50, p95, p99] = index.percentiles(from, end, [0.5, 0.95, 0.99]);
-    return { window: w, ...c, spanMs: end - from, coveredMs: covered(index, from, end), availability: availability(c), p50, p95, p99 };
+    return {
+      window: w,
+      ...c,
+      spanMs: end - from,
+      coveredMs: covered(index, from, end),
+      observedMs: index.observedMs(from, end),
+      availability: availability(c),
+      p50,
+      p95,
+      p99,
+    };
   });
   const sc = index.counts(now - sloWindowMs, end);
   return {
     sloWindowMs,
     sloCoveredMs: covered(index, now - sloWindowMs, end),
+    sloObservedMs: index.observedMs(now - sloWindowMs, end),
     windows,
     budget: errorBudget(sc, slo, sloWindowMs),
     sloAvailability: availability(sc),

@@ -1,5 +1,5 @@
 // What the status bar says, and its Markdown tooltip, from the one snapshot. Pure.
-import { isPartial } from './slaMath';
+import { MINUTE, isPartial } from './slaMath';
 import type { TeamBudgetView } from './teamBudgets';
 import { EndpointSnapshot, HealthSnapshot, Overall } from './snapshot';
 
@@ -77,10 +77,17 @@ export function formatBudget(
 }
 
 /** Availability for a window, with how much data it rests on while the window is not yet full. */
-export function formatWindow(w: { availability?: number; spanMs: number; coveredMs: number }): { text: string; coverage?: string } {
+export function formatWindow(w: { availability?: number; spanMs: number; coveredMs: number; observedMs?: number }): {
+  text: string;
+  coverage?: string;
+} {
   const text = formatPercent(w.availability);
-  if (!isPartial(w)) return { text };
-  return { text, coverage: w.coveredMs > 0 ? `over ${formatDuration(w.coveredMs)} of data` : 'no data yet' };
+  const observed = w.observedMs ?? w.coveredMs;
+  if (isPartial(w)) return { text, coverage: observed > 0 ? `over ${formatDuration(observed)} of data` : 'no data yet' };
+  // A full window with gaps (no window was probing): the figure is over the observed time only.
+  if (observed < w.coveredMs - MINUTE)
+    return { text, coverage: `over ${formatDuration(observed)} observed, ${formatDuration(w.coveredMs - observed)} not observed` };
+  return { text };
 }
 
 /** One line for the tree, the tooltip and the warning: "prod-monthly: $420 of $500, forecast $610 (over)". */

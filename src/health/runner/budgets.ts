@@ -1,6 +1,8 @@
 // The team's AWS Budgets: DescribeBudgets for the account the credentials belong to (found once with
 // STS GetCallerIdentity). The SDK clients are loaded on first use, not at activation: most
 // workspaces never configure cost. No `vscode` import.
+import { BudgetsClient, DescribeBudgetsCommand, type DescribeBudgetsResponse } from '@aws-sdk/client-budgets';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsConfig } from '../model/healthConfig';
 import type { TeamBudget } from '../model/teamBudgets';
 
@@ -20,22 +22,25 @@ export function budgetsReader(aws: AwsConfig, common: Record<string, unknown>): 
     | undefined;
   let account: string | undefined;
   const load = () =>
-    (clients ??= Promise.all([import('@aws-sdk/client-budgets'), import('@aws-sdk/client-sts')]).then(([b, s]) => {
-      // Budgets is a global service answered in us-east-1 (a local emulator answers anywhere).
-      const region = aws.endpoint ? (common.region as string) : 'us-east-1';
-      const budgets = new b.BudgetsClient({ ...common, region });
-      const sts = new s.STSClient({ ...common });
-      return {
-        send: (kind, token, acct, signal) =>
-          kind === 'who'
-            ? sts.send(new s.GetCallerIdentityCommand({}), { abortSignal: signal })
-            : budgets.send(new b.DescribeBudgetsCommand({ AccountId: acct, NextToken: token, MaxResults: 100 }), { abortSignal: signal }),
-        destroy: () => {
-          budgets.destroy();
-          sts.destroy();
-        },
-      };
-    }));
+    // The bundle loads the SDK on first use (scripts/build.mjs, lazy chunks); the clients are made on first use.
+    (clients ??= Promise.resolve({ b: { BudgetsClient, DescribeBudgetsCommand }, s: { STSClient, GetCallerIdentityCommand } }).then(
+      ({ b, s }) => {
+        // Budgets is a global service answered in us-east-1 (a local emulator answers anywhere).
+        const region = aws.endpoint ? (common.region as string) : 'us-east-1';
+        const budgets = new b.BudgetsClient({ ...common, region });
+        const sts = new s.STSClient({ ...common });
+        return {
+          send: (kind, token, acct, signal) =>
+            kind === 'who'
+              ? sts.send(new s.GetCallerIdentityCommand({}), { abortSignal: signal })
+              : budgets.send(new b.DescribeBudgetsCommand({ AccountId: acct, NextToken: token, MaxResults: 100 }), { abortSignal: signal }),
+          destroy: () => {
+            budgets.destroy();
+            sts.destroy();
+          },
+        };
+      },
+    ));
   return {
     async read(signal) {
       const c = await load();
@@ -49,7 +54,7 @@ export function budgetsReader(aws: AwsConfig, common: Record<string, unknown>): 
       const out: TeamBudget[] = [];
       let token: string | undefined;
       do {
-        const page = (await c.send('page', token, account, signal)) as import('@aws-sdk/client-budgets').DescribeBudgetsResponse;
+        const page = (await c.send('page', token, account, signal)) as DescribeBudgetsResponse;
         calls++;
         for (const b of page.Budgets ?? []) {
           if (b.BudgetType !== 'COST') continue;

@@ -7,7 +7,7 @@ import { HistoryRecord, HistoryStore, SampleRecord } from './historyStore';
 import { EndpointSnapshot } from '../model/snapshot';
 import { BodyMatcher } from './bodyMatcher';
 import { ProbeResult, endpointTarget, probe } from './probe';
-import { DAY, HOUR, MINUTE, SlaIndex, addSample, emptyBucket, slaReport } from '../model/slaMath';
+import { DAY, HOUR, MINUTE, SlaIndex, addSample, gapAllowanceMs, emptyBucket, slaReport } from '../model/slaMath';
 
 interface Runtime {
   cfg: EndpointConfig;
@@ -149,7 +149,7 @@ export class HealthMonitor {
         const nrt: Runtime = {
           cfg: ep,
           tracker: new EndpointTracker(ep.name, ep.failureThreshold, flapOptionsFor(ep.intervalMs)),
-          index: new SlaIndex(),
+          index: new SlaIndex(gapAllowanceMs(ep.intervalMs)),
           recent: [],
           lastRetries: 0,
           running: false,
@@ -172,7 +172,7 @@ export class HealthMonitor {
   /** Starts rebuilding from history streamed in batches (ingestForeign each, then endReplay). */
   beginReplay(): void {
     for (const rt of this.runtimes.values()) {
-      rt.index = new SlaIndex();
+      rt.index = new SlaIndex(gapAllowanceMs(rt.cfg.intervalMs));
       rt.recent = [];
       rt.tracker = new EndpointTracker(rt.cfg.name, rt.cfg.failureThreshold, flapOptionsFor(rt.cfg.intervalMs));
     }

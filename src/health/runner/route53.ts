@@ -3,8 +3,9 @@
 // (GetHealthCheckStatus), and its HealthCheckStatus history from CloudWatch (GetMetricData, packed
 // into as few calls as the API allows). The Route 53 SDK client loads on first use. No `vscode` import.
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { GetHealthCheckStatusCommand, ListHealthChecksCommand, ListTagsForResourcesCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DAY, MINUTE } from '../model/slaMath';
-import { StatusRun, toRuns } from '../model/minuteSeries';
+import { PointChunk, RunBuilder, StatusRun, runsFromChunks } from '../model/minuteSeries';
 import type { CheckerObservation } from '../model/snapshot';
 
 export interface Route53Check {
@@ -28,17 +29,17 @@ export interface Route53Api {
 
 /** The Route 53 side (lazily loaded client). `common`: region, profile, endpoint, timeouts as the other clients. */
 export function route53Api(common: Record<string, unknown>, workspace?: string): Route53Api {
-  let client: Promise<{ r: typeof import('@aws-sdk/client-route-53'); c: import('@aws-sdk/client-route-53').Route53Client }> | undefined;
-  const load = () =>
-    (client ??= import('@aws-sdk/client-route-53').then((r) => ({ r, c: new r.Route53Client({ ...common, region: 'us-east-1' }) })));
+  // The bundle loads the SDK on first use (scripts/build.mjs, lazy chunks); the client is made on first use.
+  let client: Route53Client | undefined;
+  const load = async () => ({ c: (client ??= new Route53Client({ ...common, region: 'us-east-1' })) });
   return {
     async listTagged(signal) {
-      const { r, c } = await load();
+      const { c } = await load();
       let calls = 0;
       const ids: string[] = [];
       let marker: string | undefined;
       do {
-        const page = await c.send(new r.ListHealthChecksCommand({ Marker: marker, MaxItems: 1000 }), { abortSignal: signal });
+        const page = await c.send(new ListHealthChecksCommand({ Marker: marker, MaxItems: 1000 }), { abortSignal: signal });
         calls++;
         for (const h of page.HealthChecks ?? []) if (h.Id) ids.push(h.Id);
         marker = page.IsTruncated ? page.NextMarker : undefined;
@@ -46,7 +47,7 @@ export function route53Api(common: Record<string, unknown>, workspace?: string):
       const byEndpoint = new Map<string, string>();
       // Tags come 10 checks per call.
       for (let i = 0; i < ids.length; i += 10) {
-        const t = await c.send(new r.ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + 10) }), {
+        const t = await c.send(new ListTagsForResourcesCommand({ ResourceType: 'healthcheck', ResourceIds: ids.slice(i, i + 10) }), {
           abortSignal: signal,
         });
         calls++;
@@ -61,8 +62,8 @@ export function route53Api(common: Record<string, unknown>, workspace?: string):
       return { byEndpoint, ids: new Set(ids), calls };
     },
     async status(id, signal) {
-      const { r, c } = await load();
-      const s = await c.send(new r.GetHealthCheckStatusCommand({ HealthCheckId: id }), { abortSignal: signal });
+      const { c } = await load();
+      const s = await c.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }), { abortSignal: signal });
       return (s.HealthCheckObservations ?? []).map((o) => ({
         region: o.Region ?? '?',
         ip: o.IPAddress,
@@ -71,7 +72,7 @@ export function route53Api(common: Record<string, unknown>, workspace?: string):
       }));
     },
     dispose() {
-      void client?.then(({ c }) => c.destroy());
+      client?.destroy();
     },
   };
 }
@@ -97,7 +98,9 @@ export async function fetchStatusHistory(
   to: number,
   signal?: AbortSignal,
 ): Promise<{ runs: Map<string, StatusRun[]>; calls: number }> {
-  const points = new Map<string, Array<[number, number, number]>>(ids.map((id) => [id, []]));
+  // The SDK's own arrays per check, not a copy or a tuple per point: a first poll reads 50,400
+  // points per check, and copying them was most of its cost (bench/README.md, route53).
+  const points = new Map<string, PointChunk[]>(ids.map((id) => [id, []]));
   let calls = 0;
   for (const span of historySpans(from, to)) {
     const perCheck = Math.ceil((span.to - span.from) / (span.periodSec * 1000));
@@ -130,33 +133,30 @@ export async function fetchStatusHistory(
           const id = batch[Number((res.Id ?? '').slice(1))];
           const pts = id !== undefined ? points.get(id) : undefined;
           if (!pts) continue;
-          const ts = res.Timestamps ?? [];
-          const vs = res.Values ?? [];
-          for (let j = 0; j < ts.length; j++) pts.push([ts[j].getTime(), vs[j], span.periodSec * 1000]);
+          pts.push({ t: res.Timestamps ?? [], v: res.Values ?? [], period: span.periodSec * 1000 });
         }
         token = r.NextToken;
       } while (token);
     }
   }
   const runs = new Map<string, StatusRun[]>();
-  for (const [id, pts] of points) {
-    // Pages and spans may come in any order: sort once, drop duplicates.
-    pts.sort((a, b) => a[0] - b[0]);
-    const uniq = pts.filter((p, j) => j === 0 || p[0] !== pts[j - 1][0]);
-    runs.set(id, toRuns(uniq));
-  }
+  for (const [id, pts] of points) runs.set(id, runsFromChunks(pts));
   return { runs, calls };
 }
 
-/** Appends newer runs to cached ones (history is fetched incrementally after the first poll). */
+/**
+ * Appends newer runs to cached ones (history is fetched incrementally after the first poll): the cached
+ * runs are cut at `keepFrom` and where the fresh ones begin, run by run rather than minute by minute.
+ */
 export function mergeRuns(old: readonly StatusRun[], fresh: readonly StatusRun[], keepFrom: number): StatusRun[] {
   const firstFresh = fresh.length ? fresh[0][0] : Infinity;
-  const pts: Array<[number, number, number]> = [];
-  for (const [start, period, count, ok] of old)
-    for (let k = 0; k < count; k++) {
-      const t = start + k * period;
-      if (t >= keepFrom && t < firstFresh) pts.push([t, ok, period]);
-    }
-  for (const [start, period, count, ok] of fresh) for (let k = 0; k < count; k++) pts.push([start + k * period, ok, period]);
-  return toRuns(pts);
+  const b = new RunBuilder();
+  for (const [start, period, count, ok] of old) {
+    // The points of this run at start + k·period with keepFrom <= t < firstFresh.
+    const k0 = Math.max(0, Math.ceil((keepFrom - start) / period));
+    const k1 = Math.min(count, Math.ceil((firstFresh - start) / period));
+    if (k1 > k0) b.addRun(start + k0 * period, period, k1 - k0, ok);
+  }
+  for (const [start, period, count, ok] of fresh) b.addRun(start, period, count, ok);
+  return b.runs;
 }

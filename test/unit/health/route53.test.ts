@@ -6,12 +6,12 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateHealthCheckCommand, ChangeTagsForResourceCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { MinuteSeries, toRuns } from '../../../src/health/model/minuteSeries';
-import { DAY, MINUTE, slaReport } from '../../../src/health/model/slaMath';
+import { MinuteSeries, StatusRun, runsFromChunks, toRuns } from '../../../src/health/model/minuteSeries';
+import { DAY, HOUR, MINUTE, slaReport } from '../../../src/health/model/slaMath';
 import { parseHealthConfig } from '../../../src/health/model/healthConfig';
 import { composeSnapshot } from '../../../src/health/model/composeSnapshot';
 import { endpointsSection } from '../../../src/health/model/dashboardHtml';
-import { MAX_POINTS_PER_CALL, fetchStatusHistory, historySpans, route53Api } from '../../../src/health/runner/route53';
+import { MAX_POINTS_PER_CALL, fetchStatusHistory, historySpans, mergeRuns, route53Api } from '../../../src/health/runner/route53';
 import { MAX_STATUS_PER_POLL, Route53Source } from '../../../src/health/runner/route53Source';
 import type { EndpointSnapshot } from '../../../src/health/model/snapshot';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../support/motoServer';
@@ -44,6 +44,53 @@ describe('health: SLA from Route 53 history (pure)', () => {
     const runs = toRuns(t.map((x, i) => [x, v[i], MINUTE]));
     assert.strictEqual(runs.length, 4, 'ok, failed, ok, (gap) ok');
     assert.deepStrictEqual(MinuteSeries.fromRuns(runs).counts(0, NOW + 1), s.counts(0, NOW + 1));
+  });
+
+  it('builds the same runs from GetMetricData pages in any order, a repeated point counted once', () => {
+    // 5-minute points for the older span, then 1-minute points; pages arrive newest first, one point twice.
+    const pts: Array<[number, number, number]> = [];
+    for (let i = 0; i < 12; i++) pts.push([NOW - 2 * HOUR + i * 5 * MINUTE, i === 4 ? 0 : 1, 5 * MINUTE]);
+    for (let i = 0; i < 60; i++) pts.push([NOW - HOUR + i * MINUTE, i === 30 ? 0 : 1, MINUTE]);
+    const chunk = (ps: typeof pts) => ({ t: ps.map((p) => new Date(p[0])), v: ps.map((p) => p[1]), period: ps[0][2] });
+    const inOrder = [chunk(pts.slice(0, 12)), chunk(pts.slice(12, 40)), chunk(pts.slice(39))];
+    const runs = runsFromChunks(inOrder);
+    assert.deepStrictEqual(runs, toRuns(pts));
+    assert.deepStrictEqual(
+      runsFromChunks([chunk(pts.slice(40)), chunk(pts.slice(12, 41)), chunk(pts.slice(0, 12)), chunk(pts.slice(11, 12))]),
+      runs,
+    );
+    assert.deepStrictEqual(
+      runs.map((r) => [r[1] / MINUTE, r[2], r[3]]),
+      [
+        [5, 4, 1],
+        [5, 1, 0],
+        [5, 7, 1],
+        [1, 30, 1],
+        [1, 1, 0],
+        [1, 29, 1],
+      ],
+    );
+  });
+
+  it('merges a later poll into the cached runs as point by point: cut at the retention edge and where the fresh data begins', () => {
+    const expand = (runs: readonly StatusRun[]) => runs.flatMap(([s, p, n, ok]) => Array.from({ length: n }, (_, k) => [s + k * p, ok, p]));
+    const old: StatusRun[] = [
+      [NOW - 2 * HOUR, 5 * MINUTE, 12, 1],
+      [NOW - HOUR, MINUTE, 50, 1],
+      [NOW - 10 * MINUTE, MINUTE, 5, 0],
+    ];
+    // The fresh data re-reads the last 7 minutes (they may have changed) and adds 3: 2 failing, then 8 healthy.
+    const fresh: StatusRun[] = [
+      [NOW - 7 * MINUTE, MINUTE, 2, 0],
+      [NOW - 5 * MINUTE, MINUTE, 8, 1],
+    ];
+    const keepFrom = NOW - 2 * HOUR + 12 * MINUTE; // cuts the 5-minute run after its third point
+    const merged = mergeRuns(old, fresh, keepFrom);
+    const expected = [...expand(old).filter(([t]) => t >= keepFrom && t < NOW - 7 * MINUTE), ...expand(fresh)];
+    assert.deepStrictEqual(expand(merged), expected);
+    // Adjacent runs of one value and period are joined: the last cached failing minutes and the fresh ones.
+    assert.deepStrictEqual(merged[merged.length - 2], [NOW - 10 * MINUTE, MINUTE, 5, 0]);
+    assert.strictEqual(merged.length, 4);
   });
 
   it('asks for 1-minute data for the last 15 days and 5-minute data before (CloudWatch retention)', () => {

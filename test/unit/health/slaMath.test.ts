@@ -15,7 +15,9 @@ import {
   windowStart,
   monthStart,
   BURN_RULES,
+  gapAllowanceMs,
 } from '../../../src/health/model/slaMath';
+import { formatWindow } from '../../../src/health/model/statusText';
 import { compactRecords, HistoryRecord } from '../../../src/health/model/historyRecords';
 
 // Brute-force reference: scan every raw sample. A sample belongs to a window when the minute it
@@ -175,5 +177,46 @@ describe('SLA arithmetic', () => {
   it('starts the calendar month at 00:00 UTC on the 1st', () => {
     assert.strictEqual(monthStart(Date.UTC(2026, 10, 23, 15)), Date.UTC(2026, 10, 1));
     assert.deepStrictEqual(WINDOWS, ['1h', '24h', '7d', '30d', 'month']);
+  });
+});
+
+describe('health: local history marks the time no window was probing as not observed', () => {
+  // Checks every 30 s from now − 3 h to now, except 08:00–09:00 of that span (the laptop slept): one
+  // hour of the last three not observed. Minute 150 (in the last hour) failed.
+  const now = Date.UTC(2026, 10, 20, 12, 0);
+  const samples: Sample[] = [];
+  for (let t = now - 3 * HOUR; t <= now; t += 30_000) {
+    if (t >= now - 2 * HOUR && t < now - HOUR) continue;
+    samples.push({ t, ok: !(t >= now - 30 * MINUTE && t < now - 29 * MINUTE), latencyMs: 20 });
+  }
+  const index = new SlaIndex(gapAllowanceMs(30_000));
+  for (const b of bucketize(samples)) index.append(b);
+
+  it('counts availability over the observed time only and reports how much of the window was observed', () => {
+    const r = slaReport(index, now, 0.999, 30 * DAY);
+    const d1 = r.windows.find((w) => w.window === '24h')!;
+    // Two observed hours of checks (240 + the one at `now`), 2 failed; the sleeping hour is neither.
+    assert.deepStrictEqual([d1.ok + d1.failed, d1.failed], [241, 2]);
+    assert.strictEqual(d1.availability, 239 / 241);
+    // The window's data begins 3 h ago (coveredMs); one of those hours was not observed.
+    assert.strictEqual(Math.round(d1.coveredMs / MINUTE), 180);
+    assert.strictEqual(Math.round(d1.observedMs / MINUTE), 120);
+    assert.strictEqual(Math.round(r.sloObservedMs / MINUTE), 120);
+    // The last hour was observed throughout.
+    const h1 = r.windows.find((w) => w.window === '1h')!;
+    assert.strictEqual(Math.round(h1.observedMs / MINUTE), 60);
+  });
+
+  it('shows the observed coverage beside a full window with a gap, and nothing extra without one', () => {
+    const full = { availability: 0.99, spanMs: DAY, coveredMs: DAY, observedMs: DAY - HOUR };
+    assert.deepStrictEqual(formatWindow(full), { text: '99.00%', coverage: 'over 23.0 h observed, 1.0 h not observed' });
+    assert.deepStrictEqual(formatWindow({ ...full, observedMs: DAY }), { text: '99.00%' });
+  });
+
+  it('counts a stretch without checks shorter than the allowance as observed (a check every 5 min)', () => {
+    const sparse = new SlaIndex(gapAllowanceMs(5 * MINUTE));
+    for (let t = now - HOUR; t <= now; t += 5 * MINUTE) sparse.append(bucketize([{ t, ok: true, latencyMs: 1 }])[0]);
+    const h1 = slaReport(sparse, now, 0.999, 30 * DAY).windows.find((w) => w.window === '1h')!;
+    assert.strictEqual(h1.observedMs, h1.coveredMs);
   });
 });

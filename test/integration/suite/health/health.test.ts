@@ -713,6 +713,17 @@ cost:
       },
       30_000,
     ).catch(() => assert.fail(`status bar: ${JSON.stringify(api.statusBar())}`));
+    // The dashboard shows both figures side by side (the README's screenshot of the Route 53 section).
+    await vscode.commands.executeCommand('opsdeck.openHealthDashboard');
+    await vscode.commands.executeCommand('notifications.clearAll'); // toasts would cover the dashboard
+    let text = '';
+    await waitFor('the Route 53 row beside the local one on the dashboard', async () => {
+      text = await webviewText('health-route53-side-by-side');
+      return /Route 53/.test(text) && text.includes('98.18%');
+    }).catch(() => assert.fail(`dashboard text:\n${text}`));
+    const shot = await screenshot('health-route53-side-by-side');
+    assert.ok(fs.statSync(shot).size > 10_000, 'a real screenshot');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('issue 10 #10: a save logs "configuration loaded" once; a near-miss key is an error on the key that says which value applies', async () => {
