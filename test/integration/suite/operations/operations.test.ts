@@ -326,11 +326,20 @@ aws: { region: us-east-1, endpoint: "${moto.endpoint}" }
     await until('the record caught up', () => phases(doc.getText()).some((p) => /^Deploy started/.test(p)), 30_000);
     const editor = await vscode.window.showTextDocument(doc);
     const placeholder = '[Brief description of infrastructure change and business justification]';
-    const at = doc.getText().indexOf(placeholder);
-    assert.ok(at >= 0, 'the summary placeholder is in the record');
-    await editor.edit((b) =>
-      b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + placeholder.length)), 'Turn the service back on, typed by hand.'),
-    );
+    // TextEditor.edit refuses an edit when the document changed since it was computed (OpsDeck writing a
+    // progress entry at that moment): type again, as a person would, until the editor takes it.
+    let typed = false;
+    for (let attempt = 0; attempt < 10 && !typed; attempt++) {
+      const at = doc.getText().indexOf(placeholder);
+      assert.ok(at >= 0, 'the summary placeholder is in the record');
+      typed = await editor.edit((b) =>
+        b.replace(
+          new vscode.Range(doc.positionAt(at), doc.positionAt(at + placeholder.length)),
+          'Turn the service back on, typed by hand.',
+        ),
+      );
+    }
+    assert.ok(typed, 'the editor took the typed text');
     expectStatus(await deploying, 'succeeded');
     await settled(before, 'the deploy finished', (x) => x.result !== undefined);
     const text = await until('the record closed', () => (doc.getText().includes('"closed":true') ? doc.getText() : undefined));
