@@ -1,17 +1,9 @@
 // Messages between the change view webview and the extension, declared once for both sides.
 import { ChangeOp, PropertyChange, ResourceStatus } from './model/changeModel';
-import { PolicyLevel } from './model/policy';
+import { PolicyViolation } from './model/policy';
 
-/** A policy-pack violation or remediation as the view shows it. */
-export interface ChangeViewPolicy {
-  level: PolicyLevel;
-  policy: string;
-  pack: string;
-  message: string;
-  urn?: string;
-  resource?: string;
-  hasSource: boolean;
-}
+/** A policy-pack violation or remediation as the view shows it: the model's, and whether it has a source line. */
+export type ChangeViewPolicy = PolicyViolation & { hasSource: boolean };
 
 export interface ChangeViewResource {
   urn: string;
