@@ -87,7 +87,7 @@ export class AwsPoller {
       this.route53 = undefined;
       this.clientsKey = key;
       this.lastProblemShown = undefined;
-    }
+    } else this.route53Source?.rediscover();
     this.backoff = new Backoff(cfg.alarmPollMs);
     this.schedule(++this.generation, 0);
   }

@@ -33,6 +33,14 @@ export class Route53Source {
     private readonly cloudWatch: () => CloudWatchClient,
   ) {}
 
+  /**
+   * Looks the checks up again at the next poll: health.yaml changed (an endpoint renamed, a `route53:`
+   * id added), or the user asked for a refresh, and an hour-old list would hide a check made since.
+   */
+  rediscover(): void {
+    this.discovered = undefined;
+  }
+
   /** Takes the state another window shared (a reader window), so a later takeover continues from it. */
   adopt(state: Route53State | undefined): void {
     if (state) this.state = state;

@@ -261,6 +261,38 @@ describe('health: Route 53 health checks against moto', function () {
     cw.destroy();
   });
 
+  it('a check made after the first poll is found once health.yaml is applied again (not an hour later)', async () => {
+    // Seen in the host: a workspace that polled Route 53 before its check existed kept the empty
+    // list for an hour, so the check made next and a reloaded health.yaml showed nothing.
+    const common = { region: 'us-east-1', endpoint: moto!.endpoint, credentials: MOTO_CREDENTIALS };
+    const r53 = new Route53Client(common);
+    const cw = new CloudWatchClient(common);
+    const cfg = parseHealthConfig(
+      `aws: { endpoint: "${moto!.endpoint}" }\nendpoints:\n  - { name: late, url: "https://late.example.com/" }\n`,
+    ).config!;
+    const source = new Route53Source(route53Api(common, 'late-ws'), () => cw);
+    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+    assert.deepStrictEqual(Object.keys((await source.poll(cfg, now)).endpoints), []);
+    const c = await r53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: `late-${Math.random()}`,
+        HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: 'late.example.com', Port: 443, ResourcePath: '/' },
+      }),
+    );
+    await r53.send(
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'healthcheck',
+        ResourceId: c.HealthCheck!.Id!,
+        AddTags: [{ Key: 'opsdeck:endpoint', Value: 'late' }],
+      }),
+    );
+    source.rediscover();
+    const state = await source.poll(cfg, now + MINUTE);
+    assert.strictEqual(state.endpoints.late?.checkId, c.HealthCheck!.Id);
+    r53.destroy();
+    cw.destroy();
+  });
+
   it('packs many checks into few GetMetricData calls', async () => {
     const cw = new CloudWatchClient({ region: 'us-east-1', endpoint: moto!.endpoint, credentials: MOTO_CREDENTIALS });
     const ids = Array.from({ length: 10 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);

@@ -132,6 +132,8 @@ describe('Stacks: an S3 backend on moto', function () {
     );
     const res = await stacks.children([PROJECT, 'dev', 'Resources']);
     assert.match(res[0]!.label, /^Locked by dana@ci-runner-7, pid 4242/);
+    // A change to deploy: with none, the preview (which takes no lock) ends it as "no changes".
+    await cmd('setConfig', { project, stack: 'dev', key: 'greeting', value: 'hej', secret: false });
     const r = expectStatus(await cmd<OpResult>('deploy', { project, stack: 'dev', confirm: { yes: true } }), 'failed');
     assert.strictEqual(r.failure.kind, 'locked');
     assert.strictEqual(await cmd<boolean>('clearStackLock', { project, stack: 'dev', confirm: { yes: true } }), true);
