@@ -106,14 +106,17 @@ export function register(
 
 /**
  * A development-session document of today that is open gets a progress entry linking the record.
- * Today's session is recognised by its heading ("# Development Session - <today> …").
+ * Today's session is recognised by its heading ("# Development Session - <today> …"). With several
+ * open, the one the user sees wins, else the one opened last (the session they are working in).
  */
 async function linkFromSession(record: vscode.Uri, stackRef: string, operation: RecordedOperation): Promise<void> {
   const c = clockFacts(new Date(), localTimeZone());
   const heading = new RegExp(`^# Development Session - ${c.date}\\b`, 'm');
-  const doc = vscode.workspace.textDocuments.find(
+  const sessions = vscode.workspace.textDocuments.filter(
     (d) => !d.isClosed && d.languageId === 'markdown' && d.uri.toString() !== record.toString() && heading.test(d.getText()),
   );
+  const visible = vscode.window.visibleTextEditors.map((e) => e.document).find((d) => sessions.includes(d));
+  const doc = visible ?? sessions[sessions.length - 1];
   if (!doc) return;
   const rel = path.relative(path.dirname(doc.uri.fsPath), record.fsPath).split(path.sep).join('/');
   const entry = progressLogEntry(doc.getText(), c.hhmm, `Deployment Phase: ${operation} of ${stackRef}`);
