@@ -12,6 +12,6 @@ if (!existsSync(from)) {
   console.error(`${from} does not exist: run the demo suite first (node out/test/rig/runInCodeServer.js --suite demo)`);
   process.exit(1);
 }
-const shots = readdirSync(from).filter((f) => /^demo-[\w-]+\.png$/.test(f));
+const shots = readdirSync(from).filter((f) => /^demo-[\w-]+\.png$/.test(f) && !f.startsWith('demo-failed-'));
 for (const f of shots) copyFileSync(join(from, f), join(to, f));
 console.log(`copied ${shots.length} screenshot(s) to docs/screenshots/: ${shots.join(', ')}`);
