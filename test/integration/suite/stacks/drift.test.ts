@@ -4,6 +4,7 @@
 // the property as state → cloud; Accept (refresh) takes the cloud's value into the state; after a second
 // edit, Revert (an up that refreshes first, confirmed) writes the program's value back to the file.
 import * as assert from 'assert';
+import { hasRig, screenshot } from '../../rig';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -93,6 +94,8 @@ describe('Stacks: drift', function () {
       ],
     );
     assert.match(stacks.logText(), /drift check: 1 resource drifted/);
+    // The README's picture of Drift mode (the tree badge beside it).
+    if (hasRig()) await screenshot('stacks-drift');
     // The state still holds the old value: the check changed nothing.
     const hist = await stacks.children([PROJECT, 'dev', 'History']);
     assert.deepStrictEqual(

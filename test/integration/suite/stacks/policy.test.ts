@@ -4,6 +4,7 @@
 // the deploy and nothing is created; an advisory one shows in the change view, in the Problems panel
 // at the line Go to Resource Source opens, and in the log; a remediation is applied on disk.
 import * as assert from 'assert';
+import { hasRig, screenshot } from '../../rig';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -122,6 +123,11 @@ describe('Stacks: policy packs', function () {
     const ed = await until('an editor on the program', () => vscode.window.activeTextEditor);
     assert.strictEqual(problems[0]!.file, ed.document.uri.fsPath);
     assert.strictEqual(problems[0]!.line, ed.selection.active.line + 1);
+    // The README's picture: the advisory violation at its line, in the editor and in Problems.
+    if (hasRig()) {
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      await screenshot('stacks-policy-problems');
+    }
     // And VS Code's own diagnostics for that file hold it.
     const diags = vscode.languages
       .getDiagnostics(ed.document.uri)
