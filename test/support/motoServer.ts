@@ -9,12 +9,24 @@
 // there is no race between picking a port and binding it. Each call starts its own server: state is not
 // shared between tests unless they share the handle (POST /moto-api/reset clears it).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 export interface MotoServer {
   /** e.g. http://127.0.0.1:41234 */
   readonly endpoint: string;
   /** Ends the server (SIGTERM, then SIGKILL after 3 s); resolves once it has exited. */
   stop(): Promise<void>;
+}
+
+/**
+ * The moto_server the tool set-up provisioned (OPSDECK_TOOLS_JSON, else the checkout's .tools/tools.json),
+ * or undefined when there is none: the caller's tests then report themselves skipped.
+ */
+export function provisionedMotoBin(): string | undefined {
+  const file = process.env.OPSDECK_TOOLS_JSON ?? path.resolve(__dirname, '../../../.tools/tools.json');
+  const bin = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { moto?: { bin?: string } }).moto?.bin : undefined;
+  return bin && existsSync(bin) ? bin : undefined;
 }
 
 /** Dummy credentials for AWS SDK clients pointed at moto. */

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { existsSync, readFileSync, promises as fsp } from 'fs';
+import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
@@ -7,7 +7,7 @@ import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { Backoff, classifyAwsError, describeAlarms, fetchCost, getMetricSeries } from '../../../src/health/runner/aws';
 import { CostCache, costCacheKey, costSnapshot, isStale } from '../../../src/health/runner/costCache';
 import { parseHealthConfig } from '../../../src/health/model/healthConfig';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../support/motoServer';
+import { MOTO_CREDENTIALS, provisionedMotoBin, startMoto, type MotoServer } from '../../support/motoServer';
 
 const DAY = 86_400_000;
 
@@ -67,9 +67,8 @@ describe('health: CloudWatch and Cost Explorer against moto', function () {
   this.timeout(60_000);
   let moto: MotoServer | undefined;
   before(async function () {
-    const file = process.env.OPSDECK_TOOLS_JSON ?? path.resolve(__dirname, '../../../../.tools/tools.json');
-    const bin = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { moto?: { bin?: string } }).moto?.bin : undefined;
-    if (!bin || !existsSync(bin)) {
+    const bin = provisionedMotoBin();
+    if (!bin) {
       console.log('    skipped: no moto in .tools/tools.json (node scripts/setup-tools.mjs moto)');
       this.skip();
     }

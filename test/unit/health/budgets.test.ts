@@ -2,10 +2,8 @@
 // was created with), filtered by prefix, and deciding the cost warning over the local cost.budget.
 // The "no Budgets access" case runs against a real loopback HTTP server answering as AWS does.
 import * as assert from 'assert';
-import { existsSync, readFileSync } from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import * as path from 'path';
 import { BudgetsClient, CreateBudgetCommand } from '@aws-sdk/client-budgets';
 import { budgetsReader } from '../../../src/health/runner/budgets';
 import { costSnapshot } from '../../../src/health/runner/costCache';
@@ -14,21 +12,15 @@ import { parseHealthConfig } from '../../../src/health/model/healthConfig';
 import { overallReasons, tooltipMarkdown } from '../../../src/health/model/statusText';
 import { costSection } from '../../../src/health/model/dashboardHtml';
 import type { HealthSnapshot } from '../../../src/health/model/snapshot';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../support/motoServer';
+import { MOTO_CREDENTIALS, provisionedMotoBin, startMoto, type MotoServer } from '../../support/motoServer';
 
 const ACCOUNT = '123456789012'; // moto's account
-
-function motoBin(): string | undefined {
-  const file = process.env.OPSDECK_TOOLS_JSON ?? path.resolve(__dirname, '../../../../.tools/tools.json');
-  const bin = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { moto?: { bin?: string } }).moto?.bin : undefined;
-  return bin && existsSync(bin) ? bin : undefined;
-}
 
 describe('health: AWS Budgets', function () {
   this.timeout(60_000);
   let moto: MotoServer | undefined;
   before(async function () {
-    const bin = motoBin();
+    const bin = provisionedMotoBin();
     if (!bin) {
       console.log('    skipped: no moto in .tools/tools.json (node scripts/setup-tools.mjs moto)');
       this.skip();

@@ -2,8 +2,6 @@
 // not), computed by the same SLA code as local checks; and, against moto, finding checks by tag or by
 // id, reading what the checkers see and the history in as few GetMetricData calls as the API allows.
 import * as assert from 'assert';
-import { existsSync, readFileSync } from 'fs';
-import * as path from 'path';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateHealthCheckCommand, ChangeTagsForResourceCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { MinuteSeries, StatusRun, runsFromChunks, toRuns } from '../../../src/health/model/minuteSeries';
@@ -14,7 +12,7 @@ import { endpointsSection } from '../../../src/health/model/dashboardHtml';
 import { MAX_POINTS_PER_CALL, fetchStatusHistory, historySpans, mergeRuns, route53Api } from '../../../src/health/runner/route53';
 import { MAX_STATUS_PER_POLL, Route53Source } from '../../../src/health/runner/route53Source';
 import type { EndpointSnapshot } from '../../../src/health/model/snapshot';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../support/motoServer';
+import { MOTO_CREDENTIALS, provisionedMotoBin, startMoto, type MotoServer } from '../../support/motoServer';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0); // on a minute boundary
 
@@ -107,17 +105,11 @@ describe('health: SLA from Route 53 history (pure)', () => {
   });
 });
 
-function motoBin(): string | undefined {
-  const file = process.env.OPSDECK_TOOLS_JSON ?? path.resolve(__dirname, '../../../../.tools/tools.json');
-  const bin = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { moto?: { bin?: string } }).moto?.bin : undefined;
-  return bin && existsSync(bin) ? bin : undefined;
-}
-
 describe('health: Route 53 health checks against moto', function () {
   this.timeout(120_000);
   let moto: MotoServer | undefined;
   before(async function () {
-    const bin = motoBin();
+    const bin = provisionedMotoBin();
     if (!bin) {
       console.log('    skipped: no moto in .tools/tools.json (node scripts/setup-tools.mjs moto)');
       this.skip();
