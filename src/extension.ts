@@ -13,11 +13,18 @@ export function activate(extension: vscode.ExtensionContext): Record<string, unk
   const started = performance.now();
   ctx = new OpsDeckContext(extension);
   extension.subscriptions.push(ctx);
-  const documentsPort = documents.register(ctx);
-  const stacksPort = stacks.register(ctx);
-  const healthPort = health.register(ctx);
-  operations.register(ctx, { stacks: stacksPort, health: healthPort, documents: documentsPort });
-  ctx.output.info(`OpsDeck activated in ${(performance.now() - started).toFixed(1)} ms`);
+  const parts: string[] = [];
+  const timed = <T>(name: string, f: () => T): T => {
+    const t = performance.now();
+    const v = f();
+    parts.push(`${name} ${(performance.now() - t).toFixed(1)}`);
+    return v;
+  };
+  const documentsPort = timed('documents', () => documents.register(ctx!));
+  const stacksPort = timed('stacks', () => stacks.register(ctx!));
+  const healthPort = timed('health', () => health.register(ctx!));
+  timed('operations', () => operations.register(ctx!, { stacks: stacksPort, health: healthPort, documents: documentsPort }));
+  ctx.output.info(`OpsDeck activated in ${(performance.now() - started).toFixed(1)} ms (${parts.join(', ')} ms)`);
   return ctx.api;
 }
 

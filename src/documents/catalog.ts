@@ -39,7 +39,7 @@ export class TemplateCatalog implements vscode.Disposable {
     const folder = ctx.workspaceFolder;
     if (folder) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${config.templatesFolder}/*.md`));
-      const refresh = () => void this.load(false);
+      const refresh = () => void this.readTeam(false);
       this.disposables.push(watcher, watcher.onDidChange(refresh), watcher.onDidCreate(refresh), watcher.onDidDelete(refresh));
     }
   }
@@ -57,11 +57,26 @@ export class TemplateCatalog implements vscode.Disposable {
 
   /** Reads the templates afresh (they are small) so an edited team template counts at once. */
   async load(notify = true): Promise<Catalog> {
+    const team = await this.readTeam(notify);
     const folders = this.config.folders;
     const kinds = new Map<string, KindEntry>();
     for (const spec of this.builtinSpecs()) {
       kinds.set(spec.kind, { spec, origin: 'built-in', overrides: false, folder: folders[spec.kind] ?? spec.folder });
     }
+    for (const entry of team.kinds) {
+      kinds.set(entry.spec.kind, { ...entry, overrides: kinds.get(entry.spec.kind)?.origin === 'built-in' });
+    }
+    return { kinds: [...kinds.values()], problems: team.problems };
+  }
+
+  /**
+   * The team templates alone, without parsing the built-ins: what the checklist needs to know at
+   * start-up (which folders hold OpsDeck documents). Parsing the five built-ins loads the YAML parser
+   * and cost ~30 ms of activation before it was left to the first command that needs a kind.
+   */
+  async readTeam(notify = true): Promise<Catalog> {
+    const folders = this.config.folders;
+    const kinds: KindEntry[] = [];
     const problems: TemplateProblem[] = [];
     const root = this.ctx.workspaceFolder?.uri.fsPath;
     let dir: string | undefined;
@@ -95,16 +110,14 @@ export class TemplateCatalog implements vscode.Disposable {
         continue;
       }
       const spec = r.value;
-      const builtin = kinds.get(spec.kind);
-      kinds.set(spec.kind, {
-        spec,
-        origin: 'team',
-        overrides: builtin?.origin === 'built-in',
-        folder: spec.folder || folders[spec.kind] || 'docs',
-      });
+      const entry: KindEntry = { spec, origin: 'team', overrides: false, folder: spec.folder || folders[spec.kind] || 'docs' };
+      const i = kinds.findIndex((k) => k.spec.kind === spec.kind);
+      if (i >= 0)
+        kinds[i] = entry; // the later file of the same kind wins, in the earlier one's place
+      else kinds.push(entry);
     }
     this.report(problems, notify);
-    return { kinds: [...kinds.values()], problems };
+    return { kinds, problems };
   }
 
   /** A problem with a setting (no file to mark): the log and one notification per distinct message. */

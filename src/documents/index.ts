@@ -26,8 +26,8 @@ export function register(ctx: OpsDeckContext): DocumentsPort {
   let teamFolders: string[] = [];
   const checklist = ctx.own(new ChecklistView(ctx, config, () => teamFolders));
   const refreshFolders = async () => {
-    const { kinds } = await catalog.load(false);
-    teamFolders = kinds.filter((k) => k.origin === 'team').map((k) => k.folder);
+    const { kinds } = await catalog.readTeam(false);
+    teamFolders = kinds.map((k) => k.folder);
   };
   void refreshFolders().catch((e) => ctx.output.warn(`Reading team templates failed: ${(e as Error).message}`));
 
