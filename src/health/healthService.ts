@@ -28,6 +28,10 @@ import { AwsSettings, CostSettings, HealthSettings } from './settings';
 
 export type { NotificationRecord } from './runner/notifier';
 
+/** Repaint delays: a status change or a person's action, and routine results (see changed()). */
+const URGENT_REPAINT_MS = 250;
+const ROUTINE_REPAINT_MS = 1000;
+
 const EMPTY_CONFIG: HealthConfig = {
   endpoints: [],
   maintenance: [],
@@ -66,6 +70,7 @@ export class HealthService implements vscode.Disposable {
   private configExists = false;
   private costTimer: ReturnType<typeof setInterval> | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
+
   private disposed = false;
   /** Incremented on every published change: lets tests wait for "something new". */
   generation = 0;
@@ -82,7 +87,7 @@ export class HealthService implements vscode.Disposable {
       .slice(0, 16);
     this.storageDir = path.join(ctx.extension.globalStorageUri.fsPath, 'health', key);
     const log = (level: 'info' | 'warn' | 'error', m: string) => this.ctx.output[level](m);
-    const changed = () => this.changed();
+    const changed = (routine?: boolean) => this.changed(routine);
     this.lease = new Lease(path.join(this.storageDir, 'lease'), `${process.pid}-${randomUUID()}`, this.settings.leaseSeconds * 1000);
     // Only the lease holder writes the history: every write asks the lease first (fencing).
     this.store = new HistoryStore(path.join(this.storageDir, 'history.jsonl'), { flushDelayMs: 1000, fence: () => this.lease.fence() });
@@ -363,15 +368,29 @@ export class HealthService implements vscode.Disposable {
 
   // ---------------------------------------------------------------- snapshot
 
-  private changed(): void {
-    if (this.changeTimer || this.disposed) return;
-    // Coalesce bursts (200 endpoints finishing together) into one repaint.
-    this.changeTimer = setTimeout(() => {
-      this.changeTimer = undefined;
-      this.generation++;
-      this.changeEmitter.fire();
-    }, 250);
+  /**
+   * Coalesces changes into one repaint: within 250 ms for a status change or anything a person did,
+   * within a second for routine results (a new sample, same status). 200 endpoints every 10 s, spread
+   * over the interval, are 20 results a second; one repaint per result would cost more than the checks.
+   */
+  private changed(routine = false): void {
+    if (this.disposed) return;
+    const due = Date.now() + (routine ? ROUTINE_REPAINT_MS : URGENT_REPAINT_MS);
+    if (this.changeTimer) {
+      if (due >= this.changeDue) return;
+      clearTimeout(this.changeTimer);
+    }
+    this.changeDue = due;
+    this.changeTimer = setTimeout(
+      () => {
+        this.changeTimer = undefined;
+        this.generation++;
+        this.changeEmitter.fire();
+      },
+      Math.max(0, due - Date.now()),
+    );
   }
+  private changeDue = 0;
 
   snapshot(withRecent = true): HealthSnapshot {
     const now = Date.now();

@@ -32,9 +32,35 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
   readonly onDidChangeTreeData = this.emitter.event;
   private snap: HealthSnapshot | undefined;
 
+  private shown: string | undefined;
+
+  /**
+   * Shows a new snapshot. The tree is redrawn only when a row would read differently: a routine
+   * check mostly moves figures below the precision the rows show, and a redraw sends every row to the
+   * workbench again.
+   */
   update(s: HealthSnapshot): void {
     this.snap = s;
+    const text = this.rowsText();
+    if (text === this.shown) return;
+    this.shown = text;
     this.emitter.fire(undefined);
+  }
+
+  /** What every row (expanded or not) says: label, description, icon, tooltip, context. */
+  private rowsText(): string {
+    const out: string[] = [];
+    const walk = (nodes: Node[], depth: number) => {
+      for (const n of nodes) {
+        const it = this.getTreeItem(n);
+        const icon = it.iconPath instanceof vscode.ThemeIcon ? `${it.iconPath.id}/${it.iconPath.color?.id ?? ''}` : '';
+        const tip = typeof it.tooltip === 'string' ? it.tooltip : (it.tooltip?.value ?? '');
+        out.push(`${depth}|${String(it.label)}|${String(it.description ?? '')}|${icon}|${tip}|${it.contextValue ?? ''}`);
+        if (it.collapsibleState && depth < 3) walk(this.getChildren(n), depth + 1);
+      }
+    };
+    walk(this.getChildren(), 0);
+    return out.join('\n');
   }
 
   getChildren(n?: Node): Node[] {

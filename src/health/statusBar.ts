@@ -25,26 +25,31 @@ export class HealthStatusBar implements vscode.Disposable {
 
   render(s: HealthSnapshot, visible: boolean): void {
     if (!visible || (!s.configFile && !s.endpoints.length)) {
+      this.shown = undefined;
       this.item.hide();
       return;
     }
-    this.item.text = s.statusText;
-    this.item.backgroundColor =
-      s.overall === 'error'
-        ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : s.overall === 'warning'
-          ? new vscode.ThemeColor('statusBarItem.warningBackground')
-          : undefined;
-    const md = new vscode.MarkdownString(tooltipMarkdown(s), true);
-    md.isTrusted = { enabledCommands: LINK_COMMANDS };
-    this.item.tooltip = md;
+    // Every assignment is a message to the workbench, and routine results mostly leave the text and
+    // tooltip as they were: only what changed is sent.
+    const background =
+      s.overall === 'error' ? 'statusBarItem.errorBackground' : s.overall === 'warning' ? 'statusBarItem.warningBackground' : undefined;
+    const tooltip = tooltipMarkdown(s);
     const down = s.endpoints.filter((e) => e.status === 'down').map((e) => e.name);
-    this.item.accessibilityInformation = {
-      label: `OpsDeck health: ${s.overall}${down.length ? `, down: ${down.join(', ')}` : ''}. ${s.statusText.replace(/\$\([^)]+\)\s*/g, '')}`,
-      role: 'button',
-    };
-    this.item.show();
+    const label = `OpsDeck health: ${s.overall}${down.length ? `, down: ${down.join(', ')}` : ''}. ${s.statusText.replace(/\$\([^)]+\)\s*/g, '')}`;
+    const last = this.shown;
+    if (last?.text !== s.statusText) this.item.text = s.statusText;
+    if (!last || last.background !== background) this.item.backgroundColor = background ? new vscode.ThemeColor(background) : undefined;
+    if (last?.tooltip !== tooltip) {
+      const md = new vscode.MarkdownString(tooltip, true);
+      md.isTrusted = { enabledCommands: LINK_COMMANDS };
+      this.item.tooltip = md;
+    }
+    if (last?.label !== label) this.item.accessibilityInformation = { label, role: 'button' };
+    if (!last) this.item.show();
+    this.shown = { text: s.statusText, background, tooltip, label };
   }
+
+  private shown: { text: string; background: string | undefined; tooltip: string; label: string } | undefined;
 
   dispose(): void {
     this.item.dispose();

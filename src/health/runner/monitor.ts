@@ -17,6 +17,11 @@ interface Runtime {
   lastRetries: number;
   timer?: ReturnType<typeof setTimeout>;
   running: boolean;
+  /**
+   * Added once to the delay after the first check (negative: the second check comes early): the first
+   * round is packed into the first 2 s, later rounds are spread over the whole interval (see jitter()).
+   */
+  shiftOnce?: number;
   /** A configuration problem found while checking (bodyMatch out of time): checks pause until the config changes. */
   problem?: string;
 }
@@ -36,6 +41,8 @@ export interface MonitorOptions {
 
 const RECENT_MS = HOUR;
 const RECENT_MAX = 720;
+/** A second check closer than this to the first waits for the slot a round later (see jitter()). */
+const SLOT_MIN_GAP_MS = 250;
 
 export class HealthMonitor {
   private readonly runtimes = new Map<string, Runtime>();
@@ -43,7 +50,7 @@ export class HealthMonitor {
   private probing = false;
   private replaying = false;
   private readonly eventListeners: Array<(e: TrackerEvent) => void> = [];
-  private readonly changeListeners: Array<() => void> = [];
+  private readonly changeListeners: Array<(routine: boolean) => void> = [];
   private readonly sampleListeners = new Set<(r: SampleRecord) => void>();
   /** Faster intervals asked for by verification windows, per endpoint (each request its own entry). */
   private readonly fastRequests = new Map<number, { names: Set<string>; intervalMs: number }>();
@@ -71,7 +78,7 @@ export class HealthMonitor {
     this.eventListeners.push(l);
   }
 
-  onChange(l: () => void): void {
+  onChange(l: (routine: boolean) => void): void {
     this.changeListeners.push(l);
   }
 
@@ -156,7 +163,7 @@ export class HealthMonitor {
           problem: ep.problem,
         };
         this.runtimes.set(ep.name, nrt);
-        if (this.probing) this.schedule(nrt, this.jitter(nrt));
+        if (this.probing) this.schedule(nrt, this.jitter(nrt, this.runtimes.size - 1));
       }
     }
     this.changed();
@@ -192,12 +199,13 @@ export class HealthMonitor {
   /** Ingests records that were already notified about (restored or another window's): state only. */
   private ingestQuietly(records: readonly HistoryRecord[]): void {
     this.replaying = true;
+    let transitioned = false;
     try {
-      for (const r of records) this.ingestRecord(r);
+      for (const r of records) transitioned = this.ingestRecord(r) || transitioned;
     } finally {
       this.replaying = false;
     }
-    this.changed();
+    this.changed(!transitioned);
   }
 
   /** A streamed batch during replay: state only, no repaint per batch. */
@@ -210,17 +218,18 @@ export class HealthMonitor {
     }
   }
 
-  private ingestRecord(r: HistoryRecord): void {
+  private ingestRecord(r: HistoryRecord): boolean {
     const rt = this.runtimes.get(r.endpoint);
-    if (!rt) return; // history of an endpoint no longer configured: kept on disk, not shown
+    if (!rt) return false; // history of an endpoint no longer configured: kept on disk, not shown
     if (r.kind === 'rollup') {
       rt.index.append(r.bucket);
-      return;
+      return false;
     }
-    this.apply(rt, r);
+    return this.apply(rt, r);
   }
 
-  private apply(rt: Runtime, r: SampleRecord): void {
+  /** Applies a sample; true when it changed the endpoint's status (a repaint that should not wait). */
+  private apply(rt: Runtime, r: SampleRecord): boolean {
     const s = r.sample;
     const b = emptyBucket(Math.floor(s.t / MINUTE) * MINUTE, MINUTE);
     addSample(b, s);
@@ -231,8 +240,10 @@ export class HealthMonitor {
     if (rt.recent.length > RECENT_MAX || (rt.recent.length && rt.recent[0][0] < cutoff)) {
       rt.recent = rt.recent.filter(([t]) => t >= cutoff).slice(-RECENT_MAX);
     }
+    const before = rt.tracker.status;
     const events = rt.tracker.observe(s, r.error, r.status);
     if (!this.replaying) for (const e of events) for (const l of this.eventListeners) l(e);
+    return rt.tracker.status !== before || events.length > 0;
   }
 
   inMaintenance(name: string, t: number): boolean {
@@ -257,7 +268,8 @@ export class HealthMonitor {
   startProbing(): void {
     if (this.probing) return;
     this.probing = true;
-    for (const rt of this.runtimes.values()) this.schedule(rt, this.jitter(rt));
+    let i = 0;
+    for (const rt of this.runtimes.values()) this.schedule(rt, this.jitter(rt, i++));
     this.opts.log?.('info', `Health: probing ${this.runtimes.size} endpoint(s) from this window.`);
   }
 
@@ -269,10 +281,20 @@ export class HealthMonitor {
     }
   }
 
-  /** Spreads first checks over a fraction of the interval so 200 endpoints do not fire at once. */
-  private jitter(rt: Runtime): number {
-    const i = [...this.runtimes.keys()].indexOf(rt.cfg.name);
-    return Math.min(rt.cfg.intervalMs, 2000) * (i / Math.max(1, this.runtimes.size));
+  /**
+   * The delay of endpoint `i`'s first check. First checks are spread over the first 2 s, so 200
+   * endpoints do not fire at once and a new window shows results quickly. From the second check on,
+   * each endpoint keeps its own slot of the whole interval, so the checks (and the repaints they
+   * cause) are spread evenly instead of arriving in a 2 s burst every interval. The second check
+   * moves to the slot early rather than late, so the worst-case detection time does not grow
+   * (by at most SLOT_MIN_GAP_MS, once, for the first few endpoints).
+   */
+  private jitter(rt: Runtime, i: number): number {
+    const share = i / Math.max(1, this.runtimes.size);
+    const first = Math.min(rt.cfg.intervalMs, 2000) * share;
+    const gap = rt.cfg.intervalMs * share - first; // from the first check to the slot, ≥ 0
+    rt.shiftOnce = gap >= SLOT_MIN_GAP_MS ? gap - rt.cfg.intervalMs : gap;
+    return first;
   }
 
   private schedule(rt: Runtime, delay: number): void {
@@ -298,7 +320,9 @@ export class HealthMonitor {
       if (this.probing && this.runtimes.get(ep.name) === rt && !rt.problem) {
         // A failure not yet confirmed into "down" is checked again at once (detection ≤ 20 s by default).
         const confirming = rt.tracker.consecutiveFailures > 0 && rt.tracker.status !== 'down';
-        this.schedule(rt, confirming ? confirmDelayMs(this.intervalOf(rt)) : started + this.intervalOf(rt) - this.now());
+        const shift = rt.shiftOnce ?? 0;
+        rt.shiftOnce = undefined;
+        this.schedule(rt, confirming ? confirmDelayMs(this.intervalOf(rt)) : started + this.intervalOf(rt) + shift - this.now());
       }
     }
   }
@@ -349,8 +373,8 @@ export class HealthMonitor {
   }
 
   private async record(rt: Runtime, rec: SampleRecord): Promise<void> {
-    this.apply(rt, rec);
-    this.changed();
+    // A check that only adds a sample is routine (the views may batch it); a status change is not.
+    this.changed(!this.apply(rt, rec));
     this.emitSamples([rec]);
     try {
       await this.opts.store.append([rec]);
@@ -374,8 +398,9 @@ export class HealthMonitor {
     );
   }
 
-  private changed(): void {
-    for (const l of this.changeListeners) l();
+  /** `routine`: only figures moved (a new sample, no status change), so the views may batch it. */
+  private changed(routine = false): void {
+    for (const l of this.changeListeners) l(routine);
   }
 
   /** `withRecent: false` skips copying the chart points (status bar and tree do not need them). */
