@@ -61,7 +61,8 @@ export function register(ctx: OpsDeckContext): StacksRegistration {
       const masked = service.masker.mask(text);
       ctx.output.info(masked);
       lines.push(masked);
-      if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
+      // Trimmed in batches: one splice per line would move 5,000 lines for every line of a big update.
+      if (lines.length > LOG_LINES + LOG_LINES / 5) lines.splice(0, lines.length - LOG_LINES);
     },
   };
   const gate = new OperationGate();
@@ -176,7 +177,7 @@ export function register(ctx: OpsDeckContext): StacksRegistration {
     },
     children,
     changeView: (projectDir, stack) => views.state(stackKey({ dir: projectDir }, stack)),
-    logText: () => lines.join('\n'),
+    logText: () => lines.slice(-LOG_LINES).join('\n'),
     running: () => gate.all().map((o) => ({ stack: o.stackKey, operation: o.operation })),
     resourceGraph: (projectDir, stack) => graphs.state(stackKey({ dir: projectDir }, stack)),
     policyProblems: () => policyProblems.all(),

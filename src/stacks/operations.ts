@@ -105,6 +105,9 @@ export interface StackLog {
   line(text: string): void;
 }
 
+/** How often a running operation's views are redrawn (see engine()). */
+const EVENT_REPAINT_MS = 200;
+
 export class OperationRunner implements vscode.Disposable {
   private readonly previews = new Map<string, RememberedPreview>();
   private readonly operationEvents = new vscode.EventEmitter<StackOperationEvent>();
@@ -550,17 +553,22 @@ export class OperationRunner implements vscode.Disposable {
   /**
    * A resource is done: the engine checkpoints the state after each step (the file backend rewrites
    * its checkpoint file; other backends answer `stack export` from the same snapshot), so the
-   * Resources section re-reads it, at most every 250 ms per stack.
+   * Resources section re-reads it (when it is expanded), at most every 250 ms per stack, and never
+   * more often than every four state reads' time: a big stack's read takes longer, so re-reading it
+   * every 250 ms would grow with the stack's size; this way it takes at most a fifth of the time.
    */
   private resourcesChanged(req: OperationRequest, key: string): void {
     if (this.resourceTimers.has(key)) return;
     this.resourceTimers.set(
       key,
-      setTimeout(() => {
-        this.resourceTimers.delete(key);
-        this.service.invalidateState(req.project, req.stack);
-        this.tree.refreshResources(key);
-      }, 250),
+      setTimeout(
+        () => {
+          this.resourceTimers.delete(key);
+          this.service.invalidateState(req.project, req.stack);
+          this.tree.refreshResources(key);
+        },
+        Math.max(250, 4 * this.service.lastStateReadMs(key)),
+      ),
     );
   }
 
@@ -650,6 +658,20 @@ export class OperationRunner implements vscode.Disposable {
     let skipped = 0;
     const failed = new Set<string>();
     if (!isPreview) this.lastModel.set(key, b.model);
+    // What the user sees during the run (the change view, the progress message, the stack's row) is
+    // redrawn at most every EVENT_REPAINT_MS, not per engine event: each redraw costs in proportion to
+    // the stack's size (the change view's state holds every resource), so per event it grew as n².
+    let repaint: ReturnType<typeof setTimeout> | undefined;
+    let pendingReport: string | undefined;
+    const repaintSoon = () => {
+      repaint ??= setTimeout(() => {
+        repaint = undefined;
+        if (pendingReport !== undefined) report(pendingReport);
+        pendingReport = undefined;
+        if (!isPreview && done) this.tree.setProgress(key, `${operation}: ${done} done`);
+        this.show(key, b.model, projectLabel, status, route, undefined, false);
+      }, EVENT_REPAINT_MS);
+    };
     const onEvent = (e: EngineEventLike) => {
       const bad = malformedEvent(e);
       if (bad) {
@@ -664,13 +686,12 @@ export class OperationRunner implements vscode.Disposable {
       if (e.resOutputsEvent && !isPreview) {
         done++;
         const name = e.resOutputsEvent.metadata.urn.split('::').pop();
-        report(`${done} done — ${name}`);
-        this.tree.setProgress(key, `${operation}: ${done} done`);
+        pendingReport = `${done} done — ${name}`;
         this.resourcesChanged(req, key);
       } else if (e.resourcePreEvent) {
-        report(`${e.resourcePreEvent.metadata.op} ${e.resourcePreEvent.metadata.urn.split('::').pop()}`);
+        pendingReport = `${e.resourcePreEvent.metadata.op} ${e.resourcePreEvent.metadata.urn.split('::').pop()}`;
       }
-      this.show(key, b.model, projectLabel, status, route, undefined, false);
+      repaintSoon();
     };
     const session = this.service.session(req.project);
     const r: Result<RunOutcome, Failure> = await session.run(operation, req.stack, {
@@ -684,6 +705,8 @@ export class OperationRunner implements vscode.Disposable {
       refresh: o.refresh,
       onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`),
     });
+    if (repaint) clearTimeout(repaint); // the result below is shown at once
+    repaint = undefined;
     if (skipped > 1) this.log.line(`[${key}] ${skipped} malformed engine events were skipped in all`);
     if (o.policyPacks?.length) await this.publishPolicies(req, key, b.model, operation);
     if (r.ok) {

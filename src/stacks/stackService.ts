@@ -230,9 +230,11 @@ export class StackService implements vscode.Disposable {
 
   state(ref: StackRef): Cached<StateIndex> {
     return this.cached(this.stateCache, stackKey(ref.project, ref.stack), async () => {
+      const started = performance.now();
       const r = await this.session(ref.project).stateIndex(ref.stack);
       if (!r.ok) return r;
       const idx = await this.withProgramSources(ref.project, r.value);
+      this.stateReadMs.set(stackKey(ref.project, ref.stack), performance.now() - started);
       this.loadedStates.set(stackKey(ref.project, ref.stack), idx);
       this.counted.set(stackKey(ref.project, ref.stack), idx.counted);
       return ok(idx);
@@ -301,6 +303,13 @@ export class StackService implements vscode.Disposable {
   }
 
   private readonly loadedStates = new Map<string, StateIndex>();
+  /** How long the last state read of each stack took (read, index, sources), in ms. */
+  private readonly stateReadMs = new Map<string, number>();
+
+  /** The last state read's duration for a stack (0 if never read): re-reads during an update are spaced by it. */
+  lastStateReadMs(key: string): number {
+    return this.stateReadMs.get(key) ?? 0;
+  }
   /** Resources under the counting rule per stack, from the last state read; forgotten with the state. */
   private readonly counted = new Map<string, number>();
 

@@ -92,10 +92,15 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
     if (n) this.emitter.fire(n);
   }
 
+  /** Stack nodes handed to the view, per stack key: a running operation's progress redraws its row alone. */
+  private readonly stackNodes = new Map<string, StackNode>();
+
   setProgress(key: string, text: string | undefined): void {
     if (text === undefined) this.progress.delete(key);
     else this.progress.set(key, text);
-    this.emitter.fire(undefined);
+    // The stack's row alone (and what is expanded under it), not the whole tree: the runner calls
+    // this several times a second during an update.
+    this.emitter.fire(text === undefined ? undefined : this.stackNodes.get(key));
   }
 
   private operations: OperationsSource | undefined;
@@ -282,7 +287,11 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
           command: { title: 'New Stack', command: 'opsdeck.newStack', arguments: [{ kind: 'project', project }] },
         },
       ];
-    return r.value.map((stack) => ({ kind: 'stack', project, stack }));
+    return r.value.map((stack) => {
+      const node: StackNode = { kind: 'stack', project, stack };
+      this.stackNodes.set(stackKey(project, stack.name), node);
+      return node;
+    });
   }
 
   private async sectionChildren(node: StackNode & { kind: 'section' }): Promise<StackNode[]> {

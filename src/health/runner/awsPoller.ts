@@ -194,10 +194,12 @@ export class AwsPoller {
       this.route53 = r;
       this.route53Problem = undefined;
       const n = Object.keys(r.endpoints).length;
-      this.host.log(
-        'info',
-        `Health: Route 53: ${n} health check(s); AWS calls this poll: ${r.calls.discovery} ListHealthChecks/ListTagsForResources, ${r.calls.status} GetHealthCheckStatus, ${r.calls.metricData} GetMetricData.`,
-      );
+      // A poll that called nothing (no checks found, discovery cached) is not worth a line every poll.
+      if (r.calls.discovery + r.calls.status + r.calls.metricData > 0)
+        this.host.log(
+          'info',
+          `Health: Route 53: ${n} health check(s); AWS calls this poll: ${r.calls.discovery} ListHealthChecks/ListTagsForResources, ${r.calls.status} GetHealthCheckStatus, ${r.calls.metricData} GetMetricData.`,
+        );
       for (const p of Object.values(r.problems)) this.host.log('warn', `Health: ${p}`);
     } catch (e) {
       if (gen !== this.generation || this.disposed) return;
