@@ -146,11 +146,6 @@ export async function treeRows(): Promise<string[]> {
   return rows.filter((r) => r.visible).map((r) => r.text.replace(/\s+/g, ' ').trim());
 }
 
-/** Clicks the visible tree row whose label is exactly `label` (a click toggles a collapsible row). */
-export async function clickTreeRow(label: string): Promise<void> {
-  await click(`.pane-body .monaco-list-row .monaco-highlighted-label:text-is("${label}")`);
-}
-
 /**
  * Expands the visible tree row whose label is exactly `label`, unless it is open already, by clicking its
  * twistie (the arrow): a click on the label of a row with a command runs the command instead.
