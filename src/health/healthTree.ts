@@ -72,6 +72,9 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<Node> {
       const out: Node[] = [];
       if (s.configProblem) out.push({ kind: 'problem', text: s.configProblem });
       if (s.awsProblem) out.push({ kind: 'problem', text: `AWS: ${s.awsProblem.message}` });
+      // Throttling, expired credentials, no access: the whole Route 53 side, so one line here (an id
+      // that does not exist is the endpoint's own row below).
+      if (s.route53Problem) out.push({ kind: 'problem', text: s.route53Problem });
       out.push(...s.endpoints.map((e): Node => ({ kind: 'endpoint', e })));
       if (s.alarms.length) out.push({ kind: 'alarms', alarms: s.alarms });
       if (s.cost) out.push({ kind: 'cost', s });

@@ -15,6 +15,7 @@ import { PulumiSettings } from './config';
 import { Failure } from './model/failures';
 import { COUNTING_RULE, resourcesLabel } from './model/resourceCount';
 import { StackDrift } from './drift';
+import { sharedBackendLabel } from './model/pulumiEnv';
 
 export type SectionKind = 'resources' | 'outputs' | 'config' | 'history' | 'operations';
 
@@ -396,7 +397,11 @@ export class StacksTree implements vscode.TreeDataProvider<StackNode>, vscode.Di
         const p = node.project.parsed;
         const item = new vscode.TreeItem(p.ok ? p.value.name : path.basename(node.project.dir), C.Expanded);
         item.id = `project:${node.project.dir}`;
-        item.description = vscode.workspace.asRelativePath(node.project.dir);
+        // A team's backend (S3, Pulumi Cloud…) beside the folder: which state the stacks below come from.
+        const backend = sharedBackendLabel(
+          this.settings.env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? (p.ok ? p.value.backendUrl : undefined),
+        );
+        item.description = [vscode.workspace.asRelativePath(node.project.dir), backend].filter(Boolean).join(' · ');
         item.tooltip = p.ok
           ? `${p.value.name} (${p.value.runtime})${p.value.description ? `\n${p.value.description}` : ''}\n${node.project.fileUri.fsPath}`
           : p.error.message;

@@ -24,6 +24,8 @@ export function hasRig(): boolean {
 export interface DomNode {
   text: string;
   ariaLabel: string | null;
+  /** aria-expanded: 'true' / 'false' on a collapsible tree row, null elsewhere. */
+  expanded: string | null;
   visible: boolean;
 }
 
@@ -136,4 +138,23 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     }
     await new Promise((r) => setTimeout(r, 150));
   }
+}
+
+/** Text of the visible rows of the sidebar's tree views (label and description run together), trimmed. */
+export async function treeRows(): Promise<string[]> {
+  const rows = await domQuery('.pane-body .monaco-list-row');
+  return rows.filter((r) => r.visible).map((r) => r.text.replace(/\s+/g, ' ').trim());
+}
+
+/**
+ * Expands the visible tree row whose label is exactly `label`, unless it is open already, by clicking its
+ * twistie (the arrow): a click on the label of a row with a command runs the command instead.
+ */
+export async function expandTreeRow(label: string): Promise<void> {
+  const row = `.pane-body .monaco-list-row:has(.monaco-highlighted-label:text-is("${label}"))`;
+  const state = async () => (await domQuery(row)).find((n) => n.visible)?.expanded;
+  const before = await waitFor(`the tree row "${label}"`, state, 30_000);
+  if (before === 'true') return;
+  await click(`${row} .monaco-tl-twistie`);
+  await waitFor(`the tree row "${label}" expanded`, async () => (await state()) === 'true', 10_000);
 }

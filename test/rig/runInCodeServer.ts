@@ -808,6 +808,7 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
         nodes.push({
           text: await el.innerText().catch(() => ''),
           ariaLabel: await el.getAttribute('aria-label'),
+          expanded: await el.getAttribute('aria-expanded'),
           visible: await el.isVisible(),
         });
       }

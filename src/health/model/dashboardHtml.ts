@@ -146,6 +146,7 @@ export function header(s: HealthSnapshot): string {
   return `<header><h1>OpsDeck Health</h1><p class="overall overall-${s.overall}" role="status">${overall}${s.role === 'reader' ? ' · results from another window' : ''}</p>
   <div class="actions"><button type="button" data-action="checkNow">Check now</button><button type="button" data-action="openConfig" class="secondary">Edit configuration</button></div></header>
   ${s.configProblem ? `<p class="notice" role="alert">${esc(s.configProblem)}</p>` : ''}
+  ${s.route53Problem ? `<p class="notice" role="alert">${esc(s.route53Problem)}</p>` : ''}
   ${s.notProbingReason ? `<p class="notice" role="status">${esc(s.notProbingReason)}</p>` : ''}
   ${s.historySkippedLines ? `<p class="small muted">${s.historySkippedLines} unreadable history line(s) skipped (an interrupted write); everything else is intact.</p>` : ''}`;
 }

@@ -37,6 +37,22 @@ export function backendOf(env: Record<string, string>, projectBackend?: string):
   return env.PULUMI_BACKEND_URL || projectBackend || 'Pulumi Cloud (default)';
 }
 
+/**
+ * A shared backend as the tree shows it beside a project (`s3://bucket/prefix`): scheme, host and path
+ * only, so endpoint options and anything else in the query stay out of sight. Undefined for a local
+ * folder (`file://`, the developer's own) and when no URL is set.
+ */
+export function sharedBackendLabel(url: string | undefined): string | undefined {
+  if (!url || url.startsWith('file:')) return undefined;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+}
+
 /** Whether the stack's secrets provider is the passphrase one, so a passphrase must be supplied. */
 export function needsPassphrase(env: Record<string, string>, secretsProvider?: string): boolean {
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) return false;

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { parseProjectFile } from '../../../src/stacks/model/projectFile';
-import { buildPulumiEnv, needsPassphrase, secretEnvValues } from '../../../src/stacks/model/pulumiEnv';
+import { buildPulumiEnv, needsPassphrase, secretEnvValues, sharedBackendLabel } from '../../../src/stacks/model/pulumiEnv';
 import { OperationGate } from '../../../src/stacks/model/operationGate';
 import { chooseRoute } from '../../../src/stacks/runner/session';
 
@@ -21,6 +21,18 @@ describe('stacks: project files, environment, one operation per stack', () => {
     const noRuntime = parseProjectFile('name: web\n', 'Pulumi.yaml');
     assert.ok(!noRuntime.ok);
     assert.match(noRuntime.error.message, /no runtime/);
+  });
+
+  it('names a shared backend for the tree without its query options; a local folder is not named', () => {
+    assert.strictEqual(
+      sharedBackendLabel('s3://team-state/infra?endpoint=http://127.0.0.1:5000&use_path_style=true&region=us-east-1'),
+      's3://team-state/infra',
+    );
+    assert.strictEqual(sharedBackendLabel('s3://team-state'), 's3://team-state');
+    assert.strictEqual(sharedBackendLabel('https://api.pulumi.com'), 'https://api.pulumi.com');
+    assert.strictEqual(sharedBackendLabel('file://~/state'), undefined);
+    assert.strictEqual(sharedBackendLabel(undefined), undefined);
+    assert.strictEqual(sharedBackendLabel('not a url'), undefined);
   });
 
   it('puts the CLI and plugin folders first on PATH, once, and adds the passphrase', () => {

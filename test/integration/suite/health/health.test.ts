@@ -2,6 +2,8 @@
 // for CloudWatch and Cost Explorer, and the dashboard checked in the rig's real browser.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -724,6 +726,78 @@ cost:
     const shot = await screenshot('health-route53-side-by-side');
     assert.ok(fs.statSync(shot).size > 10_000, 'a real screenshot');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('issue 13: Route 53 throttling is one clear line in the Health view and on the dashboard, while CloudWatch and the local check go on', async () => {
+    // A loopback server in front of moto: every Route 53 call (/2013-04-01/…) gets the throttling error
+    // as Route 53 sends it; everything else (CloudWatch, Budgets) passes through to moto. The real SDK
+    // clients run up to the network boundary.
+    let route53Calls = 0;
+    const upstream = new URL(moto.endpoint);
+    const awsFront = http.createServer((req, res) => {
+      if (req.url?.startsWith('/2013-04-01/')) {
+        route53Calls++;
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(400, { 'content-type': 'text/xml' });
+          res.end(
+            '<?xml version="1.0"?><ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+          );
+        });
+        return;
+      }
+      const pass = http.request(
+        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      pass.on('error', () => res.writeHead(502).end());
+      req.pipe(pass);
+    });
+    await new Promise<void>((r) => awsFront.listen(0, '127.0.0.1', r));
+    const front = `http://127.0.0.1:${(awsFront.address() as AddressInfo).port}`;
+    try {
+      await writeConfig(`
+defaults: { interval: 500ms, timeout: 300ms, failureThreshold: 2, retries: 0 }
+endpoints:
+  - { name: web, url: "${web.url}" }
+alarms: { poll: 1s }
+aws:
+  region: us-east-1
+  profile: opsdeck-test
+  endpoint: ${front}
+`);
+      const problem = await waitFor('the Route 53 problem', () => api.snapshot().route53Problem, 30_000);
+      assert.ok(route53Calls >= 1, 'Route 53 was asked, through the loopback server');
+      assert.match(problem, /^Route 53: AWS is throttling requests \(Throttling\); OpsDeck is backing off\. The local checks go on/);
+      // CloudWatch went to moto through the same front and has no problem: only Route 53's line.
+      assert.strictEqual(api.snapshot().awsProblem, undefined, JSON.stringify(api.snapshot().awsProblem));
+      // The local check keeps running and stays up.
+      const before = ep('web')!.lastCheck!.t;
+      await waitFor('web checked again, up', () => (ep('web')!.lastCheck?.t ?? 0) > before && ep('web')!.status === 'up', 10_000);
+      if (hasRig()) {
+        // What the user sees: one line at the top of the Health view, and one notice on the dashboard.
+        await vscode.commands.executeCommand('workbench.view.extension.opsdeck');
+        const rows = await waitFor('the Route 53 line in the Health tree', async () => {
+          const t = await domText('.monaco-list-row');
+          return /Route 53: AWS is throttling requests/.test(t) ? t : undefined;
+        });
+        assert.strictEqual(rows.match(/AWS is throttling requests/g)?.length, 1, rows);
+        assert.match(rows, /web\s*up/);
+        await vscode.commands.executeCommand('opsdeck.openHealthDashboard');
+        const text = await waitFor('the Route 53 notice on the dashboard', async () => {
+          const t = await webviewText('health-route53-throttled');
+          return /AWS is throttling requests/.test(t) ? t : undefined;
+        });
+        assert.strictEqual(text.match(/AWS is throttling requests/g)?.length, 1, text);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
+    } finally {
+      awsFront.closeAllConnections();
+      await new Promise((r) => awsFront.close(r));
+    }
   });
 
   it('issue 10 #10: a save logs "configuration loaded" once; a near-miss key is an error on the key that says which value applies', async () => {

@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { hasRig, screenshot } from '../../rig';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   StacksApi,
@@ -17,6 +18,7 @@ import {
   expectStatus,
   labels,
   newStack,
+  openInStacksTree,
   read,
   toolsHavePulumi,
   useFileBackend,
@@ -119,6 +121,18 @@ describe('Stacks: an S3 backend on moto', function () {
     const hist = await stacks.children([PROJECT, 'dev', 'History']);
     assert.deepStrictEqual(labels(hist), ['#1 update']);
     assert.match(hist[0]!.description ?? '', /^succeeded · .* \+5/);
+    // The README's picture: the project row names the bucket, the stack opened as a user would, its
+    // Resources (read from the bucket) and History.
+    if (hasRig()) {
+      const rows = await openInStacksTree(
+        [PROJECT, 'dev', 'Resources', 'site', 'History'],
+        (r) => r.some((x) => x.startsWith('#1 update')) && r.some((x) => x.startsWith('apulumi-nodejs:dynamic:Resource')), // label and description run together,
+      );
+      const projectRow = rows.find((r) => r.startsWith(PROJECT)) ?? '';
+      assert.ok(projectRow.includes(`s3://${bucket}`), rows.join('\n'));
+      assert.doesNotMatch(projectRow, /endpoint=/);
+      await screenshot('stacks-s3-backend');
+    }
   });
 
   it("shows a lock another machine's killed update left in the bucket, refuses to deploy, and clears it", async () => {

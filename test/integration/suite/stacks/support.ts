@@ -5,6 +5,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { click, expandTreeRow, screenshot, treeRows, waitFor } from '../../rig';
 
 // The extension's own types, so the tests read exactly what the API returns.
 import type { StacksApi } from '../../../../src/stacks';
@@ -170,5 +171,39 @@ export async function until<T>(what: string, probe: () => T | undefined | false,
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * For a README picture: the Stacks view in front with nothing over it (editors closed, toasts cleared),
+ * every project collapsed, then `trail`'s rows clicked open one after another as a user would.
+ * Resolves to the visible rows once `ready` holds for them and none is still loading; when it cannot,
+ * the screen is kept as stacks-tree-failed.png. Needs the code-server rig (hasRig()).
+ */
+export async function openInStacksTree(trail: string[], ready: (rows: string[]) => boolean): Promise<string[]> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  await vscode.commands.executeCommand('opsdeck.stacks.focus');
+  await vscode.commands.executeCommand('workbench.actions.treeView.opsdeck.stacks.collapseAll');
+  try {
+    for (const label of trail) await expandTreeRow(label);
+    const rows = await waitFor(
+      `the Stacks tree opened at ${trail.join(' › ')}`,
+      async () => {
+        const rows = await treeRows();
+        return ready(rows) && !rows.some((r) => /loading/i.test(r)) ? rows : undefined;
+      },
+      30_000,
+    );
+    // The pointer off the tree (onto the empty editor area), so no hover covers a row in the picture.
+    await click('.part.editor .editor-group-watermark');
+    // A wider sidebar, so the descriptions (history times, types, the backend) are not cut off: the
+    // resize commands act on the part with the focus, now the editor area, so it is made narrower.
+    for (let i = 0; i < 4; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
+    return rows;
+  } catch (e) {
+    await screenshot('stacks-tree-failed');
+    throw new Error(`${(e as Error).message}\nvisible rows:\n${(await treeRows()).join('\n')}`, { cause: e });
   }
 }

@@ -6,6 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { hasRig, screenshot } from '../../rig';
 import {
   StacksApi,
   api,
@@ -14,6 +15,7 @@ import {
   expectStatus,
   labels,
   newStack,
+  openInStacksTree,
   toolsHavePulumi,
   until,
   useFileBackend,
@@ -79,6 +81,19 @@ describe('Stacks: a YAML project through Pulumi’s own language host', function
     const hist = await stacks.children([PROJECT, 'dev', 'History']);
     assert.deepStrictEqual(labels(hist), ['#3 refresh', '#2 update', '#1 update']);
     assert.match(hist[1]!.description ?? '', /^succeeded/);
+    // The README's picture: the YAML stack opened in the tree as a user would, its Outputs (the secret
+    // masked) and History rows.
+    if (hasRig()) {
+      const rows = await openInStacksTree(
+        [PROJECT, 'dev', 'Outputs', 'History'],
+        (r) => r.some((x) => x.startsWith('message')) && r.some((x) => x.startsWith('#3 refresh')),
+      );
+      assert.ok(
+        rows.some((r) => /^token\s*\[secret\]/.test(r)),
+        rows.join('\n'),
+      );
+      await screenshot('stacks-yaml');
+    }
   });
 
   it('Go to Resource Source opens the resource’s declaration in Pulumi.yaml (the YAML host records its own Go source)', async () => {
