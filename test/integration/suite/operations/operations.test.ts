@@ -250,6 +250,9 @@ aws: { region: us-east-1, endpoint: "${moto.endpoint}" }
     const question = await waitFor(
       'the rollback’s deploy question',
       async () => {
+        // Clicking the last notification in the list closes the list; the question then arrives as a
+        // toast. Showing the list again puts every notification in it.
+        await vscode.commands.executeCommand('notifications.showList');
         const t = await domText('.notifications-center .notification-list-item');
         return /to update|to create|to delete|to replace/.test(t) && /Deploy/.test(t) ? t : undefined;
       },
