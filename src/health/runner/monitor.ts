@@ -17,11 +17,6 @@ interface Runtime {
   lastRetries: number;
   timer?: ReturnType<typeof setTimeout>;
   running: boolean;
-  /**
-   * Added once to the delay after the first check (negative: the second check comes early): the first
-   * round is packed into the first 2 s, later rounds are spread over the whole interval (see jitter()).
-   */
-  shiftOnce?: number;
   /** A configuration problem found while checking (bodyMatch out of time): checks pause until the config changes. */
   problem?: string;
 }
@@ -41,8 +36,6 @@ export interface MonitorOptions {
 
 const RECENT_MS = HOUR;
 const RECENT_MAX = 720;
-/** A second check closer than this to the first waits for the slot a round later (see jitter()). */
-const SLOT_MIN_GAP_MS = 250;
 
 export class HealthMonitor {
   private readonly runtimes = new Map<string, Runtime>();
@@ -282,19 +275,12 @@ export class HealthMonitor {
   }
 
   /**
-   * The delay of endpoint `i`'s first check. First checks are spread over the first 2 s, so 200
-   * endpoints do not fire at once and a new window shows results quickly. From the second check on,
-   * each endpoint keeps its own slot of the whole interval, so the checks (and the repaints they
-   * cause) are spread evenly instead of arriving in a 2 s burst every interval. The second check
-   * moves to the slot early rather than late, so the worst-case detection time does not grow
-   * (by at most SLOT_MIN_GAP_MS, once, for the first few endpoints).
+   * Spreads first checks over the first 2 s of the interval so 200 endpoints do not fire at once; each
+   * endpoint keeps that offset. Spreading them over the whole interval was measured (bench/README.md,
+   * footprint): it cost more CPU, not less (more wake-ups, more history flushes per round).
    */
   private jitter(rt: Runtime, i: number): number {
-    const share = i / Math.max(1, this.runtimes.size);
-    const first = Math.min(rt.cfg.intervalMs, 2000) * share;
-    const gap = rt.cfg.intervalMs * share - first; // from the first check to the slot, ≥ 0
-    rt.shiftOnce = gap >= SLOT_MIN_GAP_MS ? gap - rt.cfg.intervalMs : gap;
-    return first;
+    return Math.min(rt.cfg.intervalMs, 2000) * (i / Math.max(1, this.runtimes.size));
   }
 
   private schedule(rt: Runtime, delay: number): void {
@@ -320,9 +306,7 @@ export class HealthMonitor {
       if (this.probing && this.runtimes.get(ep.name) === rt && !rt.problem) {
         // A failure not yet confirmed into "down" is checked again at once (detection ≤ 20 s by default).
         const confirming = rt.tracker.consecutiveFailures > 0 && rt.tracker.status !== 'down';
-        const shift = rt.shiftOnce ?? 0;
-        rt.shiftOnce = undefined;
-        this.schedule(rt, confirming ? confirmDelayMs(this.intervalOf(rt)) : started + this.intervalOf(rt) + shift - this.now());
+        this.schedule(rt, confirming ? confirmDelayMs(this.intervalOf(rt)) : started + this.intervalOf(rt) - this.now());
       }
     }
   }
