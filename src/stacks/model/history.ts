@@ -65,7 +65,9 @@ export function whoOf(u: UpdateSummaryLike): string | undefined {
 export function historyRow(u: UpdateSummaryLike, now: Date): HistoryRow {
   const start = new Date(u.startTime);
   const end = u.endTime ? new Date(u.endTime) : undefined;
-  const dur = end ? formatDuration(end.getTime() - start.getTime()) : 'running';
+  // History records keep whole seconds: an update that started and ended in the same second took "< 1s", not "0 ms".
+  const ms = end ? end.getTime() - start.getTime() : undefined;
+  const dur = ms === undefined ? 'running' : ms === 0 ? '< 1s' : formatDuration(ms);
   const who = whoOf(u);
   const changes = changesLine(u.resourceChanges);
   const commit = commitOf(u);

@@ -35,6 +35,15 @@ describe('stacks: history rows', () => {
     assert.strictEqual(formatDuration(125_000), '2m 5s');
   });
 
+  it('says "< 1s" for an update that started and ended in the same second (history times are whole seconds)', () => {
+    const [row] = historyRows(
+      [{ kind: 'update', startTime: '2026-01-01T00:00:05Z', endTime: '2026-01-01T00:00:05Z', result: 'succeeded', version: 3 }],
+      now,
+    );
+    assert.match(row!.description, / · < 1s( · |$)/, row!.description);
+    assert.doesNotMatch(row!.description, /0 ms/);
+  });
+
   it('keeps engine versions when the backend gives them', () => {
     const rows = historyRows(
       [
