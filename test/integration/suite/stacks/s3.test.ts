@@ -18,7 +18,7 @@ import {
   expectStatus,
   labels,
   newStack,
-  openInStacksTree,
+  pictureOfStacksTree,
   read,
   toolsHavePulumi,
   useFileBackend,
@@ -121,17 +121,18 @@ describe('Stacks: an S3 backend on moto', function () {
     const hist = await stacks.children([PROJECT, 'dev', 'History']);
     assert.deepStrictEqual(labels(hist), ['#1 update']);
     assert.match(hist[0]!.description ?? '', /^succeeded · .* \+5/);
-    // The README's picture: the project row names the bucket, the stack opened as a user would, its
-    // Resources (read from the bucket) and History.
+    // The project row names the bucket, never the endpoint or other query options.
+    const projectRow = (await stacks.children([])).find((r) => r.label === PROJECT);
+    assert.ok(projectRow?.description?.includes(`s3://${bucket}`), JSON.stringify(projectRow));
+    assert.doesNotMatch(projectRow?.description ?? '', /endpoint=/);
+    // The README's picture: the stack opened as a user would, its Resources (read from the bucket) and
+    // History. Taken where the tree has room (the whole suite's workspace lists ~20 projects).
     if (hasRig()) {
-      const rows = await openInStacksTree(
+      const rows = await pictureOfStacksTree(
         [PROJECT, 'dev', 'Resources', 'site', 'History'],
-        (r) => r.some((x) => x.startsWith('#1 update')) && r.some((x) => x.startsWith('apulumi-nodejs:dynamic:Resource')), // label and description run together,
+        (r) => r.some((x) => x.startsWith('#1 update')) && r.some((x) => x.startsWith('apulumi-nodejs:dynamic:Resource')), // label and description run together
       );
-      const projectRow = rows.find((r) => r.startsWith(PROJECT)) ?? '';
-      assert.ok(projectRow.includes(`s3://${bucket}`), rows.join('\n'));
-      assert.doesNotMatch(projectRow, /endpoint=/);
-      await screenshot('stacks-s3-backend');
+      if (rows) await screenshot('stacks-s3-backend');
     }
   });
 

@@ -15,7 +15,7 @@ import {
   expectStatus,
   labels,
   newStack,
-  openInStacksTree,
+  pictureOfStacksTree,
   toolsHavePulumi,
   until,
   useFileBackend,
@@ -82,17 +82,19 @@ describe('Stacks: a YAML project through Pulumi’s own language host', function
     assert.deepStrictEqual(labels(hist), ['#3 refresh', '#2 update', '#1 update']);
     assert.match(hist[1]!.description ?? '', /^succeeded/);
     // The README's picture: the YAML stack opened in the tree as a user would, its Outputs (the secret
-    // masked) and History rows.
+    // masked) and History rows. Taken where the tree has room (the whole suite lists ~20 projects).
     if (hasRig()) {
-      const rows = await openInStacksTree(
+      const rows = await pictureOfStacksTree(
         [PROJECT, 'dev', 'Outputs', 'History'],
         (r) => r.some((x) => x.startsWith('message')) && r.some((x) => x.startsWith('#3 refresh')),
       );
-      assert.ok(
-        rows.some((r) => /^token\s*\[secret\]/.test(r)),
-        rows.join('\n'),
-      );
-      await screenshot('stacks-yaml');
+      if (rows) {
+        assert.ok(
+          rows.some((r) => /^token\s*\[secret\]/.test(r)),
+          rows.join('\n'),
+        );
+        await screenshot('stacks-yaml');
+      }
     }
   });
 
