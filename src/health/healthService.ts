@@ -70,7 +70,8 @@ export class HealthService implements vscode.Disposable {
   private configExists = false;
   private costTimer: ReturnType<typeof setInterval> | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
-
+  /** When the pending repaint fires (an urgent change may bring it forward). */
+  private changeDue = 0;
   private disposed = false;
   /** Incremented on every published change: lets tests wait for "something new". */
   generation = 0;
@@ -370,8 +371,8 @@ export class HealthService implements vscode.Disposable {
 
   /**
    * Coalesces changes into one repaint: within 250 ms for a status change or anything a person did,
-   * within a second for routine results (a new sample, same status). 200 endpoints every 10 s, spread
-   * over the interval, are 20 results a second; one repaint per result would cost more than the checks.
+   * within a second for routine results (a new sample, same status). 200 endpoints every 10 s are 20
+   * results a second; one repaint per result would cost more than the checks.
    */
   private changed(routine = false): void {
     if (this.disposed) return;
@@ -390,7 +391,6 @@ export class HealthService implements vscode.Disposable {
       Math.max(0, due - Date.now()),
     );
   }
-  private changeDue = 0;
 
   snapshot(withRecent = true): HealthSnapshot {
     const now = Date.now();
