@@ -273,6 +273,11 @@ export class HistoryStore {
     this.retryTimer.unref?.();
   }
 
+  /** Resolves once the write (or compaction) under way has finished, whatever its outcome. */
+  settled(): Promise<void> {
+    return this.writing.then(() => undefined);
+  }
+
   /** Forgets queued lines (this window stopped probing: the new prober's history is the record). */
   dropPending(): number {
     const n = this.pending.length;

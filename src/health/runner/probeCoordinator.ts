@@ -100,6 +100,9 @@ export class ProbeCoordinator {
       const dropped = this.store.dropPending();
       if (dropped) this.host.log('info', `Health: ${dropped} result(s) of this window were not written: another window probes now.`);
       if (this.compactTimer) clearInterval(this.compactTimer);
+      // A write already past its fence still lands: reload after it, or the tail would read this
+      // window's own lines back as the new prober's and count them twice.
+      await this.store.settled();
       await this.loadHistory();
       this.startTail();
     }

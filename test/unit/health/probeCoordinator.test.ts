@@ -72,4 +72,50 @@ describe('health: the probe coordinator and workspace trust', function () {
     await waitFor(() => monitor.snapshot()[0].status === 'up', 'probing');
     assert.strictEqual(c.notProbingReason, undefined);
   });
+
+  it("counts this window's last write once when the lease goes to another window while it is being written", async () => {
+    // The write's fence passed while this window still held the lease; the append lands just after
+    // another window took over. Reloading before that append landed, then tailing it as the other
+    // window's lines, counted this window's samples twice over the handover (seen on the VSIX run).
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    let fenceWaiting = false;
+    const cfg = parseHealthConfig(`endpoints:\n  - { name: web, url: "${web.url}", interval: 100ms, timeout: 500ms }\n`).config!;
+    const store = new HistoryStore(path.join(dir, 'history.jsonl'), {
+      fence: async () => {
+        fenceWaiting = true;
+        await gate;
+        return true;
+      },
+    });
+    const monitor = new HealthMonitor({ store });
+    monitor.setConfig(cfg);
+    const listeners: Array<(held: boolean) => void> = [];
+    const lease = { file: path.join(dir, 'lease'), onChange: (l: (h: boolean) => void) => listeners.push(l), start: () => undefined, release: async () => undefined };
+    const counted = () => {
+      const w = monitor.snapshot()[0].sla.windows[0];
+      return w.ok + w.failed;
+    };
+    let atReader: number | undefined;
+    const c = new ProbeCoordinator(monitor, store, lease as unknown as Lease, {
+      log: () => undefined,
+      onRole: (r) => {
+        if (r === 'reader') atReader = counted();
+      },
+      config: () => cfg,
+      isTrusted: () => true,
+    });
+    parts.push(monitor, c);
+    await c.start();
+    for (const l of listeners) l(true);
+    await waitFor(() => fenceWaiting && counted() >= 1, 'a write waiting on its fence');
+    for (const l of listeners) l(false);
+    setTimeout(openGate, 100);
+    await waitFor(() => atReader !== undefined, 'reader role');
+    await gate;
+    await new Promise((r) => setTimeout(r, 100));
+    await c.tail();
+    assert.ok(atReader! >= 1, `the reader's view keeps what this window wrote: ${atReader}`);
+    assert.strictEqual(counted(), atReader, 'nothing was counted a second time by the tail');
+  });
 });
