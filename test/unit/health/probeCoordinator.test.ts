@@ -91,7 +91,12 @@ describe('health: the probe coordinator and workspace trust', function () {
     const monitor = new HealthMonitor({ store });
     monitor.setConfig(cfg);
     const listeners: Array<(held: boolean) => void> = [];
-    const lease = { file: path.join(dir, 'lease'), onChange: (l: (h: boolean) => void) => listeners.push(l), start: () => undefined, release: async () => undefined };
+    const lease = {
+      file: path.join(dir, 'lease'),
+      onChange: (l: (h: boolean) => void) => listeners.push(l),
+      start: () => undefined,
+      release: async () => undefined,
+    };
     const counted = () => {
       const w = monitor.snapshot()[0].sla.windows[0];
       return w.ok + w.failed;
