@@ -70,13 +70,25 @@ export function bundleParts(): BenchResult[] {
   return out;
 }
 
+/**
+ * The stub `vscode` module: an object with the real API's top-level names (classes, enums and namespaces
+ * from @types/vscode), like the object the host hands out, so copying its properties costs what it does
+ * in the host; any other name reads as a no-op function.
+ */
+function vscodeStub(): string {
+  const types = fs.readFileSync(path.join(REPO, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
+  const names = [...types.matchAll(/^\texport (?:class|enum|namespace|const|function) (\w+)/gm)].map((m) => m[1]);
+  return `const api = {}; for (const n of ${JSON.stringify([...new Set(names)])}) api[n] = function () {};
+module.exports = new Proxy(api, { get: (t, k) => (k in t ? t[k] : function () {}) });`;
+}
+
 /** One require() of <dist>/extension.js in a fresh Node process with `vscode` stubbed; ms. */
 function loadOnce(dist: string): number {
   const script = [
     "const Module = require('module');",
     'const resolve = Module._resolveFilename;',
     "const stub = require('path').join(require('os').tmpdir(), 'opsdeck-bench-vscode-stub.js');",
-    "require('fs').writeFileSync(stub, 'module.exports = new Proxy({}, { get: () => function () {} });');",
+    `require('fs').writeFileSync(stub, ${JSON.stringify(vscodeStub())});`,
     "Module._resolveFilename = function (r, ...a) { return r === 'vscode' ? stub : resolve.call(this, r, ...a); };",
     'const t = performance.now();',
     `require(${JSON.stringify(path.join(dist, 'extension.js'))});`,
@@ -145,9 +157,11 @@ export async function run(): Promise<BenchResult[]> {
         { label: 'vsix', vsix },
         { label: 'baseline', vsix: path.resolve(baselineVsix) },
       ]
-    : [{ label: '' }];
+    : [{ label: '', vsix }];
   const wall = new Map<string, number[]>(variants.map((v) => [v.label, []]));
   const body = new Map<string, number[]>(variants.map((v) => [v.label, []]));
+  const floor = new Map<string, number[]>(variants.map((v) => [v.label, []]));
+  const share = new Map<string, number[]>(variants.map((v) => [v.label, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const v of variants) {
       const output = path.join('test-output', 'bench-activation');
@@ -158,7 +172,7 @@ export async function run(): Promise<BenchResult[]> {
         timeoutMs: 5 * 60_000,
         echo: false,
         vsix: v.vsix,
-        env: { OPSDECK_BENCH_ACTIVATION: '1' },
+        env: { OPSDECK_BENCH_ACTIVATION: '1', OPSDECK_BENCH_ACTIVATION_ORDER: i % 2 ? 'opsdeck-first' : 'reference-first' },
       });
       const file = path.join(REPO, output, 'results', 'bench', 'foundation.json');
       if (code !== 0 || !fs.existsSync(file)) throw new Error(`activation sample ${i + 1} failed (rig exit ${code}); see ${output}/logs/`);
@@ -167,8 +181,11 @@ export async function run(): Promise<BenchResult[]> {
       const b = sample.find((s) => s.name === 'activate.body');
       if (w) wall.get(v.label)!.push(w.value);
       if (b) body.get(v.label)!.push(b.value);
+      const f = sample.find((s) => s.name === 'activate.reference');
+      if (f) floor.get(v.label)!.push(f.value);
+      if (f && w) share.get(v.label)!.push(w.value - f.value);
       console.log(
-        `[bench] foundation: activation sample ${i + 1}/${RUNS}${v.label ? ` (${v.label})` : ''}: ${w?.value} ms wall, ${b?.value ?? '?'} ms in activate()`,
+        `[bench] foundation: activation sample ${i + 1}/${RUNS}${v.label ? ` (${v.label})` : ''}: ${w?.value} ms wall, ${b?.value ?? '?'} ms in activate(), ${f?.value ?? '?'} ms for an empty extension in the same host`,
       );
     }
   }
@@ -183,6 +200,22 @@ export async function run(): Promise<BenchResult[]> {
       unit: 'ms',
       note: `median of ${ws.length} fresh hosts (min ${Math.min(...ws)}, max ${Math.max(...ws)}), ${what}: await activate() in code-server's extension host`,
     });
+    const floors = floor.get(v.label)!;
+    if (floors.length) {
+      results.push({
+        name: `activation.reference.median${suffix}`,
+        value: Number(median(floors).toFixed(1)),
+        unit: 'ms',
+        note: `median of ${floors.length} (min ${Math.min(...floors)}, max ${Math.max(...floors)}): an extension whose activate() is empty, in the same hosts (the host's floor; order alternates)`,
+      });
+      const sh = share.get(v.label)!;
+      results.push({
+        name: `activation.beyondReference.median${suffix}`,
+        value: Number(median(sh).toFixed(1)),
+        unit: 'ms',
+        note: `median over hosts of (OpsDeck's wall − the empty extension's), ${what} (min ${Math.min(...sh).toFixed(1)}, max ${Math.max(...sh).toFixed(1)})`,
+      });
+    }
     if (bs.length) {
       results.push({
         name: `activation.body.median${suffix}`,

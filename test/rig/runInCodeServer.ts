@@ -559,8 +559,11 @@ async function prepareDemo(
 
 /**
  * Installs the VSIX the way a user would (`code-server --install-extension`). The tests still need an
- * extension under development to attach to, so a manifest-only shim takes that place: OpsDeck itself
- * then loads from the extensions folder, exactly as installed.
+ * extension under development to attach to, so a shim takes that place: OpsDeck itself then loads from
+ * the extensions folder, exactly as installed. The shim's `activate()` is empty and nothing activates it
+ * but a caller: the activation benchmark times it as the host's floor (what any extension's activation
+ * costs in this host: the extension context's storage round trips to the workbench, the host's
+ * bookkeeping) beside OpsDeck's.
  */
 async function installVsix(
   bin: string,
@@ -584,11 +587,19 @@ async function installVsix(
   fs.writeFileSync(
     path.join(shim, 'package.json'),
     JSON.stringify(
-      { name: 'opsdeck-vsix-test-shim', publisher: 'opsdeck-test', version: '0.0.0', engines: { vscode: '^1.100.0' } },
+      {
+        name: 'opsdeck-vsix-test-shim',
+        publisher: 'opsdeck-test',
+        version: '0.0.0',
+        engines: { vscode: '^1.100.0' },
+        main: './shim.js',
+        activationEvents: [],
+      },
       null,
       2,
     ),
   );
+  fs.writeFileSync(path.join(shim, 'shim.js'), 'exports.activate = function () {};\n');
   rigSay(`installed ${path.relative(REPO, vsix)}; testing the installed extension`);
   return shim;
 }

@@ -6,6 +6,7 @@
 //   activate.body  — the time activate() itself reports in the OpsDeck log ("OpsDeck activated in X ms").
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { outputDir, waitFor } from '../rig';
@@ -33,9 +34,35 @@ describe('foundation bench: activation in the real host', () => {
       'OpsDeck was already active when the benchmark started: a startup activation event fired, so this host cannot give a cold sample',
     );
 
-    const started = performance.now();
-    await extension.activate();
-    const wall = performance.now() - started;
+    // The floor: an extension whose activate() is empty (the VSIX rig's shim), timed in the same host.
+    // Whichever goes first may pay the host's one-time costs, so the order alternates between hosts.
+    const reference = vscode.extensions.getExtension('opsdeck-test.opsdeck-vsix-test-shim');
+    const timed = async (e: vscode.Extension<unknown>): Promise<number> => {
+      const t = performance.now();
+      await e.activate();
+      return performance.now() - t;
+    };
+    let floor: number | undefined;
+    if (reference && !reference.isActive && process.env.OPSDECK_BENCH_ACTIVATION_ORDER === 'reference-first')
+      floor = await timed(reference);
+    // OPSDECK_BENCH_ACTIVATION_PROFILE=<file>: a CPU profile of the host thread around OpsDeck's activation.
+    const profile = process.env.OPSDECK_BENCH_ACTIVATION_PROFILE;
+    const session = profile ? new inspector.Session() : undefined;
+    const post = (method: string, params?: object) =>
+      new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+    if (session) {
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 100 });
+      await post('Profiler.start');
+    }
+    const wall = await timed(extension);
+    if (session) {
+      const r = (await post('Profiler.stop')) as { profile: unknown };
+      fs.writeFileSync(profile!, JSON.stringify(r.profile));
+      session.disconnect();
+    }
+    if (reference && !reference.isActive && floor === undefined) floor = await timed(reference);
 
     const logs = process.env.OPSDECK_HOST_LOGS;
     const body = logs
@@ -58,11 +85,20 @@ describe('foundation bench: activation in the real host', () => {
         note: 'await extension.activate() in the host (load + activate)',
       },
     ];
+    if (floor !== undefined)
+      results.push({
+        name: 'activate.reference',
+        value: Number(floor.toFixed(1)),
+        unit: 'ms',
+        note: `await activate() of an extension whose activate() is empty, same host (${process.env.OPSDECK_BENCH_ACTIVATION_ORDER === 'reference-first' ? 'before' : 'after'} OpsDeck)`,
+      });
     if (body !== undefined)
       results.push({ name: 'activate.body', value: body, unit: 'ms', note: 'activate() itself, from the OpsDeck log' });
     const file = path.join(outputDir(), 'bench', 'foundation.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(results, null, 2));
-    console.log(`[bench] foundation activation: ${wall.toFixed(1)} ms wall${body !== undefined ? `, ${body} ms in activate()` : ''}`);
+    console.log(
+      `[bench] foundation activation: ${wall.toFixed(1)} ms wall${floor !== undefined ? `, empty extension ${floor.toFixed(1)} ms` : ''}${body !== undefined ? `, ${body} ms in activate()` : ''}`,
+    );
   });
 });
