@@ -10,7 +10,7 @@ import { EngineEventLike } from '../model/engineEvents';
 import { loadAutomation } from './automationLoader';
 import { makeInlineProgram } from './inlineProgram';
 import { FromWorker, InlineStart, ToWorker, WorkerError } from './inlineProtocol';
-import { CommandLike, CommandListener, OperationEnd, observeCommand } from './operationEnd';
+import { CommandLike, CommandListener, OperationEnd, observeCommand, skipReadBacks } from './operationEnd';
 
 const abort = new AbortController();
 let started = false;
@@ -86,7 +86,12 @@ async function pulumiCommand(auto: Auto, m: InlineStart): Promise<CommandLike> {
 async function runOperation(m: InlineStart): Promise<void> {
   const auto = loadAutomation(m.workDir);
   const listeners = new Set<CommandListener>();
-  const cmd = observeCommand(await pulumiCommand(auto, m), listeners) as unknown as import('@pulumi/pulumi/automation').PulumiCommand;
+  // This process runs one operation: once its engine has ended, the read-backs get an empty answer.
+  let engineEnded = false;
+  const cmd = skipReadBacks(
+    observeCommand(await pulumiCommand(auto, m), listeners),
+    () => engineEnded,
+  ) as unknown as import('@pulumi/pulumi/automation').PulumiCommand;
   const program = makeInlineProgram(m.workDir, m.main, m.pulumiDir);
   const ws = await auto.LocalWorkspace.create({ workDir: m.workDir, pulumiCommand: cmd, envVars: m.envVars, program });
   // Stack.select runs `pulumi stack select` (a CLI process, ~0.5 s here) only to check the stack
@@ -107,10 +112,11 @@ async function runOperation(m: InlineStart): Promise<void> {
   if (m.previewOnly && m.operation === 'refresh')
     return result((await s.previewRefresh({ ...common, clearPendingCreates: m.clearPendingCreates })).changeSummary);
   if (m.previewOnly && m.operation === 'destroy') return result((await s.previewDestroy({ ...common })).changeSummary);
-  // up / refresh / destroy: over when the engine is (operationEnd.ts); the read-backs the
-  // Automation API makes afterwards finish before this process exits.
+  // up / refresh / destroy: over when the engine is (operationEnd.ts); the Automation API's
+  // read-backs afterwards start no CLI process (skipReadBacks above).
   const end = new OperationEnd(m.operation, m.stack);
   listeners.add(end.onCommand);
+  void end.ended.then(() => (engineEnded = true));
   const watched = {
     ...common,
     onEvent: ((e: EngineEventLike) => {
@@ -125,7 +131,8 @@ async function runOperation(m: InlineStart): Promise<void> {
         : m.operation === 'refresh'
           ? await s.refresh({ ...watched, clearPendingCreates: m.clearPendingCreates })
           : await s.destroy({ ...watched });
-    return r.summary.resourceChanges;
+    // Without a history read-back there is no summary here: the engine's summary event has it.
+    return r.summary?.resourceChanges ?? end.summary?.resourceChanges;
   })();
   full.catch(() => undefined); // handled below; never an unhandled rejection while the engine races it
   let reported = false;

@@ -9,6 +9,7 @@
 // or an operation is force-stopped, whatever still carries the tag (the plugins the CLI started, in
 // process groups of their own) is ended too. The inline route runs in a forked worker process
 // (inlineWorker.ts), never in this process.
+import { AsyncLocalStorage } from 'async_hooks';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -25,7 +26,7 @@ import { CliLocation, languageHostFor, locateCli } from './cliLocator';
 import { BackendLock, readFileBackendHistory, readFileBackendIndex, readFileBackendLocks } from './fileBackend';
 import { readS3BackendIndex, readS3BackendLocks } from './s3Backend';
 import { FromWorker, InlineStart, WorkerError, isFromWorker } from './inlineProtocol';
-import { CommandListener, CommandLike, OperationEnd, observeCommand } from './operationEnd';
+import { CommandListener, CommandLike, OperationEnd, observeCommand, skipReadBacks } from './operationEnd';
 
 export type ProgramRoute = 'on-disk' | 'inline';
 export type RouteSetting = 'auto' | 'onDisk' | 'inline';
@@ -163,6 +164,12 @@ export class PulumiProjectSession {
   private readonly commandListeners = new Set<CommandListener>();
   /** Per stack: the Automation API's follow-up reads of an operation that has already ended. */
   private readonly tails = new Map<string, Promise<void>>();
+  /**
+   * Set inside an up / refresh / destroy's Automation API call (runOn), and `ended` once its engine
+   * has: the read-backs that call then makes get an empty answer without the CLI (operationEnd.ts).
+   * Async context, so only that call's own commands see it, not a tree read running meanwhile.
+   */
+  private readonly engineEnded = new AsyncLocalStorage<{ ended: boolean }>();
   /** Tags of the CLI processes running now (tag → arguments). */
   private readonly active = new Map<string, readonly string[]>();
   /** Inline workers running now, per stack. */
@@ -299,9 +306,9 @@ export class PulumiProjectSession {
       this.auto ??= loadAutomation(this.project.dir);
       const auto = this.auto;
       this.commandPromise ??= auto.PulumiCommand.get({ root: this.cli!.root });
-      const pulumiCommand = observeCommand(
-        this.tagged((await this.commandPromise) as CommandLike),
-        this.commandListeners,
+      const pulumiCommand = skipReadBacks(
+        observeCommand(this.tagged((await this.commandPromise) as CommandLike), this.commandListeners),
+        () => this.engineEnded.getStore()?.ended === true,
       ) as unknown as import('@pulumi/pulumi/automation').PulumiCommand;
       // No `program` here: on the inline route the program runs in the worker process (runInline).
       const ws = await auto.LocalWorkspace.create({ workDir: this.project.dir, pulumiCommand, envVars: this.env() });
@@ -697,22 +704,28 @@ export class PulumiProjectSession {
       // the Automation API makes for its return value.
       const end = new OperationEnd(operation, stack);
       this.commandListeners.add(end.onCommand);
+      const context = { ended: false };
+      void end.ended.then(() => (context.ended = true));
+      // OpsDeck's own handlers run outside the call's context: what they start is not a read-back.
+      const outside = this.engineEnded.exit.bind(this.engineEnded);
       const watched = {
         ...common,
+        onOutput: o.onOutput && ((text: string) => outside(() => o.onOutput!(text))),
         onEvent: ((e: EngineEventLike) => {
           end.see(e);
-          onEvent(e);
+          outside(() => onEvent(e));
         }) as never,
       };
-      const full: Promise<RunOutcome> = (async () => {
+      const full: Promise<RunOutcome> = this.engineEnded.run(context, async () => {
         const r =
           operation === 'up'
             ? await s.up({ ...watched, plan: o.planFile, policyPacks: o.policyPacks, refresh: o.refresh })
             : operation === 'refresh'
               ? await s.refresh({ ...watched, clearPendingCreates: o.clearPendingCreates })
               : await s.destroy({ ...watched });
-        return outcome(r.summary.resourceChanges);
-      })();
+        // Without a history read-back (answered empty once the engine ended) there is no summary here.
+        return outcome(r.summary?.resourceChanges ?? end.summary?.resourceChanges);
+      });
       try {
         const first = await Promise.race([full, end.ended.then(() => undefined)]);
         if (first) return first;

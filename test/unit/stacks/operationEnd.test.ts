@@ -1,7 +1,7 @@
 // When an up / refresh / destroy counts as over: its own CLI process exited successfully and the
 // engine's event stream reached its closing event, whatever the Automation API reads afterwards.
 import * as assert from 'assert';
-import { CommandListener, OperationEnd, observeCommand } from '../../../src/stacks/runner/operationEnd';
+import { CommandListener, OperationEnd, observeCommand, readBackAnswer, skipReadBacks } from '../../../src/stacks/runner/operationEnd';
 
 /** A PulumiCommand stand-in whose processes end when the test says so. */
 class FakeCommand {
@@ -87,5 +87,53 @@ describe('stacks: when an operation is over', () => {
     end.see({ cancelEvent: {} });
     for (const c of fake.calls) c.settle(true);
     assert.strictEqual(await isSettled(end.ended), false);
+  });
+
+  // The arguments @pulumi/pulumi 3.248's Stack.outputs() and Stack.info() pass after an up against CLI
+  // 3.259 (recorded with a spawn log on the bench's fixture stack).
+  const recorded = [
+    ['stack', 'output', '--json', '--stack', 'dev', '--non-interactive'],
+    ['stack', 'output', '--json', '--show-secrets', '--stack', 'dev', '--non-interactive'],
+    ['stack', 'history', '--json', '--show-secrets', '--page-size', '1', '--page', '1', '--stack', 'dev', '--non-interactive'],
+  ];
+
+  it("recognises the Automation API's read-backs and nothing else", () => {
+    assert.deepStrictEqual(
+      recorded.map((a) => readBackAnswer(a)),
+      ['{}', '{}', '[]'],
+    );
+    for (const other of [
+      ['stack', 'output', 'url', '--json', '--stack', 'dev'], // one named output
+      ['stack', 'history', '--json', '--page-size', '500', '--page', '1', '--stack', 'dev'], // the History section
+      ['stack', 'export', '--stack', 'dev'],
+      ['up', '--yes', '--stack', 'dev'],
+      ['stack', 'output', '--stack', 'dev'], // not JSON
+    ])
+      assert.strictEqual(readBackAnswer(other), undefined, other.join(' '));
+  });
+
+  it('answers the read-backs without a process only while told the engine has ended', async () => {
+    const fake = new FakeCommand();
+    let ended = false;
+    const cmd = skipReadBacks(fake, () => ended);
+    const before = cmd.run(recorded[0]!, '/w', {});
+    assert.strictEqual(fake.calls.length, 1, 'before the end, a read-back runs the CLI');
+    fake.calls[0]!.settle(true);
+    await before;
+    ended = true;
+    const answers = await Promise.all(recorded.map((a) => cmd.run(a, '/w', {}) as Promise<{ stdout: string; code: number }>));
+    assert.deepStrictEqual(
+      answers.map((a) => [JSON.parse(a.stdout), a.code]),
+      [
+        [{}, 0],
+        [{}, 0],
+        [[], 0],
+      ],
+    );
+    assert.strictEqual(fake.calls.length, 1, 'no CLI process for a read-back once the engine has ended');
+    const other = cmd.run(['stack', 'export', '--stack', 'dev'], '/w', {});
+    assert.deepStrictEqual(fake.calls[1]!.args, ['stack', 'export', '--stack', 'dev'], 'anything else still runs');
+    fake.calls[1]!.settle(true);
+    await other;
   });
 });
