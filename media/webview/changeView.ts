@@ -91,9 +91,25 @@ function lineDiffBlock(lines: NonNullable<ChangeViewState['groups'][number]['res
   return pre;
 }
 
+/**
+ * The resource cards of the last render, by group and URN, with the JSON they were built from. During
+ * an operation the host sends the whole state again on every redraw (every resource of a 2,000-resource
+ * update); building only the cards whose resource changed keeps a redraw's work to what changed.
+ */
+let cards = new Map<string, { json: string; card: HTMLElement }>();
+
 function render(s: ChangeViewState): void {
   const root = document.getElementById('root')!;
   root.replaceChildren();
+  const nextCards = new Map<string, { json: string; card: HTMLElement }>();
+  try {
+    renderInto(root, s, nextCards);
+  } finally {
+    cards = nextCards;
+  }
+}
+
+function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string, { json: string; card: HTMLElement }>): void {
   const head = el('header');
   const title: Record<string, string> = { preview: 'Preview', up: 'Deploy', refresh: 'Refresh', destroy: 'Destroy' };
   head.append(el('h1', undefined, `${s.drift ? 'Drift' : (title[s.operation] ?? s.operation)} · ${s.stack}`));
@@ -178,7 +194,17 @@ function render(s: ChangeViewState): void {
     };
     sec.append(el('h2', undefined, `${OP_SIGN[g.op] ?? ''} ${verb[g.op] ?? g.op} (${g.resources.length})`));
     for (const r of g.resources) {
+      // A card whose resource reads as before is the same element, moved into the new page.
+      const cardKey = `${g.op}\u0000${r.urn}`;
+      const json = JSON.stringify(r);
+      const kept = cards.get(cardKey);
+      if (kept?.json === json) {
+        nextCards.set(cardKey, kept);
+        sec.append(kept.card);
+        continue;
+      }
       const card = el('article', `resource status-${r.status}`);
+      nextCards.set(cardKey, { json, card });
       const title = el('div', 'title');
       const name = r.hasSource ? el('a', 'name', r.name) : el('span', 'name', r.name);
       if (r.hasSource) {
@@ -220,9 +246,21 @@ function render(s: ChangeViewState): void {
   if (!s.groups.length && s.emptyText) root.append(el('p', 'empty', s.emptyText));
 }
 
+// The state kept for a reload of the view is saved at most once a second: it is the whole state
+// again, copied to the workbench each time, and only the latest one matters.
+let unsaved: ChangeViewState | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveSoon(state: ChangeViewState): void {
+  unsaved = state;
+  saveTimer ??= setTimeout(() => {
+    saveTimer = undefined;
+    vscode.setState(unsaved);
+  }, 1000);
+}
+
 window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   if (ev.data?.type === 'state') {
-    vscode.setState(ev.data.state);
+    saveSoon(ev.data.state);
     render(ev.data.state);
   }
 });

@@ -27,6 +27,7 @@ import { Result } from '../shared/result';
 import type { RecordedOperation, StackOperationEvent } from '../operations/ports';
 import { DriftReport, driftFromModel, driftLine } from './model/drift';
 import { PolicyViolation, blockedMessage, packsForStack } from './model/policy';
+import { REPAINT_MS, viewRepaintMs } from './model/repaintPace';
 import { SourcePosition } from './model/stateTree';
 
 /** Where a run's policy violations go besides the change view and the log (the Problems panel). */
@@ -104,9 +105,6 @@ interface RememberedPreview {
 export interface StackLog {
   line(text: string): void;
 }
-
-/** How often a running operation's views are redrawn (see engine()). */
-const EVENT_REPAINT_MS = 200;
 
 export class OperationRunner implements vscode.Disposable {
   private readonly previews = new Map<string, RememberedPreview>();
@@ -658,10 +656,11 @@ export class OperationRunner implements vscode.Disposable {
     let skipped = 0;
     const failed = new Set<string>();
     if (!isPreview) this.lastModel.set(key, b.model);
-    // What the user sees during the run (the change view, the progress message, the stack's row) is
-    // redrawn at most every EVENT_REPAINT_MS, not per engine event: each redraw costs in proportion to
-    // the stack's size (the change view's state holds every resource), so per event it grew as n².
+    // What the user sees during the run is redrawn on timers, not per engine event: the progress
+    // message and the stack's row every REPAINT_MS, the change view at a pace that slows with the
+    // stack's size (model/repaintPace.ts), since each of its redraws costs in proportion to it.
     let repaint: ReturnType<typeof setTimeout> | undefined;
+    let viewRepaint: ReturnType<typeof setTimeout> | undefined;
     let pendingReport: string | undefined;
     const repaintSoon = () => {
       repaint ??= setTimeout(() => {
@@ -669,8 +668,11 @@ export class OperationRunner implements vscode.Disposable {
         if (pendingReport !== undefined) report(pendingReport);
         pendingReport = undefined;
         if (!isPreview && done) this.tree.setProgress(key, `${operation}: ${done} done`);
+      }, REPAINT_MS);
+      viewRepaint ??= setTimeout(() => {
+        viewRepaint = undefined;
         this.show(key, b.model, projectLabel, status, route, undefined, false);
-      }, EVENT_REPAINT_MS);
+      }, viewRepaintMs(b.model.resources.length));
     };
     const onEvent = (e: EngineEventLike) => {
       const bad = malformedEvent(e);
@@ -705,8 +707,10 @@ export class OperationRunner implements vscode.Disposable {
       refresh: o.refresh,
       onNote: (t) => this.log.line(`[${key}] ${label}: ${this.service.masker.mask(t)}`),
     });
-    if (repaint) clearTimeout(repaint); // the result below is shown at once
-    repaint = undefined;
+    // The result below is shown at once.
+    if (repaint) clearTimeout(repaint);
+    if (viewRepaint) clearTimeout(viewRepaint);
+    repaint = viewRepaint = undefined;
     if (skipped > 1) this.log.line(`[${key}] ${skipped} malformed engine events were skipped in all`);
     if (o.policyPacks?.length) await this.publishPolicies(req, key, b.model, operation);
     if (r.ok) {

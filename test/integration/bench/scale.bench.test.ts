@@ -5,10 +5,17 @@
 // work (change model, change view, progress, tree, log, state re-reads), which must not grow with
 // the stack: target ≤ 1.05× the CLI at every size. The host's event-loop delay during OpsDeck's runs
 // says whether the UI stayed responsive.
+// Single runs of the same command differ by ±5–10 % here, so each size runs ROUNDS rounds, the CLI
+// first in odd rounds and OpsDeck first in even ones, and the medians are compared. The extension
+// host's own CPU time during OpsDeck's runs is reported too (it competes with the engine for the cores).
 //   OPSDECK_BENCH_SCALE_SIZES=500,2000        sizes (default 500,2000)
+//   OPSDECK_BENCH_SCALE_ROUNDS=<n>            rounds per size (default 3 up to 500 resources, 1 above:
+//                                             a round at 2,000 takes ~15 minutes)
+//   OPSDECK_BENCH_SCALE_PROFILE=<folder>      CPU profiles of the host thread during OpsDeck's runs
 import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
@@ -30,6 +37,27 @@ interface Row {
   value: number;
   unit: string;
   note?: string;
+}
+
+/** CPU seconds so far: the whole machine (busy time in /proc/stat) and the headless browser's processes. */
+function cpuSeconds(): { machine: number; browser: number } {
+  const tick = 100; // USER_HZ on Linux
+  const [, ...f] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const v = f.map(Number);
+  const machine = (v[0]! + v[1]! + v[2]! + v[5]! + v[6]! + v[7]!) / tick; // user nice system irq softirq steal
+  let browser = 0;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (!/\((chromium|chrome|headless_shell)[^)]*\)/.test(stat)) continue;
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      browser += (Number(rest[11]) + Number(rest[12])) / tick; // utime stime
+    } catch {
+      /* gone */
+    }
+  }
+  return { machine, browser };
 }
 
 describe('Stacks scale bench: a big stack, the CLI vs OpsDeck in the host', () => {
@@ -64,51 +92,114 @@ describe('Stacks scale bench: a big stack, the CLI vs OpsDeck in the host', () =
             (e) => (e ? reject(e) : resolve()),
           ),
         );
-      const loop = monitorEventLoopDelay({ resolution: 10 });
+      // One monitor per OpsDeck run: a monitor disabled and enabled again counts the pause as a delay.
+      const delays: Array<{ max: number; p99: number; mean: number; count: number }> = [];
+      const hostCpu: Record<string, number[]> = {};
+      const profiles = process.env.OPSDECK_BENCH_SCALE_PROFILE;
       const opsdeck = async (name: string, arg: Record<string, unknown>) => {
+        const loop = monitorEventLoopDelay({ resolution: 10 });
         loop.enable();
+        const session = profiles ? new inspector.Session() : undefined;
+        const post = (method: string, params?: object) =>
+          new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+        if (session) {
+          session.connect();
+          await post('Profiler.enable');
+          await post('Profiler.start');
+        }
+        const cpu = process.cpuUsage();
         try {
           const r = await cmd<OpResult>(name, { project, stack: 'dev', ...arg });
           assert.strictEqual(r.status, 'succeeded', `${name} of ${n}: ${JSON.stringify(r)}`);
         } finally {
+          const used = process.cpuUsage(cpu);
+          (hostCpu[name] ??= []).push((used.user + used.system) / 1000);
           loop.disable();
+          delays.push({ max: loop.max / 1e6, p99: loop.percentile(99) / 1e6, mean: loop.mean / 1e6, count: loop.count });
+          if (session) {
+            const r = (await post('Profiler.stop')) as { profile: unknown };
+            fs.mkdirSync(profiles!, { recursive: true });
+            fs.writeFileSync(path.join(profiles!, `scale-${n}-${name}-${Date.now()}.cpuprofile`), JSON.stringify(r.profile));
+            session.disconnect();
+          }
         }
       };
+      // CPU seconds each side's runs cost the machine (and the browser rendering the workbench).
+      const cpu: Record<string, { machine: number[]; browser: number[] }> = {};
+      let side = '';
       const timed = async (f: () => Promise<void>) => {
         const t = performance.now();
+        const c = cpuSeconds();
         await f();
+        const d = cpuSeconds();
+        const mine = (cpu[side] ??= { machine: [], browser: [] });
+        mine.machine.push(d.machine - c.machine);
+        mine.browser.push(d.browser - c.browser);
         return performance.now() - t;
       };
-      const t: Record<string, number> = {};
-      // From an empty stack each way, CLI first: preview (N creates), up (N creates), destroy (N deletes).
+      const t: Record<string, number[]> = {};
+      const rounds = Number(process.env.OPSDECK_BENCH_SCALE_ROUNDS) || (n <= 500 ? 3 : 1);
+      // From an empty stack each way: preview (N creates), up (N creates), destroy (N deletes).
       // (An update of every payload would not do: a component's new outputs are not a change a
       // preview shows, so there would be nothing for a guarded deploy to apply.)
-      for (const who of ['cli', 'opsdeck'] as const) {
-        t[`preview ${who}`] = await timed(() => (who === 'cli' ? cli('preview') : opsdeck('preview', {})));
-        t[`up ${who}`] = await timed(() =>
-          who === 'cli' ? cli('up', '--yes', '--skip-preview') : opsdeck('deployPreview', { confirm: { yes: true } }),
-        );
-        t[`destroy ${who}`] = await timed(() => (who === 'cli' ? cli('destroy', '--yes') : opsdeck('destroy', { confirm: { yes: true } })));
-        console.log(
-          `[bench] scale ${n}: ${who} preview ${t[`preview ${who}`]!.toFixed(0)} ms, up ${t[`up ${who}`]!.toFixed(0)} ms, destroy ${t[`destroy ${who}`]!.toFixed(0)} ms`,
-        );
+      for (let round = 0; round < rounds; round++) {
+        for (const who of round % 2 ? (['opsdeck', 'cli'] as const) : (['cli', 'opsdeck'] as const)) {
+          const took = (op: string, ms: number) => (t[`${op} ${who}`] ??= []).push(ms);
+          side = who;
+          took('preview', await timed(() => (who === 'cli' ? cli('preview') : opsdeck('preview', {}))));
+          took(
+            'up',
+            await timed(() =>
+              who === 'cli' ? cli('up', '--yes', '--skip-preview') : opsdeck('deployPreview', { confirm: { yes: true } }),
+            ),
+          );
+          took('destroy', await timed(() => (who === 'cli' ? cli('destroy', '--yes') : opsdeck('destroy', { confirm: { yes: true } }))));
+          const last = (op: string) => t[`${op} ${who}`]!.at(-1)!.toFixed(0);
+          console.log(
+            `[bench] scale ${n} round ${round + 1}/${rounds}: ${who} preview ${last('preview')} ms, up ${last('up')} ms, destroy ${last('destroy')} ms`,
+          );
+        }
       }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const list = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(', ');
       for (const op of ['preview', 'up', 'destroy']) {
         const c = t[`${op} cli`];
         const o = t[`${op} opsdeck`];
-        if (c === undefined || o === undefined) continue;
+        if (!c || !o) continue;
         results.push({
           name: `scale ${n}: ${op}, OpsDeck in the host ÷ CLI`,
-          value: +(o / c).toFixed(3),
+          value: +(median(o) / median(c)).toFixed(3),
           unit: '×',
-          note: `${(o / 1000).toFixed(1)} s vs ${(c / 1000).toFixed(1)} s; target ≤ 1.05×`,
+          note: `medians of ${rounds}: ${(median(o) / 1000).toFixed(1)} s vs ${(median(c) / 1000).toFixed(1)} s (OpsDeck ${list(o)}; CLI ${list(c)}); target ≤ 1.05×`,
         });
       }
+      for (const [who, c] of Object.entries(cpu)) {
+        const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+        results.push({
+          name: `scale ${n}: machine CPU per round, ${who === 'cli' ? 'the CLI' : 'OpsDeck'} (preview + up + destroy)`,
+          value: +(sum(c.machine) / rounds).toFixed(1),
+          unit: 's',
+          note: `all processes (/proc/stat busy time), mean of ${rounds} rounds; of it the headless browser rendering the workbench: ${(sum(c.browser) / rounds).toFixed(1)} s`,
+        });
+      }
+      for (const [name, xs] of Object.entries(hostCpu))
+        results.push({
+          name: `scale ${n}: extension host CPU during OpsDeck's ${name}`,
+          value: +(median(xs) / 1000).toFixed(2),
+          unit: 's',
+          note: `median of ${xs.length} (${list(xs)}): user + system time of the whole host process`,
+        });
       results.push({
         name: `scale ${n}: host event-loop delay during OpsDeck's runs (max / p99)`,
-        value: +(loop.max / 1e6).toFixed(1),
+        value: +Math.max(...delays.map((d) => d.max)).toFixed(1),
         unit: 'ms',
-        note: `p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, mean ${(loop.mean / 1e6).toFixed(1)} ms over ${loop.count} samples of 10 ms`,
+        note: `worst p99 of the runs ${Math.max(...delays.map((d) => d.p99)).toFixed(1)} ms, mean ${(
+          delays.reduce((a, d) => a + d.mean * d.count, 0) /
+          Math.max(
+            1,
+            delays.reduce((a, d) => a + d.count, 0),
+          )
+        ).toFixed(1)} ms over ${delays.reduce((a, d) => a + d.count, 0)} samples of 10 ms`,
       });
       await cmd('refreshStacks');
     }
