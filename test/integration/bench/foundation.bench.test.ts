@@ -6,10 +6,10 @@
 //   activate.body  — the time activate() itself reports in the OpsDeck log ("OpsDeck activated in X ms").
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as inspector from 'inspector';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { outputDir, waitFor } from '../rig';
+import { startHostProfile } from './hostProfile';
 
 function findFile(dir: string, name: string): string | undefined {
   if (!fs.existsSync(dir)) return undefined;
@@ -47,21 +47,9 @@ describe('foundation bench: activation in the real host', () => {
       floor = await timed(reference);
     // OPSDECK_BENCH_ACTIVATION_PROFILE=<file>: a CPU profile of the host thread around OpsDeck's activation.
     const profile = process.env.OPSDECK_BENCH_ACTIVATION_PROFILE;
-    const session = profile ? new inspector.Session() : undefined;
-    const post = (method: string, params?: object) =>
-      new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
-    if (session) {
-      session.connect();
-      await post('Profiler.enable');
-      await post('Profiler.setSamplingInterval', { interval: 100 });
-      await post('Profiler.start');
-    }
+    const stopProfile = profile ? await startHostProfile(profile, 100) : undefined;
     const wall = await timed(extension);
-    if (session) {
-      const r = (await post('Profiler.stop')) as { profile: unknown };
-      fs.writeFileSync(profile!, JSON.stringify(r.profile));
-      session.disconnect();
-    }
+    await stopProfile?.();
     if (reference && !reference.isActive && floor === undefined) floor = await timed(reference);
 
     const logs = process.env.OPSDECK_HOST_LOGS;

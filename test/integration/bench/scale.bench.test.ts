@@ -15,11 +15,11 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
-import * as inspector from 'inspector';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { outputDir } from '../rig';
+import { startHostProfile } from './hostProfile';
 import {
   api,
   cmd,
@@ -99,14 +99,9 @@ describe('Stacks scale bench: a big stack, the CLI vs OpsDeck in the host', () =
       const opsdeck = async (name: string, arg: Record<string, unknown>) => {
         const loop = monitorEventLoopDelay({ resolution: 10 });
         loop.enable();
-        const session = profiles ? new inspector.Session() : undefined;
-        const post = (method: string, params?: object) =>
-          new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
-        if (session) {
-          session.connect();
-          await post('Profiler.enable');
-          await post('Profiler.start');
-        }
+        const stopProfile = profiles
+          ? await startHostProfile(path.join(profiles, `scale-${n}-${name}-${Date.now()}.cpuprofile`))
+          : undefined;
         const cpu = process.cpuUsage();
         try {
           const r = await cmd<OpResult>(name, { project, stack: 'dev', ...arg });
@@ -116,12 +111,7 @@ describe('Stacks scale bench: a big stack, the CLI vs OpsDeck in the host', () =
           (hostCpu[name] ??= []).push((used.user + used.system) / 1000);
           loop.disable();
           delays.push({ max: loop.max / 1e6, p99: loop.percentile(99) / 1e6, mean: loop.mean / 1e6, count: loop.count });
-          if (session) {
-            const r = (await post('Profiler.stop')) as { profile: unknown };
-            fs.mkdirSync(profiles!, { recursive: true });
-            fs.writeFileSync(path.join(profiles!, `scale-${n}-${name}-${Date.now()}.cpuprofile`), JSON.stringify(r.profile));
-            session.disconnect();
-          }
+          await stopProfile?.();
         }
       };
       // CPU seconds each side's runs cost the machine (and the browser rendering the workbench).

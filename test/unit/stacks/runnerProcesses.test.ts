@@ -10,10 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PulumiProjectSession, RunnerSettings } from '../../../src/stacks/runner/session';
 import { EngineEventLike } from '../../../src/stacks/model/engineEvents';
-
-const repo = path.resolve(__dirname, '..', '..', '..', '..');
-const toolsFile = process.env.OPSDECK_TOOLS_JSON ?? path.join(repo, '.tools', 'tools.json');
-const tools = fs.existsSync(toolsFile) ? (JSON.parse(fs.readFileSync(toolsFile, 'utf8')) as { pulumi?: { binDir: string } }) : {};
+import { repo, tools } from './realCli';
 
 function cmdlines(): string[] {
   const out: string[] = [];

@@ -5,10 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PulumiProjectSession, RunnerSettings } from '../../../src/stacks/runner/session';
-
-const repo = path.resolve(__dirname, '..', '..', '..', '..');
-const toolsFile = process.env.OPSDECK_TOOLS_JSON ?? path.join(repo, '.tools', 'tools.json');
-const tools = fs.existsSync(toolsFile) ? (JSON.parse(fs.readFileSync(toolsFile, 'utf8')) as { pulumi?: { binDir: string } }) : {};
+import { repo, tools } from './realCli';
 
 describe('stacks: a damaged encryptionsalt through the session (real CLI)', function () {
   this.timeout(180_000);
