@@ -215,7 +215,7 @@ function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string
           vscode.postMessage({ type: 'openSource', urn: r.urn });
         });
       }
-      title.append(el('span', 'sign', OP_SIGN[r.op] ?? ''), name, el('span', 'type', r.type), el('span', 'state', r.status));
+      title.append(el('span', 'sign', OP_SIGN[r.op] ?? ''), name, el('span', 'type', r.type), el('span', 'state', r.label));
       card.append(title);
       if (r.replaceReasons.length) card.append(el('p', 'reason', `replaced because ${r.replaceReasons.join(', ')} changed`));
       if (r.diffs.length) {

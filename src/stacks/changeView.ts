@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { readWebviewAssets } from '../shared/webviewAssets';
 import { newNonce, renderWebviewPage } from '../shared/webviewHtml';
 import { ChangeViewState, ToWebview, isFromWebview } from './changeViewProtocol';
-import { ChangeModel, deployablePreview, groupedChanges, orderedDiagnostics, viewSummary } from './model/changeModel';
+import { ChangeModel, deployablePreview, groupedChanges, orderedDiagnostics, resourceStatusLabel, viewSummary } from './model/changeModel';
 import { parseUrn } from './model/urn';
 import { orderedViolations } from './model/policy';
 import { DriftReport } from './model/drift';
@@ -48,6 +48,7 @@ export function toViewState(
         type: r.type,
         op: r.op,
         status: r.status,
+        label: resourceStatusLabel(r.status, model, extra.status),
         diffs: r.diffs,
         replaceReasons: r.replaceReasons,
         errors: r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),

@@ -11,6 +11,8 @@ export interface ChangeViewResource {
   type: string;
   op: ChangeOp;
   status: ResourceStatus;
+  /** The row's status word: "planned" where nothing has been applied (a preview, or awaiting the guard). */
+  label: string;
   diffs: PropertyChange[];
   replaceReasons: string[];
   errors: string[];

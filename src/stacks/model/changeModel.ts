@@ -447,6 +447,17 @@ export function viewSummary(model: ChangeModel, status: string): { countsLine: s
   };
 }
 
+/** Statuses of a change view in which nothing has been applied yet (the guard's preview included). */
+const PLANNING_STATUSES = new Set(['previewing', 'preview ready', 'awaiting confirmation', 'not confirmed']);
+
+/**
+ * The word a resource's row shows. A step the engine has worked out in a preview is "planned", not
+ * "done": on the demo, "done" beside "+ service-config" read as already created.
+ */
+export function resourceStatusLabel(status: ResourceStatus, model: ChangeModel, viewStatus: string): string {
+  return status === 'done' && (model.operation === 'preview' || PLANNING_STATUSES.has(viewStatus)) ? 'planned' : status;
+}
+
 /** A preview can be deployed as shown only when it succeeded and found something to change. */
 export function deployablePreview(model: ChangeModel): boolean {
   return model.finished && model.result === 'succeeded' && hasChanges(changeCounts(model));

@@ -1,7 +1,7 @@
 // The change view's words (issue 10, item 6): a multi-line string as a line diff, no deploy offered
 // for a preview without changes, and a failed run that does not also say "no changes".
 import * as assert from 'assert';
-import { ChangeModelBuilder, deployablePreview, viewSummary } from '../../../src/stacks/model/changeModel';
+import { ChangeModelBuilder, deployablePreview, resourceStatusLabel, viewSummary } from '../../../src/stacks/model/changeModel';
 import { CONTEXT_LINES, lineDiff } from '../../../src/stacks/model/lineDiff';
 import { OperationKind } from '../../../src/stacks/model/engineEvents';
 import { recording } from './recorded';
@@ -76,5 +76,22 @@ describe('stacks: change view text', () => {
   it('while the engine has not planned anything yet, the view says it is waiting', () => {
     const b = new ChangeModelBuilder('preview', 'dev');
     assert.deepStrictEqual(viewSummary(b.model, 'previewing'), { countsLine: 'no changes', emptyText: 'Waiting for the engine…' });
+  });
+
+  // Seen by a newcomer on the demo: a preview's rows said "done", which reads as already created.
+  it('a preview, or a run awaiting its confirmation, labels its resources "planned"; a finished up says "done"', () => {
+    // The words the change view's rows show (toViewState puts resourceStatusLabel beside each status).
+    const rows = (model: ReturnType<typeof replay>, status: string) =>
+      model.resources.filter((r) => r.status === 'done').map((r) => resourceStatusLabel(r.status, model, status));
+    const preview = replay('files-1-preview-create', 'preview');
+    assert.ok(rows(preview, 'preview ready').length > 0);
+    assert.deepStrictEqual(new Set(rows(preview, 'preview ready')), new Set(['planned']));
+    assert.deepStrictEqual(new Set(rows(preview, 'awaiting confirmation')), new Set(['planned']));
+    assert.deepStrictEqual(new Set(rows(preview, 'not confirmed')), new Set(['planned']));
+    const up = replay('files-2-up-create', 'up');
+    assert.deepStrictEqual(new Set(rows(up, 'succeeded')), new Set(['done']));
+    // The guard's preview of a destroy is built as a destroy, but nothing is deleted while it asks.
+    const destroy = replay('files-6-destroy', 'destroy');
+    assert.deepStrictEqual(new Set(rows(destroy, 'awaiting confirmation')), new Set(['planned']));
   });
 });

@@ -103,6 +103,7 @@ describe('stacks: masking secrets without garbling anything else', () => {
                 type: 'x:y:Z',
                 op: 'update',
                 status: 'failed',
+                label: 'failed',
                 replaceReasons: [],
                 hasSource: false,
                 errors: ['dbPassword=demo refused'],
