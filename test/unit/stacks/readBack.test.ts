@@ -9,8 +9,8 @@ import * as assert from 'assert';
 import childProcess = require('child_process');
 import * as fs from 'fs';
 import * as path from 'path';
-import { PulumiProjectSession, RunnerSettings } from '../../../src/stacks/runner/session';
-import { repo, tools } from './realCli';
+import { PulumiProjectSession } from '../../../src/stacks/runner/session';
+import { realCliSettings, repo, tools } from './realCli';
 
 describe("stacks: the Automation API's read-backs after an up (real CLI)", function () {
   this.timeout(180_000);
@@ -29,17 +29,7 @@ describe("stacks: the Automation API's read-backs after an up (real CLI)", funct
       path.join(project, 'Pulumi.yaml'),
       'name: readback\nruntime: yaml\nconfig:\n  greeting:\n    type: string\n    default: hi\noutputs:\n  greeting: ${greeting}\n',
     );
-    const settings: RunnerSettings = {
-      env: {
-        PULUMI_BACKEND_URL: `file://${path.join(base, 'backend')}`,
-        PULUMI_HOME: path.join(base, 'home'),
-        PATH: `${tools.pulumi!.binDir}${path.delimiter}${process.env.PATH}`,
-        PULUMI_SKIP_UPDATE_CHECK: 'true',
-      },
-      route: 'onDisk',
-      passphrase: 'unit passphrase',
-      cacheDir: path.join(base, 'cli-root'),
-    };
+    const settings = realCliSettings(base, 'onDisk');
     session = new PulumiProjectSession({ dir: project, name: 'readback', runtime: 'yaml' }, settings, () => true);
     // Every process the Automation API starts, by its arguments (restored after each test).
     (childProcess as { spawn: unknown }).spawn = function (this: unknown, cmd: string, args: string[], ...rest: unknown[]) {

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PulumiProjectSession, RunnerSettings } from '../../../src/stacks/runner/session';
 import { EngineEventLike } from '../../../src/stacks/model/engineEvents';
-import { repo, tools } from './realCli';
+import { realCliSettings, repo, tools } from './realCli';
 
 function cmdlines(): string[] {
   const out: string[] = [];
@@ -39,17 +39,7 @@ describe('stacks: the runner and its processes (real CLI)', function () {
     }
     fs.rmSync(base, { recursive: true, force: true });
     fs.mkdirSync(path.join(base, 'backend'), { recursive: true });
-    settings = {
-      env: {
-        PULUMI_BACKEND_URL: `file://${path.join(base, 'backend')}`,
-        PULUMI_HOME: path.join(base, 'home'),
-        PATH: `${tools.pulumi!.binDir}${path.delimiter}${process.env.PATH}`,
-        PULUMI_SKIP_UPDATE_CHECK: 'true',
-      },
-      route: 'inline',
-      passphrase: 'unit passphrase',
-      cacheDir: path.join(base, 'cli-root'),
-    };
+    settings = realCliSettings(base, 'inline');
   });
   // Sessions keep a spare inline worker for the next operation: end them, or they keep mocha (and
   // their processes) running after the last test.

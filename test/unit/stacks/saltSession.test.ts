@@ -4,8 +4,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PulumiProjectSession, RunnerSettings } from '../../../src/stacks/runner/session';
-import { repo, tools } from './realCli';
+import { PulumiProjectSession } from '../../../src/stacks/runner/session';
+import { realCliSettings, repo, tools } from './realCli';
 
 describe('stacks: a damaged encryptionsalt through the session (real CLI)', function () {
   this.timeout(180_000);
@@ -15,17 +15,7 @@ describe('stacks: a damaged encryptionsalt through the session (real CLI)', func
   let original = '';
 
   const session = (passphrase: string) => {
-    const settings: RunnerSettings = {
-      env: {
-        PULUMI_BACKEND_URL: `file://${path.join(base, 'backend')}`,
-        PULUMI_HOME: path.join(base, 'home'),
-        PATH: `${tools.pulumi!.binDir}${path.delimiter}${process.env.PATH}`,
-        PULUMI_SKIP_UPDATE_CHECK: 'true',
-      },
-      route: 'onDisk',
-      passphrase,
-      cacheDir: path.join(base, 'cli-root'),
-    };
+    const settings = realCliSettings(base, 'onDisk', passphrase);
     return new PulumiProjectSession({ dir: project, name: 'salt-session', runtime: 'yaml' }, settings, () => true);
   };
 
