@@ -21,6 +21,8 @@ export interface StackArg {
   stack?: string;
   confirm?: ConfirmAnswers;
   wait?: boolean;
+  /** How the guard asks: a modal dialog (the default) or a notification (VS Code refuses modal dialogs in its test hosts). */
+  guardPrompt?: 'modal' | 'notification';
 }
 
 export interface Selected {
@@ -138,7 +140,8 @@ export class StackCommands {
     const r = await this.resolve(arg);
     if (!r) return undefined;
     this.select(r.project, r.stack);
-    return this.runner.run({ project: r.project, stack: r.stack, operation, confirm: r.opts.confirm, wait: r.opts.wait, ...extra });
+    const { confirm, wait, guardPrompt } = r.opts;
+    return this.runner.run({ project: r.project, stack: r.stack, operation, confirm, wait, guardPrompt, ...extra });
   }
 
   private refuseUntrusted(arg: unknown): OperationResult {

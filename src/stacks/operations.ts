@@ -29,6 +29,7 @@ import { DriftReport, driftFromModel, driftLine } from './model/drift';
 import { PolicyViolation, blockedMessage, packsForStack } from './model/policy';
 import { REPAINT_MS, viewRepaintMs } from './model/repaintPace';
 import { SourcePosition } from './model/stateTree';
+import { DestroyList, destroyList, protectedMessage } from './model/destroyList';
 
 /** Where a run's policy violations go besides the change view and the log (the Problems panel). */
 export interface PolicySink {
@@ -411,10 +412,23 @@ export class OperationRunner implements vscode.Disposable {
     policyPacks: string[],
   ): Promise<OperationResult> {
     let preview: RememberedPreview;
+    // A destroy's list comes from the state (no second CLI process); the CLI's destroy preview only
+    // when the state cannot be read here.
+    const listed = req.operation === 'destroy' ? await this.destroyListFromState(req, key) : undefined;
+    if (listed?.kind === 'protected') {
+      for (const r of listed.resources) this.log.line(`[${key}] protected: ${r.urn}`);
+      return this.refuse(protectedMessage(req.stack, listed.resources), req);
+    }
     if (req.operation === 'up' && req.fromPreview) {
       const p = this.previews.get(key);
       if (!p) return this.refuse(`There is no preview of "${req.stack}" to deploy. Run Preview first.`, req);
       preview = p;
+    } else if (listed) {
+      preview = { planFile: '', fingerprint: '', model: listed.model, at: Date.now() };
+      this.log.line(
+        `[${key}] destroy: ${countsLine(changeCounts(listed.model))}, listed from the stack's state (a destroy deletes what the state holds; it does not run the program)`,
+      );
+      this.emitPreview(req, listed.model);
     } else {
       const planFile = req.operation === 'up' ? this.planFile(key) : '';
       if (planFile) ownPlan(planFile);
@@ -468,6 +482,9 @@ export class OperationRunner implements vscode.Disposable {
       route,
       req.operation === 'up' ? 'Deploy applies the update plan saved by this preview.' : undefined,
       false,
+      undefined,
+      undefined,
+      true, // the list the question is about, in front (without taking the focus)
     );
     const answer = req.confirm ? { confirmed: req.confirm.yes, typedName: req.confirm.typedName } : await askUser(q, req.guardPrompt);
     const verdict = judge(q, answer);
@@ -480,6 +497,18 @@ export class OperationRunner implements vscode.Disposable {
     if (await changedSincePreview()) {
       this.forgetPreview(key);
       return this.refuse(changedMessage, req);
+    }
+    if (listed) {
+      // The destroy deletes what the state holds when it starts: if that is no longer what the user
+      // saw (someone deployed meanwhile), ask again rather than delete unseen resources.
+      const now = await this.destroyListFromState(req, key);
+      if (now?.kind !== 'ok' || now.fingerprint !== listed.fingerprint) {
+        this.show(key, preview.model, projectLabel, 'not confirmed', route, undefined, false);
+        return this.refuse(
+          `The state of "${req.stack}" changed since OpsDeck listed what Destroy deletes, so it will not delete what you have not seen. Nothing was deleted. Run Destroy again to review the new list.`,
+          req,
+        );
+      }
     }
     this.log.line(
       `[${key}] confirmed: ${req.operation} (${countsLine(changeCounts(preview.model))})${q.production ? ' — production stack, name typed' : ''}`,
@@ -508,6 +537,24 @@ export class OperationRunner implements vscode.Disposable {
       counts: countsLine(changeCounts(r.model), false),
       changeSummary: r.outcome.changeSummary,
     };
+  }
+
+  /**
+   * What a destroy deletes, from the stack's state read afresh (model/destroyList.ts); undefined when
+   * the state cannot be read here, and the guard asks the CLI instead (`pulumi destroy --preview-only`).
+   */
+  private async destroyListFromState(req: OperationRequest, key: string): Promise<DestroyList | undefined> {
+    this.service.invalidateState(req.project, req.stack);
+    const st = await this.service.state({ project: req.project, stack: req.stack });
+    if (!st.ok) return undefined;
+    try {
+      return destroyList(req.stack, await st.value.destroyCandidates());
+    } catch (e) {
+      this.log.line(
+        `[${key}] the state could not be listed (${(e as Error).message}): the CLI's destroy preview lists what will be deleted`,
+      );
+      return undefined;
+    }
   }
 
   /**
@@ -614,6 +661,7 @@ export class OperationRunner implements vscode.Disposable {
     canDeploy: boolean,
     failure?: Failure,
     drift?: DriftReport,
+    reveal = false,
   ): void {
     const state = this.service.peekState(key);
     this.views.show(
@@ -632,6 +680,7 @@ export class OperationRunner implements vscode.Disposable {
         }),
         this.service.masker,
       ),
+      reveal,
     );
   }
 

@@ -34,7 +34,8 @@ export function guardQuestion(
     stack,
     production,
     title: `${verb} ${production ? 'PRODUCTION stack ' : 'stack '}"${name}"?`,
-    detail: `The preview shows: ${line}.${production ? ` "${name}" matches a production pattern: you will be asked to type its name.` : ''}`,
+    // A destroy runs no program: it deletes everything the stack's state holds (model/destroyList.ts).
+    detail: `${operation === 'up' ? 'The preview shows' : "The stack's state holds"}: ${line}.${production ? ` "${name}" matches a production pattern: you will be asked to type its name.` : ''}`,
     confirmLabel: operation === 'up' ? `Deploy (${line})` : `Destroy (${line})`,
     typeToConfirm: production ? name : undefined,
     nothingToDo: !hasChanges(counts),

@@ -5,6 +5,7 @@
 import { parseUrn, resourceKind, resourceIcon, ResourceKind, typePackage } from './urn';
 import { isSecretValue, renderValue } from './values';
 import { countsAsResource } from './resourceCount';
+import { DestroyCandidate, destroyCandidate } from './destroyList';
 
 export interface StateResource {
   urn: string;
@@ -19,6 +20,10 @@ export interface StateResource {
   sourcePosition?: string;
   delete?: boolean;
   pendingReplacement?: boolean;
+  /** A read resource (`get`): a destroy drops it from the state and leaves it in the cloud. */
+  external?: boolean;
+  /** A view of another resource: deleted with it. */
+  viewOf?: string;
   dependencies?: string[];
   propertyDependencies?: Record<string, string[]>;
 }
@@ -71,6 +76,8 @@ export interface StateIndex {
    * inputs and outputs: in memory for a small state, read again on the worker for a large one.
    */
   all(): Promise<StateResource[]>;
+  /** Every resource a destroy deletes, pending deletes included, in checkpoint order (model/destroyList.ts). */
+  destroyCandidates(): Promise<DestroyCandidate[]>;
   stackOutputs: Record<string, unknown>;
   pendingOperations: Array<{ urn: string; type: string }>;
   count: number;
@@ -154,6 +161,7 @@ export function buildStateIndex(d: StateDeployment | undefined): StateIndex {
     byUrn,
     sources,
     all: async () => resources,
+    destroyCandidates: async () => (d?.resources ?? []).map(destroyCandidate),
     stackOutputs: (stack?.outputs ?? {}) as Record<string, unknown>,
     pendingOperations: (d?.pending_operations ?? []).map((p) => ({ urn: p.resource.urn, type: p.type })),
     count: resources.length,
@@ -206,6 +214,8 @@ export function unpackStateIndex(p: PackedStateIndex): StateIndex {
     },
     byUrn: { get: () => undefined },
     all: async () => [],
+    // Held on the worker's side: the caller asks it again (runner/fileBackend.ts).
+    destroyCandidates: () => Promise.reject(new Error('the resources of a packed state index are read on demand')),
     sources: { get: (urn) => (sources ??= JSON.parse(p.sources) as Record<string, SourcePosition>)[urn] },
     stackOutputs: p.stackOutputs,
     pendingOperations: p.pendingOperations,

@@ -16,6 +16,7 @@ import { Worker } from 'worker_threads';
 import { gunzip } from 'zlib';
 import { Result, err, ok } from '../../shared/result';
 import { UpdateSummaryLike } from '../model/history';
+import type { DestroyCandidate } from '../model/destroyList';
 import { PackedStateIndex, StateIndex, StateResource, buildStateIndex, StateDeployment, unpackStateIndex } from '../model/stateTree';
 
 const gunzipAsync = promisify(gunzip);
@@ -147,6 +148,12 @@ export async function readFileBackendIndex(
         const r = await askWorker(script, { stack, maxBytes: max, all: true }, f);
         if (!r.ok) throw new Error(r.error.message);
         return 'raw' in r.value && r.value.raw ? (JSON.parse(r.value.raw) as StateResource[]) : [];
+      },
+      destroyCandidates: async () => {
+        const r = await askWorker(script, { stack, maxBytes: max, destroy: true }, f);
+        if (!r.ok) throw new Error(r.error.message);
+        if (!('raw' in r.value) || r.value.raw === undefined) throw new Error(`${f} could not be read.`);
+        return JSON.parse(r.value.raw) as DestroyCandidate[];
       },
     });
   }

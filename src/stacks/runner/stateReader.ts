@@ -4,9 +4,17 @@
 // every object; a single resource's full state is read again on demand (`urn` in workerData).
 import { parentPort, workerData } from 'worker_threads';
 import { packStateIndex, slimResource } from '../model/stateTree';
+import { destroyCandidate } from '../model/destroyList';
 import { WorkerAnswer, indexCheckpoint, parseCheckpoint, readCheckpointText } from './fileBackend';
 
-const { file, stack, maxBytes, urn, all } = workerData as { file: string; stack: string; maxBytes: number; urn?: string; all?: boolean };
+const { file, stack, maxBytes, urn, all, destroy } = workerData as {
+  file: string;
+  stack: string;
+  maxBytes: number;
+  urn?: string;
+  all?: boolean;
+  destroy?: boolean;
+};
 
 async function main(): Promise<WorkerAnswer> {
   let text: string;
@@ -28,6 +36,11 @@ async function main(): Promise<WorkerAnswer> {
     const p = parseCheckpoint(text, file, stack);
     if ('problem' in p) return { ok: false, problem: { file, message: p.problem } };
     return { ok: true, raw: JSON.stringify((p.deployment.resources ?? []).filter((x) => !x.delete).map(slimResource)) };
+  }
+  if (destroy) {
+    const p = parseCheckpoint(text, file, stack);
+    if ('problem' in p) return { ok: false, problem: { file, message: p.problem } };
+    return { ok: true, raw: JSON.stringify((p.deployment.resources ?? []).map(destroyCandidate)) };
   }
   if (urn !== undefined) {
     const p = parseCheckpoint(text, file, stack);

@@ -3,10 +3,12 @@
 // one operation per stack, cancel, secrets, failures. The fixture programs manage files in a
 // folder, so every assertion about "what was deployed" is checked on disk.
 import * as assert from 'assert';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { promisify } from 'util';
 import * as vscode from 'vscode';
-import { hasRig, screenshot, waitFor, webviewQuery, webviewText } from '../../rig';
+import { click, domText, hasRig, screenshot, waitFor, webviewQuery, webviewText } from '../../rig';
 import {
   StacksApi,
   api,
@@ -23,7 +25,9 @@ import {
   planFiles,
   putBackendLock,
   OpResult,
+  PASSPHRASE,
   PlainItem,
+  toolsPulumi,
 } from './support';
 
 describe('Stacks: files fixture through the whole change cycle', function () {
@@ -290,6 +294,44 @@ describe('Stacks: files fixture through the whole change cycle', function () {
     assert.match(st.find((s) => s.label === 'prod')!.description ?? '', /production/);
     expectStatus(await cmd<OpResult>('deploy', { project, stack: 'prod', confirm: { yes: true, typedName: 'prod' } }), 'succeeded');
     assert.strictEqual(read(path.join(prodData, 'a.txt')), 'hello, world\n');
+  });
+
+  it('asks before a destroy with what the state holds, and deletes nothing when the stack changes while it asks', async function () {
+    // The rig clicks the question like a person would; without it there is no one to answer.
+    if (!hasRig()) this.skip();
+    this.timeout(240_000);
+    // Asked as a notification: VS Code's test host refuses modal dialogs.
+    const pending = cmd<OpResult>('destroy', { project, stack: 'dev', guardPrompt: 'notification' });
+    const question = await waitFor(
+      'the destroy question',
+      async () => {
+        const t = await domText('.notifications-toasts, .notifications-center');
+        return /Destroy \(\d+ to delete\)/.test(t) ? t : undefined;
+      },
+      60_000,
+    );
+    // What the state holds: the site component, a, b and c.
+    assert.match(question, /Destroy \(4 to delete\)/, question);
+    // Meanwhile someone else deploys the stack from a terminal: b goes.
+    const env = {
+      ...process.env,
+      ...vscode.workspace.getConfiguration('opsdeck.pulumi').get<Record<string, string>>('env'),
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_SKIP_UPDATE_CHECK: 'true',
+    };
+    const cli = (...args: string[]) =>
+      promisify(execFile)(toolsPulumi(), [...args, '--stack', 'dev', '--non-interactive'], { cwd: project, env });
+    await cli('config', 'set', 'withB', 'false');
+    await cli('up', '--yes', '--skip-preview');
+    const left = fs.readdirSync(data).sort();
+    assert.ok(!left.includes('b.txt') && left.length === 2, left.join(' '));
+    await vscode.commands.executeCommand('notifications.showList');
+    await screenshot('stacks-destroy-question');
+    await click('.notifications-center .notification-list-item .monaco-button:text-matches("^Destroy")');
+    await vscode.commands.executeCommand('notifications.hideList');
+    const r = expectStatus(await pending, 'refused');
+    assert.match(r.reason, /changed since OpsDeck listed what Destroy deletes[\s\S]*Nothing was deleted/);
+    assert.deepStrictEqual(fs.readdirSync(data).sort(), left, 'nothing deleted');
   });
 
   it('destroys after confirmation: files are gone and the tree shows no resources', async () => {
