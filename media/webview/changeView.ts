@@ -25,6 +25,7 @@ function policyItem(v: ChangeViewPolicy, withResource: boolean): HTMLLIElement {
       a.href = '#';
       a.title = 'Open in the program';
       const urn = v.urn;
+      a.dataset.urn = urn;
       a.addEventListener('click', (e) => {
         e.preventDefault();
         vscode.postMessage({ type: 'openSource', urn });
@@ -37,7 +38,7 @@ function policyItem(v: ChangeViewPolicy, withResource: boolean): HTMLLIElement {
 }
 
 /** Drift mode: per drifted resource, the properties whose cloud value differs (state → cloud). */
-function renderDrift(root: HTMLElement, drift: NonNullable<ChangeViewState['drift']>): void {
+function renderDrift(drift: NonNullable<ChangeViewState['drift']>): HTMLElement {
   const sec = el('section', 'group drift');
   sec.append(el('h2', undefined, `≠ Drifted (${drift.resources.length})`));
   for (const r of drift.resources) {
@@ -47,6 +48,7 @@ function renderDrift(root: HTMLElement, drift: NonNullable<ChangeViewState['drif
     if (r.hasSource) {
       (name as HTMLAnchorElement).href = '#';
       name.title = 'Open in the program';
+      name.dataset.urn = r.urn;
       name.addEventListener('click', (e) => {
         e.preventDefault();
         vscode.postMessage({ type: 'openSource', urn: r.urn });
@@ -74,7 +76,7 @@ function renderDrift(root: HTMLElement, drift: NonNullable<ChangeViewState['drif
     sec.append(card);
   }
   if (!drift.resources.length) sec.append(el('p', 'empty', 'No drift: the cloud matches the state.'));
-  root.append(sec);
+  return sec;
 }
 
 const OP_SIGN: Record<string, string> = { create: '+', update: '~', replace: '±', delete: '−', read: '>', same: '=' };
@@ -98,18 +100,77 @@ function lineDiffBlock(lines: NonNullable<ChangeViewState['groups'][number]['res
  */
 let cards = new Map<string, { json: string; card: HTMLElement }>();
 
+/** A part of the page: a finished element, or a group of resource cards with its heading. */
+type Block = { node: HTMLElement } | { op: string; heading: string; cards: HTMLElement[] };
+
+/**
+ * Updates the page in place: what reads as before stays the same element where it is, so the browser
+ * repaints only what changed (a big stack's page rebuilt whole once a second cost the workbench seconds
+ * of CPU per run, bench/README.md). A part is kept when it is the same node, or an equal one.
+ */
 function render(s: ChangeViewState): void {
   const root = document.getElementById('root')!;
-  root.replaceChildren();
   const nextCards = new Map<string, { json: string; card: HTMLElement }>();
+  let blocks: Block[];
   try {
-    renderInto(root, s, nextCards);
+    blocks = blocksOf(s, nextCards);
   } finally {
     cards = nextCards;
   }
+  let at = root.firstElementChild as HTMLElement | null;
+  for (const b of blocks) {
+    let placed: HTMLElement;
+    if ('node' in b) {
+      if (at && at.isEqualNode(b.node)) placed = at;
+      else if (at && at.tagName === b.node.tagName && at.className === b.node.className && !at.dataset.op) {
+        at.replaceWith(b.node);
+        placed = b.node;
+      } else {
+        root.insertBefore(b.node, at);
+        placed = b.node;
+      }
+    } else if (at?.dataset.op === b.op) {
+      placed = at;
+      patchGroup(at, b.heading, b.cards);
+    } else {
+      placed = el('section', `group op-${b.op}`);
+      placed.dataset.op = b.op;
+      placed.append(el('h2', undefined, b.heading), ...b.cards);
+      root.insertBefore(placed, at);
+    }
+    at = placed.nextElementSibling as HTMLElement | null;
+  }
+  while (at) {
+    const next = at.nextElementSibling as HTMLElement | null;
+    at.remove();
+    at = next;
+  }
 }
 
-function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string, { json: string; card: HTMLElement }>): void {
+/** A group's heading and cards, in order, moving or replacing only the cards that changed. */
+function patchGroup(sec: HTMLElement, heading: string, want: HTMLElement[]): void {
+  const h2 = sec.firstElementChild!;
+  if (h2.textContent !== heading) h2.textContent = heading;
+  const wanted = new Set(want);
+  let at = h2.nextElementSibling;
+  for (const card of want) {
+    while (at && !wanted.has(at as HTMLElement)) {
+      const stale = at;
+      at = at.nextElementSibling;
+      stale.remove();
+    }
+    if (at === card) at = at.nextElementSibling;
+    else sec.insertBefore(card, at);
+  }
+  while (at) {
+    const stale = at;
+    at = at.nextElementSibling;
+    stale.remove();
+  }
+}
+
+function blocksOf(s: ChangeViewState, nextCards: Map<string, { json: string; card: HTMLElement }>): Block[] {
+  const blocks: Block[] = [];
   const head = el('header');
   const title: Record<string, string> = { preview: 'Preview', up: 'Deploy', refresh: 'Refresh', destroy: 'Destroy' };
   head.append(el('h1', undefined, `${s.drift ? 'Drift' : (title[s.operation] ?? s.operation)} · ${s.stack}`));
@@ -146,17 +207,17 @@ function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string
     revert.addEventListener('click', () => vscode.postMessage({ type: 'revertDrift' }));
     head.append(accept, document.createTextNode(' '), revert);
   }
-  root.append(head);
+  blocks.push({ node: head });
   if (s.drift) {
-    renderDrift(root, s.drift);
-    return;
+    blocks.push({ node: renderDrift(s.drift) });
+    return blocks;
   }
 
   if (s.failure) {
     const f = el('section', 'failure');
     f.setAttribute('role', 'alert');
     f.append(el('strong', undefined, s.failure.message), el('p', undefined, s.failure.remedy));
-    root.append(f);
+    blocks.push({ node: f });
   }
   if (s.policies?.length || s.policyPacks?.length) {
     const p = el('section', 'policies');
@@ -166,7 +227,7 @@ function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string
     for (const v of s.policies ?? []) ul.append(policyItem(v, true));
     if (!s.policies?.length) ul.append(el('li', 'policy policy-none', 'No violations.'));
     p.append(ul);
-    root.append(p);
+    blocks.push({ node: p });
   }
   const errors = s.diagnostics.filter((d) => d.severity === 'error');
   const others = s.diagnostics.filter((d) => d.severity !== 'error');
@@ -180,10 +241,10 @@ function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string
       ul.append(li);
     }
     d.append(ul);
-    root.append(d);
+    blocks.push({ node: d });
   }
   for (const g of s.groups) {
-    const sec = el('section', `group op-${g.op}`);
+    const groupCards: HTMLElement[] = [];
     const verb: Record<string, string> = {
       create: 'Create',
       update: 'Update',
@@ -192,7 +253,6 @@ function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string
       read: 'Read',
       same: 'Unchanged',
     };
-    sec.append(el('h2', undefined, `${OP_SIGN[g.op] ?? ''} ${verb[g.op] ?? g.op} (${g.resources.length})`));
     for (const r of g.resources) {
       // A card whose resource reads as before is the same element, moved into the new page.
       const cardKey = `${g.op}\u0000${r.urn}`;
@@ -200,7 +260,7 @@ function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string
       const kept = cards.get(cardKey);
       if (kept?.json === json) {
         nextCards.set(cardKey, kept);
-        sec.append(kept.card);
+        groupCards.push(kept.card);
         continue;
       }
       const card = el('article', `resource status-${r.status}`);
@@ -239,11 +299,12 @@ function renderInto(root: HTMLElement, s: ChangeViewState, nextCards: Map<string
         for (const v of r.policies) ul.append(policyItem(v, false));
         card.append(ul);
       }
-      sec.append(card);
+      groupCards.push(card);
     }
-    root.append(sec);
+    blocks.push({ op: g.op, heading: `${OP_SIGN[g.op] ?? ''} ${verb[g.op] ?? g.op} (${g.resources.length})`, cards: groupCards });
   }
-  if (!s.groups.length && s.emptyText) root.append(el('p', 'empty', s.emptyText));
+  if (!s.groups.length && s.emptyText) blocks.push({ node: el('p', 'empty', s.emptyText) });
+  return blocks;
 }
 
 // The state kept for a reload of the view is saved at most once a second: it is the whole state

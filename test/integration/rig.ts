@@ -64,6 +64,15 @@ export async function screenshot(name: string): Promise<string> {
 }
 
 /**
+ * Starts a CPU profile of the workbench page's renderer (webviews included); the returned function
+ * stops it and writes OPSDECK_TEST_OUTPUT/<name>.cpuprofile (for benchmarks: where the browser's time goes).
+ */
+export async function browserProfile(name: string): Promise<() => Promise<string>> {
+  await request('browserProfileStart', { name: checkName(name) });
+  return async () => (await request<{ path: string }>('browserProfileStop', { name }, 60_000)).path;
+}
+
+/**
  * The text (innerText of the body) of every visible webview, joined by a blank line, also written to
  * OPSDECK_TEST_OUTPUT/<name>.txt. Empty string when no webview is visible.
  */

@@ -25,7 +25,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { format } from 'util';
 import { pathToFileURL } from 'url';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Frame, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 const RIG_MARKER = '__opsdeck_rig__';
@@ -765,6 +765,13 @@ async function visibleWebviewFrames(page: Page): Promise<Frame[]> {
   return out;
 }
 
+const browserProfiles = new Map<string, CDPSession>();
+
+function checkArtifactName(name: string): string {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`artifact name "${name}" must be letters, digits, "-", "_" or "."`);
+  return name;
+}
+
 async function perform(page: Page, req: RigRequest, results: string): Promise<unknown> {
   switch (req.op) {
     case 'screenshot': {
@@ -834,6 +841,25 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
     case 'click':
       await page.locator(req.selector!).filter({ visible: true }).first().click({ timeout: 10_000 });
       return null;
+    case 'browserProfileStart': {
+      // A CPU profile of the workbench page's renderer (the webviews' frames run in it too).
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+      browserProfiles.set(req.name!, cdp);
+      return null;
+    }
+    case 'browserProfileStop': {
+      const cdp = browserProfiles.get(req.name!);
+      if (!cdp) throw new Error(`no browser profile "${req.name}" was started`);
+      browserProfiles.delete(req.name!);
+      const { profile } = await cdp.send('Profiler.stop');
+      await cdp.detach();
+      const file = path.join(results, `${checkArtifactName(req.name!)}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      return { path: file };
+    }
     default:
       throw new Error(`unknown rig op "${req.op}"`);
   }

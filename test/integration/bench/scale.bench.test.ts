@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { outputDir } from '../rig';
+import { browserProfile, outputDir } from '../rig';
 import { startHostProfile } from './hostProfile';
 import {
   api,
@@ -99,9 +99,9 @@ describe('Stacks scale bench: a big stack, the CLI vs OpsDeck in the host', () =
       const opsdeck = async (name: string, arg: Record<string, unknown>) => {
         const loop = monitorEventLoopDelay({ resolution: 10 });
         loop.enable();
-        const stopProfile = profiles
-          ? await startHostProfile(path.join(profiles, `scale-${n}-${name}-${Date.now()}.cpuprofile`))
-          : undefined;
+        const stamp = `${n}-${name}-${Date.now()}`;
+        const stopProfile = profiles ? await startHostProfile(path.join(profiles, `scale-${stamp}.cpuprofile`)) : undefined;
+        const stopBrowser = profiles ? await browserProfile(`browser-scale-${stamp}`) : undefined;
         const cpu = process.cpuUsage();
         try {
           const r = await cmd<OpResult>(name, { project, stack: 'dev', ...arg });
@@ -112,6 +112,7 @@ describe('Stacks scale bench: a big stack, the CLI vs OpsDeck in the host', () =
           loop.disable();
           delays.push({ max: loop.max / 1e6, p99: loop.percentile(99) / 1e6, mean: loop.mean / 1e6, count: loop.count });
           await stopProfile?.();
+          await stopBrowser?.();
         }
       };
       // CPU seconds each side's runs cost the machine (and the browser rendering the workbench).
