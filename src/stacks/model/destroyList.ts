@@ -7,7 +7,7 @@
 // - a read resource (`external`) is discarded (dropped from the state, left in the cloud);
 // - a resource awaiting its replacement (`pendingReplacement`) only leaves the state;
 // - a protected resource stops the whole destroy (deleteProtectedError), unless it is a pending
-//   delete (the engine is replacing it).
+//   delete or awaits its replacement (neither step checks `protect`).
 // The real CLI's own list is compared with this one in test/unit/stacks/destroyList.real.test.ts.
 import { ChangeModel, ResourceChange, emptyModel } from './changeModel';
 import { OpType } from './engineEvents';
@@ -49,7 +49,9 @@ function deleteStep(r: DestroyCandidate): OpType {
 }
 
 export function destroyList(stack: string, resources: readonly DestroyCandidate[]): DestroyList {
-  const prot = resources.filter((r) => r.protect && !r.delete && !r.viewOf);
+  // The engine checks `protect` in a delete step that is not part of a replacement; a pending delete is
+  // one, a resource awaiting its replacement only leaves the state (RemovePendingReplaceStep, no check).
+  const prot = resources.filter((r) => r.protect && !r.delete && !r.pendingReplacement && !r.viewOf);
   if (prot.length) return { kind: 'protected', resources: prot.map((r) => ({ urn: r.urn, name: parseUrn(r.urn).name })) };
   const model = emptyModel('destroy', stack);
   const byUrn = new Map<string, ResourceChange>();

@@ -35,6 +35,20 @@ export function fileBackendRoot(url: string | undefined): string | undefined {
   return p ? path.resolve(p) : undefined;
 }
 
+/**
+ * A relative `file://` backend URL made absolute against the project folder, where the CLI (which runs
+ * there) resolves it; other URLs unchanged. Without it, the state would be read relative to the
+ * extension host's working directory: another folder, possibly with another checkpoint of the same name.
+ */
+export function resolveFileBackendUrl(url: string | undefined, projectDir: string): string | undefined {
+  if (!url?.startsWith('file://')) return url;
+  const rest = url.slice('file://'.length);
+  const q = rest.indexOf('?');
+  const p = q < 0 ? rest : rest.slice(0, q);
+  if (!p || p.startsWith('/') || p === '~' || p.startsWith('~/')) return url;
+  return `file://${path.resolve(projectDir, decodeURIComponent(p))}${q < 0 ? '' : rest.slice(q)}`;
+}
+
 export function checkpointCandidates(root: string, project: string, stack: string): string[] {
   const name = stack.split('/').pop()!;
   const dirs = [path.join(root, '.pulumi', 'stacks', project), path.join(root, '.pulumi', 'stacks')];

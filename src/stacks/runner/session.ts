@@ -23,7 +23,7 @@ import { StateDeployment, StateIndex, buildStateIndex } from '../model/stateTree
 import { UpdateSummaryLike } from '../model/history';
 import { Automation, loadAutomation, resolvePulumiPackageDir } from './automationLoader';
 import { CliLocation, languageHostFor, locateCli } from './cliLocator';
-import { BackendLock, readFileBackendHistory, readFileBackendIndex, readFileBackendLocks } from './fileBackend';
+import { BackendLock, readFileBackendHistory, readFileBackendIndex, readFileBackendLocks, resolveFileBackendUrl } from './fileBackend';
 import { readS3BackendIndex, readS3BackendLocks } from './s3Backend';
 import { FromWorker, InlineStart, WorkerError, isFromWorker } from './inlineProtocol';
 import { CommandListener, CommandLike, OperationEnd, observeCommand, skipReadBacks } from './operationEnd';
@@ -382,8 +382,12 @@ export class PulumiProjectSession {
     });
   }
 
+  /** The backend the CLI uses for this project; a relative file:// URL resolved as the CLI does, in the project folder. */
   private backendUrl(): string | undefined {
-    return this.env().PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? this.project.backendUrl;
+    return resolveFileBackendUrl(
+      this.env().PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? this.project.backendUrl,
+      this.project.dir,
+    );
   }
 
   exportState(stack: string): Promise<Result<StateDeployment, Failure>> {

@@ -37,7 +37,7 @@ describe('stacks: what a destroy deletes, listed from the state', () => {
       { urn: urn('aws:s3/bucket:Bucket', 'old'), type: 'aws:s3/bucket:Bucket', delete: true, protect: true },
       { urn: urn('aws:s3/bucket:Bucket', 'old'), type: 'aws:s3/bucket:Bucket', parent: STACK },
       { urn: urn('aws:ec2/vpc:Vpc', 'shared'), type: 'aws:ec2/vpc:Vpc', external: true },
-      { urn: urn('aws:rds/instance:Instance', 'db'), type: 'aws:rds/instance:Instance', pendingReplacement: true },
+      { urn: urn('aws:rds/instance:Instance', 'db'), type: 'aws:rds/instance:Instance', pendingReplacement: true, protect: true },
       { urn: urn('x:index:View', 'v'), type: 'x:index:View', viewOf: urn('aws:s3/bucket:Bucket', 'old'), protect: true },
     ];
     const list = ok(destroyList('dev', rs));

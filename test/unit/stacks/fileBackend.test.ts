@@ -3,7 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
-import { fileBackendRoot, readFileBackendHistory, readFileBackendIndex } from '../../../src/stacks/runner/fileBackend';
+import {
+  fileBackendRoot,
+  readFileBackendHistory,
+  readFileBackendIndex,
+  resolveFileBackendUrl,
+} from '../../../src/stacks/runner/fileBackend';
 import { historyRows } from '../../../src/stacks/model/history';
 import { StateDeployment, buildStateIndex } from '../../../src/stacks/model/stateTree';
 import { fixtureJson } from './recorded';
@@ -85,6 +90,16 @@ describe('stacks: reading state from a file backend', () => {
   it('expands ~ in file:// URLs', () => {
     assert.strictEqual(fileBackendRoot('file://~/state'), path.join(os.homedir(), 'state'));
     assert.strictEqual(fileBackendRoot('file:///abs/x'), '/abs/x');
+  });
+
+  it("reads a relative file:// backend where the CLI does: in the project folder, not the host's", () => {
+    // The CLI runs in the project folder, so `file://./state` is <project>/state; read from the
+    // extension host's working directory, the destroy guard could list another stack's checkpoint.
+    assert.strictEqual(resolveFileBackendUrl('file://./state', '/work/proj'), 'file:///work/proj/state');
+    assert.strictEqual(resolveFileBackendUrl('file://state?no_legacy=1', '/work/proj'), 'file:///work/proj/state?no_legacy=1');
+    assert.strictEqual(fileBackendRoot(resolveFileBackendUrl('file://../shared', '/work/proj')), '/work/shared');
+    for (const same of ['file:///abs/x', 'file://~/state', 's3://bucket', undefined])
+      assert.strictEqual(resolveFileBackendUrl(same, '/work/proj'), same);
   });
 
   it('reads the newest history records first, up to the limit, with Unix times converted', async () => {
