@@ -325,7 +325,8 @@ export class OperationRunner implements vscode.Disposable {
 
   private async runInner(req: OperationRequest, key: string, signal: AbortSignal, report: (m: string) => void): Promise<OperationResult> {
     const projectLabel = req.project.parsed.ok ? req.project.parsed.value.name : req.project.dir;
-    const route = this.routeNote(req);
+    // A destroy runs no program (the engine deletes what the state holds), so no route to name.
+    const route = req.operation === 'destroy' ? undefined : this.routeNote(req);
     if (route) this.log.line(`[${key}] ${route}`);
     let policyPacks: string[] = [];
     if (req.operation === 'preview' || req.operation === 'up') {

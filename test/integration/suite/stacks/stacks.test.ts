@@ -310,8 +310,15 @@ describe('Stacks: files fixture through the whole change cycle', function () {
       },
       60_000,
     );
-    // What the state holds: the site component, a, b and c.
+    // What the state holds: the site component, a, b and c, listed in the change view while it asks.
     assert.match(question, /Destroy \(4 to delete\)/, question);
+    const view = stacks.changeView(project, 'dev')!;
+    assert.strictEqual(view.status, 'awaiting confirmation');
+    assert.deepStrictEqual(
+      view.groups.map((g) => [g.op, g.resources.map((x) => x.name).sort()]),
+      [['delete', ['a', 'b', 'c', 'site']]],
+    );
+    assert.strictEqual(view.route, undefined, 'a destroy runs no program: no program route line');
     // Meanwhile someone else deploys the stack from a terminal: b goes.
     const env = {
       ...process.env,
