@@ -170,7 +170,12 @@ describe('demo: the first minutes of a new user, through the UI', function () {
     // The change view still shows what the question was about.
     const view = await webviewText('demo-not-confirmed');
     assert.match(view, /2 to create/, view);
-    const prod = (await treeRows()).find((r) => r.startsWith('prod')) ?? '';
+    // The row says "up…" until the refused operation has ended (the toast can come first); then it
+    // must still count no resources.
+    const prod = await waitFor('prod’s row once the refused deploy has ended', async () => {
+      const row = (await treeRows()).find((r) => r.startsWith('prod')) ?? '';
+      return /…/.test(row) ? undefined : row;
+    });
     assert.match(prod, /0 resources/, `nothing was deployed: ${prod}`);
     // The host's "refused to show dialog in tests" toast is the test run's, not the user's: clear it.
     await vscode.commands.executeCommand('notifications.clearAll');
