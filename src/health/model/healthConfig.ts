@@ -108,6 +108,8 @@ export interface VerifyConfig {
   alarmFiring?: boolean;
   /** p95 latency worse than before by more than this percentage (0: off). */
   latencyIncreasePct?: number;
+  /** ...and slower than before by more than this (ms). */
+  latencyIncreaseMs?: number;
   availabilityBelowSlo?: boolean;
   minSamples?: number;
 }
@@ -791,10 +793,17 @@ export function parseHealthConfig(text: string): ParseResult {
   let verify: VerifyConfig | undefined;
   if (root.verify !== undefined) {
     if (!isObj(root.verify))
-      c.report(['verify'], '"verify" is a map of endpointDown, alarmFiring, latencyIncrease, availabilityBelowSlo, minSamples.');
+      c.report(
+        ['verify'],
+        '"verify" is a map of endpointDown, alarmFiring, latencyIncrease, latencyIncreaseBy, availabilityBelowSlo, minSamples.',
+      );
     else {
       const v = root.verify;
-      c.unknownKeys(v, ['verify'], ['endpointDown', 'alarmFiring', 'latencyIncrease', 'availabilityBelowSlo', 'minSamples']);
+      c.unknownKeys(
+        v,
+        ['verify'],
+        ['endpointDown', 'alarmFiring', 'latencyIncrease', 'latencyIncreaseBy', 'availabilityBelowSlo', 'minSamples'],
+      );
       verify = {};
       for (const k of ['endpointDown', 'alarmFiring', 'availabilityBelowSlo'] as const) {
         if (v[k] === undefined) continue;
@@ -807,6 +816,8 @@ export function parseHealthConfig(text: string): ParseResult {
           c.report(['verify', 'latencyIncrease'], 'A percentage such as 50% (p95 worse than before by more than this); 0 turns it off.');
         else verify.latencyIncreasePct = Number(m[1]);
       }
+      if (v.latencyIncreaseBy !== undefined)
+        verify.latencyIncreaseMs = c.duration(v.latencyIncreaseBy, ['verify', 'latencyIncreaseBy'], 20, 0);
       if (v.minSamples !== undefined) verify.minSamples = c.int(v.minSamples, ['verify', 'minSamples'], 5, 1, 1000);
     }
   }

@@ -11,6 +11,11 @@ export interface VerifyRules {
   alarmFiring: boolean;
   /** p95 latency over the window worse than before by more than this percentage (0: off). */
   latencyIncreasePct: number;
+  /**
+   * ...and slower by more than this many milliseconds: a fast endpoint's p95 moves by a few ms between
+   * runs (3 → 8 ms on loopback is +185 %), which is noise, not a regression to roll back.
+   */
+  latencyIncreaseMs: number;
   /** Availability over the window below the endpoint's SLO. */
   availabilityBelowSlo: boolean;
   /** Fewest checks in the window before latency and availability are judged. */
@@ -21,6 +26,7 @@ export const DEFAULT_VERIFY_RULES: VerifyRules = {
   endpointDown: true,
   alarmFiring: true,
   latencyIncreasePct: 50,
+  latencyIncreaseMs: 20,
   availabilityBelowSlo: true,
   minSamples: 5,
 };
@@ -94,7 +100,7 @@ export function findRegressions(w: WindowInput): Regression[] {
     if (w.rules.latencyIncreasePct > 0 && was?.p95Ms !== undefined && was.p95Ms > 0 && okLatencies.length >= w.rules.minSamples) {
       const after = percentile(okLatencies, 95);
       const increasePct = ((after - was.p95Ms) / was.p95Ms) * 100;
-      if (increasePct > w.rules.latencyIncreasePct)
+      if (increasePct > w.rules.latencyIncreasePct && after - was.p95Ms > w.rules.latencyIncreaseMs)
         out.push({ kind: 'latency', endpoint: now.name, beforeMs: was.p95Ms, afterMs: after, increasePct });
     }
     if (w.rules.availabilityBelowSlo) {

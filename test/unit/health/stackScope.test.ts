@@ -52,8 +52,16 @@ alarms:
 
 describe('health: verify rules in health.yaml', () => {
   it('reads verify: overrides', () => {
-    const c = config('endpoints: []\nverify:\n  endpointDown: true\n  alarmFiring: false\n  latencyIncrease: 80%\n  minSamples: 3\n');
-    assert.deepStrictEqual(c.verify, { endpointDown: true, alarmFiring: false, latencyIncreasePct: 80, minSamples: 3 });
+    const c = config(
+      'endpoints: []\nverify:\n  endpointDown: true\n  alarmFiring: false\n  latencyIncrease: 80%\n  latencyIncreaseBy: 50ms\n  minSamples: 3\n',
+    );
+    assert.deepStrictEqual(c.verify, {
+      endpointDown: true,
+      alarmFiring: false,
+      latencyIncreasePct: 80,
+      latencyIncreaseMs: 50,
+      minSamples: 3,
+    });
   });
   it('reports a bad value at its line with what to write', () => {
     const r = parseHealthConfig('endpoints: []\nverify:\n  latencyIncrease: lots\n  oops: 1\n');

@@ -93,6 +93,38 @@ describe('operations: regression rules', () => {
     );
   });
 
+  it('a latency rise of a few milliseconds is not a regression, however large in percent', () => {
+    // The clean-clone CI run of 2026-12-07: a loopback service's p95 went from 3 to 8 ms on a busy
+    // machine (+185 %), and the deploy was reported as a regression (and offered a rollback).
+    const fast = { ...base, endpointsBefore: [{ name: 'api', status: 'up', p95Ms: 3 }] };
+    const now = (ms: number) => ({
+      name: 'api',
+      status: 'up',
+      slo: 99,
+      checks: checks(
+        10,
+        () => true,
+        () => ms,
+      ),
+    });
+    assert.deepStrictEqual(findRegressions({ ...fast, final: true, endpointsNow: [now(8)], alarmsNow: [] }), []);
+    // Both tests must hold: more than 50 % worse and more than 20 ms slower.
+    assert.deepStrictEqual(
+      findRegressions({ ...fast, final: true, endpointsNow: [now(30)], alarmsNow: [] }).map((r) => r.kind),
+      ['latency'],
+    );
+    assert.deepStrictEqual(
+      findRegressions({
+        ...fast,
+        final: true,
+        endpointsNow: [now(30)],
+        alarmsNow: [],
+        rules: { ...DEFAULT_VERIFY_RULES, latencyIncreaseMs: 40 },
+      }),
+      [],
+    );
+  });
+
   it('latency and availability are judged only when the window closes, and only with enough checks', () => {
     const slow = {
       name: 'api',
