@@ -767,11 +767,6 @@ async function visibleWebviewFrames(page: Page): Promise<Frame[]> {
 
 const browserProfiles = new Map<string, CDPSession>();
 
-function checkArtifactName(name: string): string {
-  if (!/^[\w.-]+$/.test(name)) throw new Error(`artifact name "${name}" must be letters, digits, "-", "_" or "."`);
-  return name;
-}
-
 async function perform(page: Page, req: RigRequest, results: string): Promise<unknown> {
   switch (req.op) {
     case 'screenshot': {
@@ -856,7 +851,7 @@ async function perform(page: Page, req: RigRequest, results: string): Promise<un
       browserProfiles.delete(req.name!);
       const { profile } = await cdp.send('Profiler.stop');
       await cdp.detach();
-      const file = path.join(results, `${checkArtifactName(req.name!)}.cpuprofile`);
+      const file = path.join(results, `${req.name}.cpuprofile`);
       fs.writeFileSync(file, JSON.stringify(profile));
       return { path: file };
     }

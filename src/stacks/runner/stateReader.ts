@@ -32,20 +32,14 @@ async function main(): Promise<WorkerAnswer> {
       },
     };
   }
-  if (all) {
+  if (all || destroy || urn !== undefined) {
+    // One view of the resources, not the index: the graph's slim list, the destroy list, or one resource.
     const p = parseCheckpoint(text, file, stack);
     if ('problem' in p) return { ok: false, problem: { file, message: p.problem } };
-    return { ok: true, raw: JSON.stringify((p.deployment.resources ?? []).filter((x) => !x.delete).map(slimResource)) };
-  }
-  if (destroy) {
-    const p = parseCheckpoint(text, file, stack);
-    if ('problem' in p) return { ok: false, problem: { file, message: p.problem } };
-    return { ok: true, raw: JSON.stringify((p.deployment.resources ?? []).map(destroyCandidate)) };
-  }
-  if (urn !== undefined) {
-    const p = parseCheckpoint(text, file, stack);
-    if ('problem' in p) return { ok: false, problem: { file, message: p.problem } };
-    const raw = (p.deployment.resources ?? []).find((x) => x.urn === urn);
+    const resources = p.deployment.resources ?? [];
+    if (all) return { ok: true, raw: JSON.stringify(resources.filter((x) => !x.delete).map(slimResource)) };
+    if (destroy) return { ok: true, raw: JSON.stringify(resources.map(destroyCandidate)) };
+    const raw = resources.find((x) => x.urn === urn);
     return { ok: true, raw: raw ? JSON.stringify(raw) : undefined };
   }
   const r = indexCheckpoint(text, file, stack);
